@@ -1,0 +1,73 @@
+import { native, type PassphraseInput } from '@ossl/native';
+
+import { FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT } from './constants.js';
+import { guard } from './errors.js';
+import { expectBytes, expectFiletype, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+import { X509 } from './x509.js';
+
+/** A passphrase: bytes, text, or a callback `(writing) => Buffer | string` run when OpenSSL needs it. */
+export type Passphrase = Buffer | string | ((writing: boolean) => Buffer | string);
+
+function expectPassphrase(value: unknown): PassphraseInput {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'function') return value as (writing: boolean) => Buffer | string;
+  return expectBytes(value, 'passphrase');
+}
+
+/**
+ * Loads a certificate (pyOpenSSL `load_certificate`).
+ * @param type `FILETYPE_PEM` or `FILETYPE_ASN1`.
+ * @throws crypto.Error with OpenSSL's reason for garbage, truncated or empty input; TypeError for wrong types.
+ */
+export function loadCertificate(type: number, buffer: Buffer | string): X509 {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1]);
+  const data = expectBytes(buffer, 'buffer');
+  return X509._fromHandle(guard(() => native.loadCertificate(t, data)));
+}
+
+/** Dumps a certificate as PEM, DER or OpenSSL's text form (pyOpenSSL `dump_certificate`). */
+export function dumpCertificate(type: number, cert: X509): Buffer {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
+  if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+  return guard(() => cert[kHandle].dump(t));
+}
+
+/**
+ * Loads a private key (pyOpenSSL `load_privatekey`); encrypted PEM needs `passphrase`.
+ * @throws crypto.Error for garbage input or a wrong passphrase; what a passphrase callback throws.
+ */
+export function loadPrivatekey(type: number, buffer: Buffer | string, passphrase?: Passphrase | null): PKey {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1]);
+  const data = expectBytes(buffer, 'buffer');
+  const pass = expectPassphrase(passphrase);
+  return PKey._fromHandle(guard(() => native.loadPrivateKey(t, data, pass)));
+}
+
+/**
+ * Dumps a private key (pyOpenSSL `dump_privatekey`): PEM (PKCS#8, encrypted with `cipher` and
+ * `passphrase` when given), DER or text.
+ * @throws RangeError for an unknown cipher, or a cipher without a passphrase.
+ */
+export function dumpPrivatekey(type: number, pkey: PKey, cipher?: string | null, passphrase?: Passphrase | null): Buffer {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
+  if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+  if (cipher !== undefined && cipher !== null) expectString(cipher, 'cipher');
+  const pass = expectPassphrase(passphrase);
+  return guard(() => native.dumpPrivateKey(t, pkey[kHandle], cipher ?? null, pass));
+}
+
+/** Loads a public key (SubjectPublicKeyInfo) (pyOpenSSL `load_publickey`). */
+export function loadPublickey(type: number, buffer: Buffer | string): PKey {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1]);
+  const data = expectBytes(buffer, 'buffer');
+  return PKey._fromHandle(guard(() => native.loadPublicKey(t, data)));
+}
+
+/** Dumps the public half of a key (pyOpenSSL `dump_publickey`). */
+export function dumpPublickey(type: number, pkey: PKey): Buffer {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
+  if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+  return guard(() => native.dumpPublicKey(t, pkey[kHandle]));
+}

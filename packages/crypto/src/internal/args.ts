@@ -1,0 +1,46 @@
+// Argument checks shared by the crypto classes: every message names the parameter.
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Buffer.isBuffer(value)) return 'Buffer';
+  if (Array.isArray(value)) return 'Array';
+  if (typeof value === 'object') return (value as object).constructor?.name ?? 'object';
+  return typeof value;
+}
+
+export function typeError(param: string, expected: string, value: unknown): TypeError {
+  const err = new TypeError(`"${param}" must be ${expected}, got ${describe(value)}`);
+  (err as TypeError & { code: string }).code = 'ERR_INVALID_ARG_TYPE';
+  return err;
+}
+
+export function expectBytes(value: unknown, param: string): Buffer | string {
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  throw typeError(param, 'a Buffer or string', value);
+}
+
+export function expectString(value: unknown, param: string): string {
+  if (typeof value !== 'string') throw typeError(param, 'a string', value);
+  return value;
+}
+
+export function expectInteger(value: unknown, param: string): number {
+  if (typeof value !== 'number') throw typeError(param, 'a number', value);
+  if (!Number.isSafeInteger(value)) throw new RangeError(`"${param}" must be an integer, got ${value}`);
+  return value;
+}
+
+export function expectInstance<T>(value: unknown, Class: abstract new (...args: never[]) => T, param: string, expected: string): T {
+  if (!(value instanceof Class)) throw typeError(param, expected, value);
+  return value;
+}
+
+export function expectFiletype(value: unknown, allowed: readonly number[], param = 'type'): number {
+  const n = expectInteger(value, param);
+  if (!allowed.includes(n)) {
+    const names = allowed.map((t) => (t === 1 ? 'FILETYPE_PEM' : t === 2 ? 'FILETYPE_ASN1' : 'FILETYPE_TEXT'));
+    throw new RangeError(`"${param}" must be ${names.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${n}`);
+  }
+  return n;
+}

@@ -1,0 +1,116 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { native, type PKeyHandle } from '@ossl/native';
+
+import { FILETYPE_ASN1, TYPE_DSA, TYPE_EC, TYPE_ED25519, TYPE_ED448, TYPE_RSA } from './constants.js';
+import { CryptoError, guard } from './errors.js';
+import { expectInteger, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+
+/**
+ * An asymmetric key pair or public key: pyOpenSSL's `PKey` (OpenSSL `EVP_PKEY`).
+ *
+ * ```ts
+ * const key = new PKey();
+ * key.generateKey(TYPE_EC, 'prime256v1');
+ * ```
+ */
+export class PKey {
+  #handle: PKeyHandle | null = null;
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: PKeyHandle): PKey {
+    const key = new PKey();
+    key.#handle = handle;
+    return key;
+  }
+
+  /** A new key of `type` (`TYPE_RSA`/`TYPE_DSA` with bits, `TYPE_EC` with a curve name, `TYPE_ED25519`). */
+  static generate(type: number, bitsOrCurve?: number | string): PKey {
+    const key = new PKey();
+    key.generateKey(type, bitsOrCurve);
+    return key;
+  }
+
+  /** A PKey from a `node:crypto` KeyObject (private or public). */
+  static fromKeyObject(keyObject: KeyObject): PKey {
+    if (typeof keyObject !== 'object' || keyObject === null || typeof (keyObject as KeyObject).export !== 'function' || !('type' in keyObject)) {
+      throw typeError('keyObject', 'a KeyObject', keyObject);
+    }
+    if (keyObject.type === 'private') {
+      const der = keyObject.export({ format: 'der', type: 'pkcs8' });
+      return PKey._fromHandle(guard(() => native.loadPrivateKey(FILETYPE_ASN1, der)));
+    }
+    if (keyObject.type === 'public') {
+      const der = keyObject.export({ format: 'der', type: 'spki' });
+      return PKey._fromHandle(guard(() => native.loadPublicKey(FILETYPE_ASN1, der)));
+    }
+    throw new TypeError('"keyObject" must be an asymmetric key, got a secret key');
+  }
+
+  /** @internal */
+  get [kHandle](): PKeyHandle {
+    if (this.#handle === null) throw new CryptoError('the key is empty: call generateKey() first or load one', [], 'ERR_OSSL_EMPTY_KEY');
+    return this.#handle;
+  }
+
+  /**
+   * Generates a new key into this object (pyOpenSSL `PKey.generate_key`).
+   * @param type `TYPE_RSA`, `TYPE_DSA`, `TYPE_EC`, `TYPE_ED25519` or `TYPE_ED448`.
+   * @param bitsOrCurve bits for RSA/DSA; a curve name (`prime256v1`, `secp384r1`, `P-256`) for EC.
+   * @throws TypeError when an argument has the wrong type; RangeError for a bad bit count, unknown
+   *   type or curve; crypto.Error when OpenSSL fails.
+   */
+  generateKey(type: number, bitsOrCurve?: number | string): void {
+    expectInteger(type, 'type');
+    if (type === TYPE_RSA || type === TYPE_DSA) {
+      expectInteger(bitsOrCurve, 'bits');
+    } else if (type === TYPE_EC) {
+      expectString(bitsOrCurve, 'curve');
+    } else if (type !== TYPE_ED25519 && type !== TYPE_ED448) {
+      throw new RangeError(`no such key type: ${type}`);
+    }
+    this.#handle = guard(() => native.generateKey(type, bitsOrCurve));
+  }
+
+  /** The key type, one of `TYPE_*` (OpenSSL's NID). */
+  type(): number {
+    return this[kHandle].type();
+  }
+
+  /** The key size in bits. */
+  bits(): number {
+    return this[kHandle].bits();
+  }
+
+  /**
+   * Checks the key's consistency (pyOpenSSL `PKey.check`, OpenSSL `EVP_PKEY_check`).
+   * @returns true
+   * @throws crypto.Error with OpenSSL's reason when the key is inconsistent; TypeError for a
+   *   public-only key (as pyOpenSSL).
+   */
+  check(): boolean {
+    const h = this[kHandle];
+    if (h.onlyPublic()) throw new TypeError('public key only');
+    return guard(() => h.check());
+  }
+
+  /** Whether only the public half is present (a key from a certificate or `loadPublickey`). */
+  isPublicOnly(): boolean {
+    return this[kHandle].onlyPublic();
+  }
+
+  /** Whether both keys have the same public components. */
+  equals(other: PKey): boolean {
+    if (!(other instanceof PKey)) throw typeError('other', 'a PKey', other);
+    return guard(() => this[kHandle].equals(other[kHandle]));
+  }
+
+  /** The key as a `node:crypto` KeyObject (private when this key has its private half). */
+  toKeyObject(): KeyObject {
+    const h = this[kHandle];
+    if (h.onlyPublic()) return createPublicKey({ key: guard(() => native.dumpPublicKey(FILETYPE_ASN1, h)), format: 'der', type: 'spki' });
+    // PKCS#8 DER carries every key type node:crypto knows.
+    const pem = guard(() => native.dumpPrivateKey(1, h));
+    return createPrivateKey({ key: pem, format: 'pem' });
+  }
+}

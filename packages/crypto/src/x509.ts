@@ -1,0 +1,267 @@
+import { X509Certificate } from 'node:crypto';
+import { native, type X509Handle } from '@ossl/native';
+
+import { FILETYPE_ASN1, FILETYPE_PEM } from './constants.js';
+import { guard } from './errors.js';
+import { expectInteger, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+import { X509Extension } from './x509extension.js';
+import { X509Name } from './x509name.js';
+
+const NOT_BEFORE = 0;
+const NOT_AFTER = 1;
+const SUBJECT = 0;
+const ISSUER = 1;
+
+/** Parses OpenSSL's `YYYYMMDDhhmmssZ` into a Date. */
+export function asn1TimeToDate(text: string): Date {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  if (!m) throw new RangeError(`invalid ASN.1 time: ${text}`);
+  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s));
+}
+
+/** Formats a Date as `YYYYMMDDhhmmssZ`. */
+export function dateToAsn1Time(date: Date): string {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw typeError('date', 'a valid Date', date);
+  return date.toISOString().replace(/\.\d{3}/, '').replace(/[-:T]/g, '');
+}
+
+function toAsn1(when: string | Date, param: string): string {
+  if (when instanceof Date) return dateToAsn1Time(when);
+  return expectString(when, param);
+}
+
+/**
+ * An X.509 certificate: pyOpenSSL's `X509`.
+ *
+ * ```ts
+ * const cert = new X509();
+ * cert.setVersion(2);
+ * cert.setSerialNumber(1n);
+ * cert.getSubject().CN = 'example.com';
+ * cert.setIssuer(cert.getSubject());
+ * cert.gmtimeAdjNotBefore(0);
+ * cert.gmtimeAdjNotAfter(365 * 24 * 3600);
+ * cert.setPubkey(key);
+ * cert.sign(key, 'sha256');
+ * ```
+ */
+// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
+let adopt: X509Handle | null = null;
+
+export class X509 {
+  #handle: X509Handle;
+
+  /** An empty certificate, to fill in and sign. */
+  constructor() {
+    if (adopt !== null) {
+      this.#handle = adopt;
+      adopt = null;
+    } else {
+      this.#handle = guard(() => new native.X509());
+    }
+  }
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: X509Handle): X509 {
+    adopt = handle;
+    return new X509();
+  }
+
+  /** Loads a PEM certificate. */
+  static fromPEM(pem: string | Buffer): X509 {
+    return X509._fromHandle(guard(() => native.loadCertificate(FILETYPE_PEM, pem)));
+  }
+
+  /** Loads a DER certificate. */
+  static fromDER(der: Buffer): X509 {
+    return X509._fromHandle(guard(() => native.loadCertificate(FILETYPE_ASN1, der)));
+  }
+
+  /** A copy of a `node:crypto` X509Certificate. */
+  static fromX509Certificate(cert: X509Certificate): X509 {
+    if (!(cert instanceof X509Certificate)) throw typeError('cert', 'an X509Certificate', cert);
+    return X509.fromDER(cert.raw);
+  }
+
+  /** @internal */
+  get [kHandle](): X509Handle {
+    return this.#handle;
+  }
+
+  /** Sets the version field: 0 for X.509 v1 ... 2 for v3. */
+  setVersion(version: number): void {
+    expectInteger(version, 'version');
+    guard(() => this.#handle.setVersion(version));
+  }
+
+  /** The version field (2 means X.509 v3). */
+  getVersion(): number {
+    return this.#handle.getVersion();
+  }
+
+  /** Sets the serial number (any size; negative numbers are allowed as OpenSSL allows them). */
+  setSerialNumber(serial: bigint | number): void {
+    let n: bigint;
+    if (typeof serial === 'bigint') n = serial;
+    else if (typeof serial === 'number' && Number.isSafeInteger(serial)) n = BigInt(serial);
+    else throw typeError('serial', 'a bigint or an integer', serial);
+    const hex = n < 0n ? `-${(-n).toString(16)}` : n.toString(16);
+    guard(() => this.#handle.setSerialHex(hex));
+  }
+
+  /** The serial number. */
+  getSerialNumber(): bigint {
+    const hex = guard(() => this.#handle.getSerialHex());
+    return hex.startsWith('-') ? -BigInt(`0x${hex.slice(1)}`) : BigInt(`0x${hex}`);
+  }
+
+  /** Sets notBefore to now plus `amount` seconds (negative for the past). */
+  gmtimeAdjNotBefore(amount: number): void {
+    expectInteger(amount, 'amount');
+    guard(() => this.#handle.gmtimeAdj(NOT_BEFORE, amount));
+  }
+
+  /** Sets notAfter to now plus `amount` seconds. */
+  gmtimeAdjNotAfter(amount: number): void {
+    expectInteger(amount, 'amount');
+    guard(() => this.#handle.gmtimeAdj(NOT_AFTER, amount));
+  }
+
+  /** notBefore as `YYYYMMDDhhmmssZ`, or null when unset. */
+  getNotBefore(): string | null {
+    return guard(() => this.#handle.getTime(NOT_BEFORE));
+  }
+
+  /** Sets notBefore from `YYYYMMDDhhmmssZ` (or a Date). */
+  setNotBefore(when: string | Date): void {
+    const text = toAsn1(when, 'when');
+    guard(() => this.#handle.setTime(NOT_BEFORE, text));
+  }
+
+  /** notAfter as `YYYYMMDDhhmmssZ`, or null when unset. */
+  getNotAfter(): string | null {
+    return guard(() => this.#handle.getTime(NOT_AFTER));
+  }
+
+  /** Sets notAfter from `YYYYMMDDhhmmssZ` (or a Date). */
+  setNotAfter(when: string | Date): void {
+    const text = toAsn1(when, 'when');
+    guard(() => this.#handle.setTime(NOT_AFTER, text));
+  }
+
+  /** notBefore as a Date, or null. */
+  get notBefore(): Date | null {
+    const t = this.getNotBefore();
+    return t === null ? null : asn1TimeToDate(t);
+  }
+
+  /** notAfter as a Date, or null. */
+  get notAfter(): Date | null {
+    const t = this.getNotAfter();
+    return t === null ? null : asn1TimeToDate(t);
+  }
+
+  /** Whether notAfter is in the past. */
+  hasExpired(): boolean {
+    return guard(() => this.#handle.hasExpired());
+  }
+
+  /** The subject name: a live view (writing to it changes this certificate). */
+  getSubject(): X509Name {
+    return X509Name._fromHandle(this.#handle.getName(SUBJECT));
+  }
+
+  /** Sets the subject to a copy of `name`. */
+  setSubject(name: X509Name): void {
+    if (!(name instanceof X509Name)) throw typeError('subject', 'an X509Name', name);
+    guard(() => this.#handle.setName(SUBJECT, name[kHandle]));
+  }
+
+  /** The issuer name: a live view. */
+  getIssuer(): X509Name {
+    return X509Name._fromHandle(this.#handle.getName(ISSUER));
+  }
+
+  /** Sets the issuer to a copy of `name`. */
+  setIssuer(name: X509Name): void {
+    if (!(name instanceof X509Name)) throw typeError('issuer', 'an X509Name', name);
+    guard(() => this.#handle.setName(ISSUER, name[kHandle]));
+  }
+
+  /** The public key (a public-only PKey). */
+  getPubkey(): PKey {
+    return PKey._fromHandle(guard(() => this.#handle.getPubkey()));
+  }
+
+  /** Sets the public key. */
+  setPubkey(pkey: PKey): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    guard(() => this.#handle.setPubkey(pkey[kHandle]));
+  }
+
+  /** Appends extensions. */
+  addExtensions(extensions: Iterable<X509Extension>): void {
+    if (extensions === null || typeof extensions !== 'object' || !(Symbol.iterator in extensions)) {
+      throw typeError('extensions', 'an array of X509Extension', extensions);
+    }
+    const list = [...extensions];
+    list.forEach((ext, i) => {
+      if (!(ext instanceof X509Extension)) throw typeError(`extensions[${i}]`, 'an X509Extension', ext);
+    });
+    for (const ext of list) guard(() => this.#handle.addExtension(ext[kHandle]));
+  }
+
+  /** The number of extensions. */
+  getExtensionCount(): number {
+    return this.#handle.getExtensionCount();
+  }
+
+  /**
+   * The extension at `index` (a copy).
+   * @throws RangeError when `index` is out of bounds.
+   */
+  getExtension(index: number): X509Extension {
+    expectInteger(index, 'index');
+    return X509Extension._fromHandle(guard(() => this.#handle.getExtension(index)));
+  }
+
+  /**
+   * Signs the certificate with `pkey` using `digest` (e.g. `sha256`; null for Ed25519/Ed448).
+   * @throws RangeError for an unknown digest; crypto.Error when OpenSSL cannot sign.
+   */
+  sign(pkey: PKey, digest: string | null): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    if (digest !== null) expectString(digest, 'digest');
+    guard(() => this.#handle.sign(pkey[kHandle], digest));
+  }
+
+  /** The signature algorithm's long name, e.g. `sha256WithRSAEncryption`. */
+  getSignatureAlgorithm(): string {
+    return guard(() => this.#handle.getSignatureAlgorithm());
+  }
+
+  /** The fingerprint with `digestName` as `AB:CD:...` (upper-case hex). */
+  digest(digestName: string): string {
+    expectString(digestName, 'digestName');
+    return guard(() => this.#handle.digest(digestName));
+  }
+
+  /** OpenSSL's hash of the subject (`openssl x509 -subject_hash`). */
+  subjectNameHash(): number {
+    return guard(() => this.#handle.subjectNameHash());
+  }
+
+  /** Whether `issuerKey` made this certificate's signature (`X509_verify`). */
+  verifySignature(issuerKey: PKey): boolean {
+    if (!(issuerKey instanceof PKey)) throw typeError('issuerKey', 'a PKey', issuerKey);
+    return guard(() => this.#handle.verifySignature(issuerKey[kHandle]));
+  }
+
+  /** The certificate as a `node:crypto` X509Certificate. */
+  toX509Certificate(): X509Certificate {
+    return new X509Certificate(guard(() => this.#handle.dump(FILETYPE_ASN1)));
+  }
+}

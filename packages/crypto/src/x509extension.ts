@@ -1,0 +1,85 @@
+import { native, type X509ExtensionHandle } from '@ossl/native';
+
+import { guard } from './errors.js';
+import { expectBytes, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { X509 } from './x509.js';
+
+export interface X509ExtensionOptions {
+  /** The certificate the extension is for (needed by `subjectKeyIdentifier` `hash`). */
+  subject?: X509 | null;
+  /** The issuing certificate (needed by `authorityKeyIdentifier` `keyid`/`issuer`). */
+  issuer?: X509 | null;
+}
+
+/**
+ * A certificate or request extension: pyOpenSSL's `X509Extension`, built from OpenSSL's
+ * configuration syntax (`X509V3_EXT_nconf`).
+ *
+ * ```ts
+ * new X509Extension('basicConstraints', true, 'CA:TRUE, pathlen:0');
+ * new X509Extension('subjectAltName', false, 'DNS:example.com, IP:127.0.0.1');
+ * ```
+ */
+// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
+let adopt: X509ExtensionHandle | null = null;
+
+export class X509Extension {
+  #handle: X509ExtensionHandle;
+
+  /**
+   * @param typeName the extension's short name (`basicConstraints`, `keyUsage`, `subjectAltName`, ...).
+   * @param critical whether the extension is critical.
+   * @param value the value in OpenSSL's configuration syntax.
+   * @throws TypeError for wrong argument types; crypto.Error with OpenSSL's reason for an unknown
+   *   extension or a value it cannot parse.
+   */
+  constructor(typeName: string | Buffer, critical: boolean, value: string | Buffer, options: X509ExtensionOptions = {}) {
+    if (adopt !== null) {
+      this.#handle = adopt;
+      adopt = null;
+      return;
+    }
+    const name = Buffer.isBuffer(typeName) ? typeName.toString('latin1') : expectString(typeName, 'typeName');
+    if (typeof critical !== 'boolean') throw typeError('critical', 'a boolean', critical);
+    const data = expectBytes(value, 'value');
+    const subject = options.subject ?? null;
+    const issuer = options.issuer ?? null;
+    if (subject !== null && !(subject instanceof X509)) throw typeError('subject', 'an X509', subject);
+    if (issuer !== null && !(issuer instanceof X509)) throw typeError('issuer', 'an X509', issuer);
+    this.#handle = guard(() =>
+      native.createExtension(name, critical, data, subject === null ? null : subject[kHandle], issuer === null ? null : issuer[kHandle]),
+    );
+  }
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: X509ExtensionHandle): X509Extension {
+    adopt = handle;
+    return new X509Extension('', false, '');
+  }
+
+  /** @internal */
+  get [kHandle](): X509ExtensionHandle {
+    return this.#handle;
+  }
+
+  /** Whether the extension is critical. */
+  getCritical(): boolean {
+    return this.#handle.getCritical();
+  }
+
+  /** The short name, e.g. `basicConstraints` (a dotted OID for extensions OpenSSL does not know). */
+  getShortName(): string {
+    return this.#handle.getShortName();
+  }
+
+  /** The DER-encoded value inside the extension. */
+  getData(): Buffer {
+    return this.#handle.getData();
+  }
+
+  /** The value as OpenSSL prints it, e.g. `CA:TRUE` or `DNS:example.com, IP Address:127.0.0.1`. */
+  toString(): string {
+    return guard(() => this.#handle.toText());
+  }
+}

@@ -1,0 +1,37 @@
+{
+  "targets": [
+    {
+      "target_name": "ossl",
+      "sources": [
+        "src/addon.cc",
+        "src/common/errors.cc",
+        "src/common/passphrase.cc",
+        "src/version.cc",
+        "src/pkey.cc",
+        "src/x509_name.cc",
+        "src/x509_ext.cc",
+        "src/x509.cc",
+        "src/ssl_ctx.cc",
+        "src/ssl.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "src"
+      ],
+      "defines": [
+        "NAPI_VERSION=8",
+        "NAPI_DISABLE_CPP_EXCEPTIONS",
+        "NODE_ADDON_API_DISABLE_DEPRECATED",
+        "OPENSSL_API_COMPAT=30000",
+        "OPENSSL_NO_DEPRECATED"
+      ],
+      "cflags": ["-Wall", "-Wextra", "-fvisibility=hidden"],
+      "cflags_cc": ["-Wall", "-Wextra", "-std=c++17", "-fvisibility=hidden"],
+      "cflags!": ["-fno-exceptions"],
+      "xcode_settings": {
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+        "OTHER_CFLAGS": ["-Wall", "-Wextra"]
+      }
+    }
+  ]
+}

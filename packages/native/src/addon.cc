@@ -1,0 +1,27 @@
+// Registers the native modules; nothing else lives here. The addon is context-aware: all state
+// is per environment (AddonData), so it loads in worker threads too.
+#include "common/common.h"
+#include "objects.h"
+
+namespace ossl {
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  env.SetInstanceData<AddonData>(new AddonData());
+  InitVersion(env, exports);
+  PKeyWrap::Init(env, exports);
+  InitPKeyFunctions(env, exports);
+  X509NameWrap::Init(env, exports);
+  X509ExtWrap::Init(env, exports);
+  InitExtFunctions(env, exports);
+  X509Wrap::Init(env, exports);
+  InitX509Functions(env, exports);
+  InitSSLCtx(env, exports);
+  InitSSL(env, exports);
+  return exports;
+}
+
+}  // namespace ossl
+
+static Napi::Object InitAddon(Napi::Env env, Napi::Object exports) { return ossl::Init(env, exports); }
+
+NODE_API_MODULE(ossl, InitAddon)

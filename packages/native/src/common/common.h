@@ -1,0 +1,117 @@
+// Shared pieces of the native layer: owning pointer aliases, the error-queue guard, argument helpers,
+// and per-environment state. Every OpenSSL pointer that we own lives in one of the aliases below;
+// raw pointers are short-lived borrowed get0 values.
+#pragma once
+
+#include <napi.h>
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+#include <string>
+
+namespace ossl {
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* p) const noexcept { Free(p); }
+};
+template <typename T, void (*Free)(T*)>
+using Owned = std::unique_ptr<T, Deleter<T, Free>>;
+
+inline void FreeBio(BIO* b) { BIO_free_all(b); }
+inline void FreeOpensslString(char* s) { OPENSSL_free(s); }
+inline void FreeOpensslBytes(unsigned char* s) { OPENSSL_free(s); }
+
+using BIOPointer = Owned<BIO, FreeBio>;
+using BNPointer = Owned<BIGNUM, BN_free>;
+using X509Pointer = Owned<X509, X509_free>;
+using X509NamePointer = Owned<X509_NAME, X509_NAME_free>;
+using X509ExtPointer = Owned<X509_EXTENSION, X509_EXTENSION_free>;
+using EVPKeyPointer = Owned<EVP_PKEY, EVP_PKEY_free>;
+using EVPKeyCtxPointer = Owned<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using SSLCtxPointer = Owned<SSL_CTX, SSL_CTX_free>;
+using SSLPointer = Owned<SSL, SSL_free>;
+using ASN1IntPointer = Owned<ASN1_INTEGER, ASN1_INTEGER_free>;
+using ASN1TimePointer = Owned<ASN1_TIME, ASN1_TIME_free>;
+using ASN1GenTimePointer = Owned<ASN1_GENERALIZEDTIME, ASN1_GENERALIZEDTIME_free>;
+using OpensslString = Owned<char, FreeOpensslString>;
+using OpensslBytes = Owned<unsigned char, FreeOpensslBytes>;
+
+// Every entry point opens one of these: OpenSSL's error queue is empty when our code starts and
+// empty again when control returns to JavaScript, whatever path we leave by.
+class ErrGuard {
+ public:
+  ErrGuard() { ERR_clear_error(); }
+  ~ErrGuard() { ERR_clear_error(); }
+  ErrGuard(const ErrGuard&) = delete;
+  ErrGuard& operator=(const ErrGuard&) = delete;
+};
+
+// Builds a JS Error from the OpenSSL error queue (drained, oldest first) with `errors`
+// ([{library, function, reason, code}]), `code` (ERR_OSSL_<LIB>_<REASON>) and `opensslError: true`.
+// `what` says which operation failed; it leads the message.
+Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what);
+// Throws MakeOpenSSLError(...) as a pending JS exception. Returns an undefined Value for `return`.
+Napi::Value ThrowOpenSSL(Napi::Env env, const std::string& what);
+// A TypeError naming the parameter: `"<param>" must be <expected>, got <type>`.
+Napi::Value ThrowType(Napi::Env env, const char* param, const char* expected, Napi::Value got);
+Napi::Value ThrowValue(Napi::Env env, const std::string& message);  // RangeError-like input errors.
+
+// Input bytes from a Buffer/Uint8Array or a string (UTF-8). The view is valid while the Value is.
+struct Bytes {
+  const unsigned char* data = nullptr;
+  size_t size = 0;
+  std::string storage;
+  bool ok = false;
+};
+Bytes GetBytes(Napi::Value v, const char* param);  // throws TypeError and returns ok=false on bad type
+bool GetString(Napi::Value v, const char* param, std::string* out);
+bool GetInt(Napi::Value v, const char* param, int64_t* out);
+
+// Copies what a memory BIO holds into a new Buffer.
+Napi::Value BioToBuffer(Napi::Env env, BIO* bio);
+Napi::Value BioToString(Napi::Env env, BIO* bio);
+BIOPointer MemBioFrom(const Bytes& b);  // read-only view over `b`
+BIOPointer NewMemBio();
+
+// Per-environment state (worker threads each get their own): constructors used to wrap the
+// objects that native code hands back to JavaScript.
+struct AddonData {
+  Napi::FunctionReference pkey;
+  Napi::FunctionReference x509;
+  Napi::FunctionReference x509_name;
+  Napi::FunctionReference x509_ext;
+  Napi::FunctionReference ssl_ctx;
+  Napi::FunctionReference ssl;
+};
+inline AddonData* Data(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
+
+// Type-tagged unwrapping: an object of the wrong class is a TypeError, never a reinterpretation.
+template <typename T>
+T* UnwrapAs(Napi::Value v, const char* param) {
+  if (v.IsObject()) {
+    Napi::Object o = v.As<Napi::Object>();
+    if (o.CheckTypeTag(&T::kTypeTag)) return T::Unwrap(o);
+  }
+  ThrowType(v.Env(), param, T::kExpected, v);
+  return nullptr;
+}
+
+// Wraps a freshly owned pointer in a new JS object of class T (constructed from an External).
+template <typename T, typename P>
+Napi::Value WrapNew(Napi::Env env, Napi::FunctionReference& ctor, P* owned) {
+  if (owned == nullptr) return ThrowOpenSSL(env, "allocation failed");
+  Napi::Value ext = Napi::External<P>::New(env, owned);
+  Napi::Object obj = ctor.New({ext});
+  if (env.IsExceptionPending()) return env.Undefined();
+  return obj;
+}
+
+}  // namespace ossl

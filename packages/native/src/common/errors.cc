@@ -1,0 +1,205 @@
+// Error translation: the one place where the OpenSSL error queue becomes a JavaScript Error.
+#include "common/common.h"
+
+#include <cctype>
+#include <cstring>
+
+namespace ossl {
+namespace {
+
+// Short library names in the style of Node.js error codes (ERR_OSSL_PEM_NO_START_LINE).
+std::string LibraryCode(unsigned long e) {
+  switch (ERR_GET_LIB(e)) {
+    case ERR_LIB_PEM: return "PEM";
+    case ERR_LIB_ASN1: return "ASN1";
+    case ERR_LIB_X509: return "X509";
+    case ERR_LIB_X509V3: return "X509V3";
+    case ERR_LIB_SSL: return "SSL";
+    case ERR_LIB_EVP: return "EVP";
+    case ERR_LIB_RSA: return "RSA";
+    case ERR_LIB_EC: return "EC";
+    case ERR_LIB_DSA: return "DSA";
+    case ERR_LIB_DH: return "DH";
+    case ERR_LIB_BIO: return "BIO";
+    case ERR_LIB_BN: return "BN";
+    case ERR_LIB_PKCS7: return "PKCS7";
+    case ERR_LIB_PKCS12: return "PKCS12";
+    case ERR_LIB_CMS: return "CMS";
+    case ERR_LIB_PROV: return "PROV";
+    case ERR_LIB_OSSL_DECODER: return "OSSL_DECODER";
+    case ERR_LIB_OSSL_ENCODER: return "OSSL_ENCODER";
+    case ERR_LIB_OSSL_STORE: return "OSSL_STORE";
+    case ERR_LIB_CRYPTO: return "CRYPTO";
+    case ERR_LIB_SYS: return "SYS";
+    default: return "UNKNOWN";
+  }
+}
+
+std::string Upper(const char* s) {
+  std::string out;
+  for (; s != nullptr && *s != '\0'; ++s) {
+    unsigned char c = static_cast<unsigned char>(*s);
+    out.push_back(std::isalnum(c) ? static_cast<char>(std::toupper(c)) : '_');
+  }
+  return out;
+}
+
+}  // namespace
+
+Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what) {
+  Napi::Array list = Napi::Array::New(env);
+  std::string reasons;
+  std::string code;
+  uint32_t n = 0;
+  const char* func = nullptr;
+  const char* data = nullptr;
+  int flags = 0;
+  unsigned long e;
+  while ((e = ERR_get_error_all(nullptr, nullptr, &func, &data, &flags)) != 0) {
+    const char* lib = ERR_lib_error_string(e);
+    const char* reason = ERR_reason_error_string(e);
+    std::string reason_text;
+    if (reason != nullptr) {
+      reason_text = reason;
+    } else {
+      char buf[256];
+      ERR_error_string_n(e, buf, sizeof(buf));
+      reason_text = buf;
+    }
+    Napi::Object item = Napi::Object::New(env);
+    item.Set("library", lib != nullptr ? Napi::Value(Napi::String::New(env, lib)) : env.Null());
+    item.Set("function", Napi::String::New(env, func != nullptr ? func : ""));
+    item.Set("reason", Napi::String::New(env, reason_text));
+    item.Set("code", Napi::Number::New(env, static_cast<double>(e)));
+    if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') {
+      item.Set("data", Napi::String::New(env, data));
+    }
+    list.Set(n++, item);
+    // OpenSSL 3's decoders often report the same reason several times; the message says it once.
+    std::string part = reason_text;
+    if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') part += std::string(" (") + data + ")";
+    if (("; " + reasons + "; ").find("; " + part + "; ") == std::string::npos) {
+      if (!reasons.empty()) reasons += "; ";
+      reasons += part;
+    }
+    if (code.empty()) code = "ERR_OSSL_" + LibraryCode(e) + "_" + Upper(reason);
+  }
+  std::string message = what;
+  if (!reasons.empty()) message += ": " + reasons;
+  Napi::Error err = Napi::Error::New(env, message);
+  Napi::Object obj = err.Value();
+  obj.Set("errors", list);
+  obj.Set("opensslError", Napi::Boolean::New(env, true));
+  obj.Set("code", Napi::String::New(env, code.empty() ? "ERR_OSSL_UNKNOWN" : code));
+  return err;
+}
+
+Napi::Value ThrowOpenSSL(Napi::Env env, const std::string& what) {
+  MakeOpenSSLError(env, what).ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+namespace {
+const char* TypeName(Napi::Value v) {
+  switch (v.Type()) {
+    case napi_undefined: return "undefined";
+    case napi_null: return "null";
+    case napi_boolean: return "boolean";
+    case napi_number: return "number";
+    case napi_string: return "string";
+    case napi_symbol: return "symbol";
+    case napi_function: return "function";
+    case napi_bigint: return "bigint";
+    case napi_external: return "external";
+    case napi_object: return v.IsBuffer() ? "Buffer" : v.IsArray() ? "Array" : "object";
+  }
+  return "unknown";
+}
+}  // namespace
+
+Napi::Value ThrowType(Napi::Env env, const char* param, const char* expected, Napi::Value got) {
+  std::string msg = std::string("\"") + param + "\" must be " + expected + ", got " + TypeName(got);
+  Napi::TypeError err = Napi::TypeError::New(env, msg);
+  err.Value().Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
+  err.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Napi::Value ThrowValue(Napi::Env env, const std::string& message) {
+  Napi::RangeError err = Napi::RangeError::New(env, message);
+  err.Value().Set("code", Napi::String::New(env, "ERR_INVALID_ARG_VALUE"));
+  err.ThrowAsJavaScriptException();
+  return env.Undefined();
+}
+
+Bytes GetBytes(Napi::Value v, const char* param) {
+  Bytes b;
+  if (v.IsTypedArray()) {
+    Napi::TypedArray ta = v.As<Napi::TypedArray>();
+    if (ta.TypedArrayType() == napi_uint8_array) {
+      Napi::Uint8Array u = v.As<Napi::Uint8Array>();
+      b.data = u.Data();
+      b.size = u.ByteLength();
+      b.ok = true;
+      return b;
+    }
+  } else if (v.IsString()) {
+    b.storage = v.As<Napi::String>().Utf8Value();
+    b.data = reinterpret_cast<const unsigned char*>(b.storage.data());
+    b.size = b.storage.size();
+    b.ok = true;
+    return b;
+  }
+  ThrowType(v.Env(), param, "a Buffer or string", v);
+  return b;
+}
+
+bool GetString(Napi::Value v, const char* param, std::string* out) {
+  if (!v.IsString()) {
+    ThrowType(v.Env(), param, "a string", v);
+    return false;
+  }
+  *out = v.As<Napi::String>().Utf8Value();
+  return true;
+}
+
+bool GetInt(Napi::Value v, const char* param, int64_t* out) {
+  if (!v.IsNumber()) {
+    ThrowType(v.Env(), param, "a number", v);
+    return false;
+  }
+  double d = v.As<Napi::Number>().DoubleValue();
+  if (d != d || d < -9007199254740991.0 || d > 9007199254740991.0 || static_cast<double>(static_cast<int64_t>(d)) != d) {
+    ThrowValue(v.Env(), std::string("\"") + param + "\" must be an integer");
+    return false;
+  }
+  *out = static_cast<int64_t>(d);
+  return true;
+}
+
+Napi::Value BioToBuffer(Napi::Env env, BIO* bio) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  if (len <= 0) return Napi::Buffer<char>::New(env, 0);
+  return Napi::Buffer<char>::Copy(env, data, static_cast<size_t>(len));
+}
+
+Napi::Value BioToString(Napi::Env env, BIO* bio) {
+  char* data = nullptr;
+  long len = BIO_get_mem_data(bio, &data);
+  if (len <= 0) return Napi::String::New(env, "");
+  return Napi::String::New(env, data, static_cast<size_t>(len));
+}
+
+BIOPointer MemBioFrom(const Bytes& b) {
+  // BIO_new_mem_buf makes a read-only BIO over our bytes; an empty input still gets a BIO so
+  // the parser reports its own "no data" error.
+  static const char kEmpty[1] = {0};
+  const void* p = b.size > 0 ? static_cast<const void*>(b.data) : static_cast<const void*>(kEmpty);
+  if (b.size > static_cast<size_t>(INT32_MAX)) return BIOPointer(nullptr);
+  return BIOPointer(BIO_new_mem_buf(p, static_cast<int>(b.size)));
+}
+
+BIOPointer NewMemBio() { return BIOPointer(BIO_new(BIO_s_mem())); }
+
+}  // namespace ossl

@@ -1,0 +1,121 @@
+// The wrapped object families. Each class owns its OpenSSL object through an owning alias and is
+// type-tagged, so passing the wrong kind of object from JavaScript is a TypeError.
+#pragma once
+
+#include "common/common.h"
+
+namespace ossl {
+
+class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c706b6579ULL, 0x0000000000000001ULL};
+  static constexpr const char* kExpected = "a PKey";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit PKeyWrap(const Napi::CallbackInfo& info);
+  EVP_PKEY* get() const { return pkey_.get(); }
+  bool only_public() const { return only_public_; }
+  // Takes a new reference on `pkey` (EVP_PKEY_up_ref) and wraps it.
+  static Napi::Value NewFromRef(Napi::Env env, EVP_PKEY* pkey, bool only_public);
+  static Napi::Value NewOwned(Napi::Env env, EVPKeyPointer pkey, bool only_public);
+
+ private:
+  Napi::Value Type(const Napi::CallbackInfo& info);
+  Napi::Value Bits(const Napi::CallbackInfo& info);
+  Napi::Value Check(const Napi::CallbackInfo& info);
+  Napi::Value OnlyPublic(const Napi::CallbackInfo& info);
+  Napi::Value Equals(const Napi::CallbackInfo& info);
+  EVPKeyPointer pkey_;
+  bool only_public_ = false;
+};
+
+class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c78353039ULL, 0x0000000000000002ULL};
+  static constexpr const char* kExpected = "an X509";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit X509Wrap(const Napi::CallbackInfo& info);
+  X509* get() const { return x509_.get(); }
+  static Napi::Value NewOwned(Napi::Env env, X509Pointer x);
+
+ private:
+  Napi::Value SetVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetVersion(const Napi::CallbackInfo& info);
+  Napi::Value SetSerial(const Napi::CallbackInfo& info);
+  Napi::Value GetSerial(const Napi::CallbackInfo& info);
+  Napi::Value GmtimeAdj(const Napi::CallbackInfo& info);
+  Napi::Value GetTime(const Napi::CallbackInfo& info);
+  Napi::Value SetTime(const Napi::CallbackInfo& info);
+  Napi::Value HasExpired(const Napi::CallbackInfo& info);
+  Napi::Value GetName(const Napi::CallbackInfo& info);
+  Napi::Value SetName(const Napi::CallbackInfo& info);
+  Napi::Value GetPubkey(const Napi::CallbackInfo& info);
+  Napi::Value SetPubkey(const Napi::CallbackInfo& info);
+  Napi::Value AddExtension(const Napi::CallbackInfo& info);
+  Napi::Value GetExtensionCount(const Napi::CallbackInfo& info);
+  Napi::Value GetExtension(const Napi::CallbackInfo& info);
+  Napi::Value Sign(const Napi::CallbackInfo& info);
+  Napi::Value Digest(const Napi::CallbackInfo& info);
+  Napi::Value SubjectNameHash(const Napi::CallbackInfo& info);
+  Napi::Value GetSignatureAlgorithm(const Napi::CallbackInfo& info);
+  Napi::Value VerifySignature(const Napi::CallbackInfo& info);
+  Napi::Value CheckHost(const Napi::CallbackInfo& info);
+  Napi::Value Dump(const Napi::CallbackInfo& info);
+  X509Pointer x509_;
+};
+
+// An X509Name is either owned or a live view of a name inside another object (the subject or issuer
+// of a certificate). A view keeps its owner alive with a strong reference and looks the name up
+// again on every use, so replacing the owner's name never leaves the view dangling.
+class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c6e616d65ULL, 0x0000000000000003ULL};
+  static constexpr const char* kExpected = "an X509Name";
+  enum Source { kOwned = 0, kCertSubject = 1, kCertIssuer = 2 };
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit X509NameWrap(const Napi::CallbackInfo& info);
+  X509_NAME* get() const;
+  static Napi::Value NewView(Napi::Env env, Napi::Object owner, Source source);
+  static Napi::Value NewOwned(Napi::Env env, X509NamePointer name);
+
+ private:
+  Napi::Value GetEntry(const Napi::CallbackInfo& info);
+  Napi::Value SetEntry(const Napi::CallbackInfo& info);
+  Napi::Value Hash(const Napi::CallbackInfo& info);
+  Napi::Value Der(const Napi::CallbackInfo& info);
+  Napi::Value GetComponents(const Napi::CallbackInfo& info);
+  Napi::Value Compare(const Napi::CallbackInfo& info);
+  Napi::Value Oneline(const Napi::CallbackInfo& info);
+  Napi::Value Print(const Napi::CallbackInfo& info);
+  Napi::Value EntryCount(const Napi::CallbackInfo& info);
+  Napi::Value Copy(const Napi::CallbackInfo& info);
+  Source source_ = kOwned;
+  X509NamePointer owned_;
+  Napi::ObjectReference owner_;
+};
+
+class X509ExtWrap : public Napi::ObjectWrap<X509ExtWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c65787465ULL, 0x0000000000000004ULL};
+  static constexpr const char* kExpected = "an X509Extension";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit X509ExtWrap(const Napi::CallbackInfo& info);
+  X509_EXTENSION* get() const { return ext_.get(); }
+  static Napi::Value NewOwned(Napi::Env env, X509ExtPointer ext);
+
+ private:
+  Napi::Value GetCritical(const Napi::CallbackInfo& info);
+  Napi::Value GetShortName(const Napi::CallbackInfo& info);
+  Napi::Value GetData(const Napi::CallbackInfo& info);
+  Napi::Value ToText(const Napi::CallbackInfo& info);
+  X509ExtPointer ext_;
+};
+
+// Module-level functions of each family.
+void InitVersion(Napi::Env env, Napi::Object exports);
+void InitPKeyFunctions(Napi::Env env, Napi::Object exports);
+void InitX509Functions(Napi::Env env, Napi::Object exports);
+void InitExtFunctions(Napi::Env env, Napi::Object exports);
+void InitSSLCtx(Napi::Env env, Napi::Object exports);
+void InitSSL(Napi::Env env, Napi::Object exports);
+
+}  // namespace ossl

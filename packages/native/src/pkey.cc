@@ -1,0 +1,254 @@
+// PKey: asymmetric keys (EVP_PKEY) — generation, loading and dumping in PEM, DER and text.
+#include <openssl/core_names.h>
+#include <openssl/dsa.h>
+#include <openssl/ec.h>
+#include <openssl/pem.h>
+
+#include "common/passphrase.h"
+#include "objects.h"
+
+namespace ossl {
+
+namespace {
+constexpr int kFiletypePem = 1;
+constexpr int kFiletypeAsn1 = 2;
+constexpr int kFiletypeText = 65535;
+}  // namespace
+
+void PKeyWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "PKey",
+      {
+          InstanceMethod<&PKeyWrap::Type>("type"),
+          InstanceMethod<&PKeyWrap::Bits>("bits"),
+          InstanceMethod<&PKeyWrap::Check>("check"),
+          InstanceMethod<&PKeyWrap::OnlyPublic>("onlyPublic"),
+          InstanceMethod<&PKeyWrap::Equals>("equals"),
+      });
+  Data(env)->pkey = Napi::Persistent(ctor);
+  exports.Set("PKey", ctor);
+}
+
+PKeyWrap::PKeyWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PKeyWrap>(info) {
+  // Only native code constructs keys: it passes the EVP_PKEY to adopt as an External.
+  if (info.Length() < 1 || !info[0].IsExternal()) {
+    Napi::TypeError::New(info.Env(), "PKey handles are created by @ossl/native functions").ThrowAsJavaScriptException();
+    return;
+  }
+  pkey_.reset(info[0].As<Napi::External<EVP_PKEY>>().Data());
+  only_public_ = info.Length() > 1 && info[1].ToBoolean().Value();
+  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+}
+
+Napi::Value PKeyWrap::NewOwned(Napi::Env env, EVPKeyPointer pkey, bool only_public) {
+  if (!pkey) return ThrowOpenSSL(env, "no key");
+  Napi::Value ext = Napi::External<EVP_PKEY>::New(env, pkey.release());  // adopted by the constructor
+  return Data(env)->pkey.New({ext, Napi::Boolean::New(env, only_public)});
+}
+
+Napi::Value PKeyWrap::NewFromRef(Napi::Env env, EVP_PKEY* pkey, bool only_public) {
+  if (pkey == nullptr || EVP_PKEY_up_ref(pkey) != 1) return ThrowOpenSSL(env, "no key");
+  return NewOwned(env, EVPKeyPointer(pkey), only_public);
+}
+
+Napi::Value PKeyWrap::Type(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), EVP_PKEY_get_base_id(pkey_.get()));
+}
+
+Napi::Value PKeyWrap::Bits(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), EVP_PKEY_get_bits(pkey_.get()));
+}
+
+Napi::Value PKeyWrap::OnlyPublic(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), only_public_);
+}
+
+Napi::Value PKeyWrap::Equals(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  PKeyWrap* other = UnwrapAs<PKeyWrap>(info[0], "other");
+  if (other == nullptr) return info.Env().Undefined();
+  return Napi::Boolean::New(info.Env(), EVP_PKEY_eq(pkey_.get(), other->get()) == 1);
+}
+
+// check(): the key's mathematical consistency (EVP_PKEY_check for private keys, the public part
+// for public-only keys). Throws with OpenSSL's reason when the key is inconsistent.
+Napi::Value PKeyWrap::Check(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  EVPKeyCtxPointer ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey_.get(), nullptr));
+  if (!ctx) return ThrowOpenSSL(env, "key check failed");
+  int r = only_public_ ? EVP_PKEY_public_check(ctx.get()) : EVP_PKEY_check(ctx.get());
+  if (r == 1) return Napi::Boolean::New(env, true);
+  if (r == -2) return ThrowValue(env, "key check is not supported for this key type");
+  return ThrowOpenSSL(env, "key is not consistent");
+}
+
+namespace {
+
+// generateKey(type, bitsOrCurve): RSA/DSA take a bit count, EC a curve name, Ed25519/Ed448 nothing.
+Napi::Value GenerateKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t type = 0;
+  if (!GetInt(info[0], "type", &type)) return env.Undefined();
+  EVP_PKEY* raw = nullptr;
+  if (type == EVP_PKEY_RSA || type == EVP_PKEY_DSA) {
+    int64_t bits = 0;
+    if (!GetInt(info[1], "bits", &bits)) return env.Undefined();
+    if (bits <= 0 || bits > 16384) return ThrowValue(env, "invalid number of bits: " + std::to_string(bits));
+    if (type == EVP_PKEY_RSA) {
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
+    } else {
+      // DSA needs domain parameters first; OpenSSL picks the matching q size for the bit count.
+      EVPKeyCtxPointer pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr));
+      EVP_PKEY* params = nullptr;
+      if (pctx && EVP_PKEY_paramgen_init(pctx.get()) == 1 &&
+          EVP_PKEY_CTX_set_dsa_paramgen_bits(pctx.get(), static_cast<int>(bits)) == 1 &&
+          EVP_PKEY_paramgen(pctx.get(), &params) == 1) {
+        EVPKeyPointer owned_params(params);
+        EVPKeyCtxPointer kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
+        if (kctx && EVP_PKEY_keygen_init(kctx.get()) == 1) EVP_PKEY_keygen(kctx.get(), &raw);
+      }
+    }
+  } else if (type == EVP_PKEY_EC) {
+    std::string curve;
+    if (!GetString(info[1], "curve", &curve)) return env.Undefined();
+    int nid = OBJ_sn2nid(curve.c_str());
+    if (nid == NID_undef) nid = OBJ_ln2nid(curve.c_str());
+    if (nid == NID_undef) nid = EC_curve_nist2nid(curve.c_str());
+    if (nid == NID_undef) return ThrowValue(env, "unknown elliptic curve: " + curve);
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", OBJ_nid2sn(nid));
+  } else if (type == EVP_PKEY_ED25519) {
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  } else if (type == EVP_PKEY_ED448) {
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
+  } else {
+    return ThrowValue(env, "no such key type: " + std::to_string(type));
+  }
+  if (raw == nullptr) return ThrowOpenSSL(env, "key generation failed");
+  return PKeyWrap::NewOwned(env, EVPKeyPointer(raw), false);
+}
+
+// loadPrivateKey(filetype, data, passphrase?)
+Napi::Value LoadPrivateKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
+  Bytes in = GetBytes(info[1], "buffer");
+  if (!in.ok) return env.Undefined();
+  PassphraseSource pass(env);
+  if (!pass.Init(info[2], "passphrase")) return env.Undefined();
+  BIOPointer bio = MemBioFrom(in);
+  if (!bio) return ThrowOpenSSL(env, "could not read the key");
+  EVP_PKEY* raw = nullptr;
+  if (filetype == kFiletypePem) {
+    raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, PassphraseSource::Callback, &pass);
+  } else if (filetype == kFiletypeAsn1) {
+    if (pass.has_passphrase()) return ThrowValue(env, "a passphrase is only supported for PEM files");
+    raw = d2i_PrivateKey_bio(bio.get(), nullptr);
+  } else {
+    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
+  }
+  EVPKeyPointer key(raw);
+  if (pass.RethrowIfFailed()) return env.Undefined();
+  if (!key) return ThrowOpenSSL(env, "could not load the private key");
+  return PKeyWrap::NewOwned(env, std::move(key), false);
+}
+
+// loadPublicKey(filetype, data)
+Napi::Value LoadPublicKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
+  Bytes in = GetBytes(info[1], "buffer");
+  if (!in.ok) return env.Undefined();
+  BIOPointer bio = MemBioFrom(in);
+  if (!bio) return ThrowOpenSSL(env, "could not read the key");
+  EVP_PKEY* raw = nullptr;
+  if (filetype == kFiletypePem) {
+    raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr);
+  } else if (filetype == kFiletypeAsn1) {
+    raw = d2i_PUBKEY_bio(bio.get(), nullptr);
+  } else {
+    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
+  }
+  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the public key");
+  return PKeyWrap::NewOwned(env, EVPKeyPointer(raw), true);
+}
+
+// dumpPrivateKey(filetype, pkey, cipher?, passphrase?)
+Napi::Value DumpPrivateKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
+  PKeyWrap* key = UnwrapAs<PKeyWrap>(info[1], "pkey");
+  if (key == nullptr) return env.Undefined();
+  if (key->only_public()) return ThrowValue(env, "the key holds only a public part; use dumpPublickey");
+  const EVP_CIPHER* cipher = nullptr;
+  if (!info[2].IsUndefined() && !info[2].IsNull()) {
+    std::string name;
+    if (!GetString(info[2], "cipher", &name)) return env.Undefined();
+    cipher = EVP_get_cipherbyname(name.c_str());
+    if (cipher == nullptr) return ThrowValue(env, "invalid cipher name: " + name);
+  }
+  PassphraseSource pass(env);
+  if (!pass.Init(info[3], "passphrase")) return env.Undefined();
+  if (cipher != nullptr && !pass.has_passphrase()) return ThrowValue(env, "a cipher needs a passphrase");
+  if (cipher == nullptr && pass.has_passphrase()) return ThrowValue(env, "a passphrase needs a cipher");
+  BIOPointer out = NewMemBio();
+  if (!out) return ThrowOpenSSL(env, "could not dump the key");
+  int ok = 0;
+  if (filetype == kFiletypePem) {
+    ok = PEM_write_bio_PrivateKey(out.get(), key->get(), cipher, nullptr, 0,
+                                  cipher != nullptr ? PassphraseSource::Callback : nullptr, &pass);
+  } else if (filetype == kFiletypeAsn1) {
+    if (cipher != nullptr) return ThrowValue(env, "encryption is only supported for PEM files");
+    ok = i2d_PrivateKey_bio(out.get(), key->get());
+  } else if (filetype == kFiletypeText) {
+    if (cipher != nullptr) return ThrowValue(env, "encryption is only supported for PEM files");
+    ok = EVP_PKEY_print_private(out.get(), key->get(), 0, nullptr);
+  } else {
+    return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
+  }
+  if (pass.RethrowIfFailed()) return env.Undefined();
+  if (ok != 1) return ThrowOpenSSL(env, "could not dump the private key");
+  return BioToBuffer(env, out.get());
+}
+
+// dumpPublicKey(filetype, pkey)
+Napi::Value DumpPublicKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
+  PKeyWrap* key = UnwrapAs<PKeyWrap>(info[1], "pkey");
+  if (key == nullptr) return env.Undefined();
+  BIOPointer out = NewMemBio();
+  if (!out) return ThrowOpenSSL(env, "could not dump the key");
+  int ok = 0;
+  if (filetype == kFiletypePem) {
+    ok = PEM_write_bio_PUBKEY(out.get(), key->get());
+  } else if (filetype == kFiletypeAsn1) {
+    ok = i2d_PUBKEY_bio(out.get(), key->get());
+  } else if (filetype == kFiletypeText) {
+    ok = EVP_PKEY_print_public(out.get(), key->get(), 0, nullptr);
+  } else {
+    return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
+  }
+  if (ok != 1) return ThrowOpenSSL(env, "could not dump the public key");
+  return BioToBuffer(env, out.get());
+}
+
+}  // namespace
+
+void InitPKeyFunctions(Napi::Env env, Napi::Object exports) {
+  exports.Set("generateKey", Napi::Function::New<GenerateKey>(env, "generateKey"));
+  exports.Set("loadPrivateKey", Napi::Function::New<LoadPrivateKey>(env, "loadPrivateKey"));
+  exports.Set("loadPublicKey", Napi::Function::New<LoadPublicKey>(env, "loadPublicKey"));
+  exports.Set("dumpPrivateKey", Napi::Function::New<DumpPrivateKey>(env, "dumpPrivateKey"));
+  exports.Set("dumpPublicKey", Napi::Function::New<DumpPublicKey>(env, "dumpPublicKey"));
+}
+
+}  // namespace ossl

@@ -1,0 +1,118 @@
+// SSL_CTX and SSL wrappers. Callbacks from OpenSSL into JavaScript run synchronously inside the
+// OpenSSL call; a JavaScript exception is kept on the Connection, the callback fails closed, and the
+// exception is re-thrown once the OpenSSL call returns (pyOpenSSL's callback-exception helper).
+#pragma once
+
+#include "objects.h"
+
+namespace ossl {
+
+class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c73736c63ULL, 0x0000000000000005ULL};
+  static constexpr const char* kExpected = "a Context";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit SSLCtxWrap(const Napi::CallbackInfo& info);
+  SSL_CTX* get() const { return ctx_.get(); }
+  static SSLCtxWrap* FromCtx(const SSL_CTX* ctx);
+  const Napi::FunctionReference& verify_callback() const { return verify_cb_; }
+
+ private:
+  Napi::Value UseCertificate(const Napi::CallbackInfo& info);
+  Napi::Value UsePrivateKey(const Napi::CallbackInfo& info);
+  Napi::Value UseCertificateFile(const Napi::CallbackInfo& info);
+  Napi::Value UseCertificateChainFile(const Napi::CallbackInfo& info);
+  Napi::Value UsePrivateKeyFile(const Napi::CallbackInfo& info);
+  Napi::Value AddExtraChainCert(const Napi::CallbackInfo& info);
+  Napi::Value CheckPrivateKey(const Napi::CallbackInfo& info);
+  Napi::Value LoadVerifyLocations(const Napi::CallbackInfo& info);
+  Napi::Value SetDefaultVerifyPaths(const Napi::CallbackInfo& info);
+  Napi::Value SetVerify(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyDepth(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyDepth(const Napi::CallbackInfo& info);
+  Napi::Value SetCipherList(const Napi::CallbackInfo& info);
+  Napi::Value SetCiphersuites(const Napi::CallbackInfo& info);
+  Napi::Value SetProtoVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetProtoVersion(const Napi::CallbackInfo& info);
+  Napi::Value SetOptions(const Napi::CallbackInfo& info);
+  Napi::Value ClearOptions(const Napi::CallbackInfo& info);
+  Napi::Value GetOptions(const Napi::CallbackInfo& info);
+  Napi::Value SetMode(const Napi::CallbackInfo& info);
+  Napi::Value SetSessionIdContext(const Napi::CallbackInfo& info);
+  SSLCtxPointer ctx_;
+  Napi::FunctionReference verify_cb_;
+};
+
+class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c73736c73ULL, 0x0000000000000006ULL};
+  static constexpr const char* kExpected = "a Connection";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit SSLWrap(const Napi::CallbackInfo& info);
+  static SSLWrap* FromSSL(const SSL* ssl);
+  static int VerifyTrampoline(int ok, X509_STORE_CTX* store);
+
+ private:
+  // Marks the Connection busy for the length of an OpenSSL call that may run callbacks, so a
+  // callback cannot re-enter the engine.
+  class BusyScope {
+   public:
+    explicit BusyScope(SSLWrap* w) : w_(w) { w_->busy_ = true; }
+    ~BusyScope() { w_->busy_ = false; }
+   private:
+    SSLWrap* w_;
+  };
+  bool RefuseIfBusy(Napi::Env env);
+  // Converts the result of an SSL_* I/O call: >= 0 passes through; a retryable condition returns
+  // -SSL_ERROR_*; a fatal error throws (callback exception first, then the OpenSSL queue).
+  Napi::Value Result(Napi::Env env, int ret, const char* what);
+  bool RethrowCallbackException(Napi::Env env);
+  void KeepException(Napi::Env env);
+
+  Napi::Value SetConnectState(const Napi::CallbackInfo& info);
+  Napi::Value SetAcceptState(const Napi::CallbackInfo& info);
+  Napi::Value DoHandshake(const Napi::CallbackInfo& info);
+  Napi::Value BioWrite(const Napi::CallbackInfo& info);
+  Napi::Value BioRead(const Napi::CallbackInfo& info);
+  Napi::Value BioPending(const Napi::CallbackInfo& info);
+  Napi::Value BioShutdown(const Napi::CallbackInfo& info);
+  Napi::Value ReadInto(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value Shutdown(const Napi::CallbackInfo& info);
+  Napi::Value GetShutdown(const Napi::CallbackInfo& info);
+  Napi::Value SetShutdown(const Napi::CallbackInfo& info);
+  Napi::Value Pending(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerCertificate(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerCertChain(const Napi::CallbackInfo& info);
+  Napi::Value GetCertificate(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherName(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherBits(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetProtocolVersion(const Napi::CallbackInfo& info);
+  Napi::Value SetTlsextHostName(const Napi::CallbackInfo& info);
+  Napi::Value GetServername(const Napi::CallbackInfo& info);
+  Napi::Value SetHost(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
+  Napi::Value SetVerify(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);
+  Napi::Value UseCertificate(const Napi::CallbackInfo& info);
+  Napi::Value UsePrivateKey(const Napi::CallbackInfo& info);
+  Napi::Value GetStateString(const Napi::CallbackInfo& info);
+  Napi::Value IsInitFinished(const Napi::CallbackInfo& info);
+  Napi::Value WantRead(const Napi::CallbackInfo& info);
+  Napi::Value WantWrite(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherList(const Napi::CallbackInfo& info);
+
+  SSLPointer ssl_;
+  BIO* rbio_ = nullptr;  // borrowed: owned by ssl_ (SSL_set_bio); network bytes in
+  BIO* wbio_ = nullptr;  // borrowed: owned by ssl_; network bytes out
+  Napi::ObjectReference ctx_ref_;   // strong: the Context's callbacks must outlive us
+  Napi::ObjectReference owner_;     // weak: the JS Connection passed to callbacks
+  Napi::FunctionReference verify_cb_;
+  Napi::Reference<Napi::Value> pending_exception_;
+  bool busy_ = false;
+};
+
+}  // namespace ossl

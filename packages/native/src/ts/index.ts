@@ -1,0 +1,210 @@
+/**
+ * @ossl/native — the compiled Node-API addon over the OpenSSL 3 that Node.js itself ships, and its
+ * TypeScript types. The packages above (@ossl/crypto, @ossl/ssl) give it a pyOpenSSL-shaped API;
+ * this layer has handles and functions, no policy.
+ */
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One entry of OpenSSL's error queue, oldest first (pyOpenSSL's `Error.args[0]` tuples). */
+export interface OpenSSLErrorEntry {
+  library: string | null;
+  function: string;
+  reason: string;
+  code: number;
+  data?: string;
+}
+
+/** What the addon throws for an OpenSSL failure, before the packages above give it a class. */
+export interface NativeOpenSSLError extends Error {
+  opensslError: true;
+  errors: OpenSSLErrorEntry[];
+  code: string;
+  verifyCode?: number;
+  verifyMessage?: string;
+}
+
+export type PassphraseInput = Buffer | string | ((writing: boolean) => Buffer | string) | null | undefined;
+
+export interface PKeyHandle {
+  type(): number;
+  bits(): number;
+  check(): boolean;
+  onlyPublic(): boolean;
+  equals(other: PKeyHandle): boolean;
+}
+
+export interface X509NameHandle {
+  getEntry(name: string): string | null;
+  setEntry(name: string, value: Buffer | string): void;
+  hash(): number;
+  der(): Buffer;
+  getComponents(): [Buffer, Buffer][];
+  compare(other: X509NameHandle): number;
+  oneline(): string;
+  print(flags: number): string;
+  entryCount(): number;
+  copy(): X509NameHandle;
+}
+
+export interface X509ExtensionHandle {
+  getCritical(): boolean;
+  getShortName(): string;
+  getData(): Buffer;
+  toText(): string;
+}
+
+export interface X509Handle {
+  setVersion(v: number): void;
+  getVersion(): number;
+  setSerialHex(hex: string): void;
+  getSerialHex(): string;
+  gmtimeAdj(which: 0 | 1, seconds: number): void;
+  getTime(which: 0 | 1): string | null;
+  setTime(which: 0 | 1, when: string): void;
+  hasExpired(): boolean;
+  getName(which: 0 | 1): X509NameHandle;
+  setName(which: 0 | 1, name: X509NameHandle): void;
+  getPubkey(): PKeyHandle;
+  setPubkey(pkey: PKeyHandle): void;
+  addExtension(ext: X509ExtensionHandle): void;
+  getExtensionCount(): number;
+  getExtension(index: number): X509ExtensionHandle;
+  sign(pkey: PKeyHandle, digest: string | null): void;
+  digest(name: string): string;
+  subjectNameHash(): number;
+  getSignatureAlgorithm(): string;
+  verifySignature(pkey: PKeyHandle): boolean;
+  checkHost(name: Buffer | string, flags?: number): boolean;
+  dump(type: number): Buffer;
+}
+
+export type VerifyCallback = (conn: unknown, cert: X509Handle | null, errnum: number, depth: number, ok: number) => boolean | number;
+
+export interface ContextHandle {
+  useCertificate(cert: X509Handle): void;
+  usePrivateKey(pkey: PKeyHandle): void;
+  useCertificateFile(path: string, type?: number): void;
+  useCertificateChainFile(path: string): void;
+  usePrivateKeyFile(path: string, type?: number): void;
+  addExtraChainCert(cert: X509Handle): void;
+  checkPrivateKey(): void;
+  loadVerifyLocations(cafile: string | null | undefined, capath?: string | null): void;
+  setDefaultVerifyPaths(): void;
+  setVerify(mode: number, callback?: VerifyCallback | null): void;
+  getVerifyMode(): number;
+  setVerifyDepth(depth: number): void;
+  getVerifyDepth(): number;
+  setCipherList(list: Buffer | string): void;
+  setCiphersuites(list: Buffer | string): void;
+  setProtoVersion(which: 0 | 1, version: number): void;
+  getProtoVersion(which: 0 | 1): number;
+  setOptions(options: bigint): bigint;
+  clearOptions(options: bigint): bigint;
+  getOptions(): bigint;
+  setMode(mode: number): number;
+  setSessionIdContext(id: Buffer | string): void;
+}
+
+export interface ConnectionHandle {
+  setConnectState(): void;
+  setAcceptState(): void;
+  /** 1 when done, or -SSL_ERROR_* for a retryable condition. */
+  doHandshake(): number;
+  bioWrite(buf: Buffer | string): number;
+  /** Pending network bytes, or -SSL_ERROR_WANT_READ when there are none. */
+  bioRead(bufsiz: number): Buffer | number;
+  bioPending(): number;
+  bioShutdown(): void;
+  readInto(buf: Uint8Array, offset: number, nbytes: number, peek?: boolean): number;
+  write(buf: Buffer | string): number;
+  shutdown(): number;
+  getShutdown(): number;
+  setShutdown(state: number): void;
+  pending(): number;
+  getPeerCertificate(): X509Handle | null;
+  getPeerCertChain(): X509Handle[] | null;
+  getCertificate(): X509Handle | null;
+  getCipherName(): string | null;
+  getCipherBits(): number | null;
+  getCipherVersion(): string | null;
+  getVersion(): string;
+  getProtocolVersion(): number;
+  setTlsextHostName(name: Buffer | string): void;
+  getServername(): string | null;
+  setHost(name: Buffer | string): void;
+  getVerifyResult(): number;
+  setVerify(mode: number, callback?: VerifyCallback | null): void;
+  getVerifyMode(): number;
+  useCertificate(cert: X509Handle): void;
+  usePrivateKey(pkey: PKeyHandle): void;
+  getStateString(): string;
+  isInitFinished(): boolean;
+  wantRead(): boolean;
+  wantWrite(): boolean;
+  getCipherList(): string[];
+}
+
+export interface NativeBinding {
+  opensslVersion(type?: number): string;
+  OPENSSL_VERSION_NUMBER: number;
+  OPENSSL_VERSION_TEXT: string;
+  SSLEAY_VERSION: number;
+  SSLEAY_CFLAGS: number;
+  SSLEAY_PLATFORM: number;
+  SSLEAY_DIR: number;
+  SSLEAY_BUILT_ON: number;
+
+  PKey: new (...args: never[]) => PKeyHandle;
+  generateKey(type: number, bitsOrCurve?: number | string): PKeyHandle;
+  loadPrivateKey(type: number, buffer: Buffer | string, passphrase?: PassphraseInput): PKeyHandle;
+  loadPublicKey(type: number, buffer: Buffer | string): PKeyHandle;
+  dumpPrivateKey(type: number, pkey: PKeyHandle, cipher?: string | null, passphrase?: PassphraseInput): Buffer;
+  dumpPublicKey(type: number, pkey: PKeyHandle): Buffer;
+
+  X509: new () => X509Handle;
+  loadCertificate(type: number, buffer: Buffer | string): X509Handle;
+  X509Name: new () => X509NameHandle;
+  X509Extension: new (...args: never[]) => X509ExtensionHandle;
+  createExtension(
+    typeName: string,
+    critical: boolean,
+    value: Buffer | string,
+    subject?: X509Handle | null,
+    issuer?: X509Handle | null,
+  ): X509ExtensionHandle;
+
+  Context: new (method: number) => ContextHandle;
+  Connection: new (context: ContextHandle, owner?: object) => ConnectionHandle;
+}
+
+function packageRoot(): string {
+  // dist/index.{js,cjs} → the package root, where binding.gyp and build/ live.
+  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  return join(here, '..');
+}
+
+const require_ = createRequire(join(packageRoot(), 'package.json'));
+const load = require_('node-gyp-build') as (dir: string) => NativeBinding;
+
+/** The loaded addon. */
+export const native: NativeBinding = load(packageRoot());
+
+/** OpenSSL's version text, e.g. "OpenSSL 3.0.19 27 Jan 2026" (OpenSSL_version). */
+export function opensslVersion(type?: number): string {
+  return native.opensslVersion(type);
+}
+
+export const OPENSSL_VERSION_NUMBER: number = native.OPENSSL_VERSION_NUMBER;
+export const OPENSSL_VERSION_TEXT: string = native.OPENSSL_VERSION_TEXT;
+export const SSLEAY_VERSION: number = native.SSLEAY_VERSION;
+export const SSLEAY_CFLAGS: number = native.SSLEAY_CFLAGS;
+export const SSLEAY_PLATFORM: number = native.SSLEAY_PLATFORM;
+export const SSLEAY_DIR: number = native.SSLEAY_DIR;
+export const SSLEAY_BUILT_ON: number = native.SSLEAY_BUILT_ON;
+
+/** Whether a thrown value is an OpenSSL failure reported by the addon. */
+export function isNativeOpenSSLError(e: unknown): e is NativeOpenSSLError {
+  return typeof e === 'object' && e !== null && (e as { opensslError?: unknown }).opensslError === true;
+}

@@ -1,0 +1,24 @@
+// OpenSSL's version: the library Node.js ships, which this addon uses.
+#include <openssl/crypto.h>
+#include <openssl/opensslv.h>
+
+#include "objects.h"
+
+namespace ossl {
+
+void InitVersion(Napi::Env env, Napi::Object exports) {
+  exports.Set("opensslVersion", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    int which = OPENSSL_VERSION;
+    if (info.Length() > 0 && info[0].IsNumber()) which = info[0].As<Napi::Number>().Int32Value();
+    return Napi::String::New(info.Env(), OpenSSL_version(which));
+  }));
+  exports.Set("OPENSSL_VERSION_NUMBER", Napi::Number::New(env, static_cast<double>(OpenSSL_version_num())));
+  exports.Set("OPENSSL_VERSION_TEXT", Napi::String::New(env, OpenSSL_version(OPENSSL_VERSION)));
+  exports.Set("SSLEAY_VERSION", Napi::Number::New(env, OPENSSL_VERSION));
+  exports.Set("SSLEAY_CFLAGS", Napi::Number::New(env, OPENSSL_CFLAGS));
+  exports.Set("SSLEAY_PLATFORM", Napi::Number::New(env, OPENSSL_PLATFORM));
+  exports.Set("SSLEAY_DIR", Napi::Number::New(env, OPENSSL_DIR));
+  exports.Set("SSLEAY_BUILT_ON", Napi::Number::New(env, OPENSSL_BUILT_ON));
+}
+
+}  // namespace ossl

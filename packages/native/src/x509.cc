@@ -1,0 +1,362 @@
+// X509: certificates — building, signing, reading fields, loading and dumping.
+#include <openssl/pem.h>
+
+#include <cstring>
+
+#include "common/passphrase.h"
+#include "objects.h"
+
+namespace ossl {
+
+namespace {
+constexpr int kFiletypePem = 1;
+constexpr int kFiletypeAsn1 = 2;
+constexpr int kFiletypeText = 65535;
+
+const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool allow_null, bool* failed) {
+  *failed = false;
+  if (allow_null && (v.IsUndefined() || v.IsNull())) return nullptr;
+  std::string name;
+  if (!GetString(v, param, &name)) {
+    *failed = true;
+    return nullptr;
+  }
+  const EVP_MD* md = EVP_get_digestbyname(name.c_str());
+  if (md == nullptr) {
+    ThrowValue(env, "no such digest method: " + name);
+    *failed = true;
+  }
+  return md;
+}
+
+// ASN.1 time as pyOpenSSL returns it: GeneralizedTime text, "YYYYMMDDhhmmssZ".
+Napi::Value TimeToString(Napi::Env env, const ASN1_TIME* t) {
+  if (t == nullptr || ASN1_STRING_length(t) == 0) return env.Null();
+  ASN1GenTimePointer gt(ASN1_TIME_to_generalizedtime(const_cast<ASN1_TIME*>(t), nullptr));
+  if (!gt) return ThrowOpenSSL(env, "invalid time in certificate");
+  return Napi::String::New(env, reinterpret_cast<const char*>(ASN1_STRING_get0_data(gt.get())),
+                           static_cast<size_t>(ASN1_STRING_length(gt.get())));
+}
+}  // namespace
+
+void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "X509",
+      {
+          InstanceMethod<&X509Wrap::SetVersion>("setVersion"),
+          InstanceMethod<&X509Wrap::GetVersion>("getVersion"),
+          InstanceMethod<&X509Wrap::SetSerial>("setSerialHex"),
+          InstanceMethod<&X509Wrap::GetSerial>("getSerialHex"),
+          InstanceMethod<&X509Wrap::GmtimeAdj>("gmtimeAdj"),
+          InstanceMethod<&X509Wrap::GetTime>("getTime"),
+          InstanceMethod<&X509Wrap::SetTime>("setTime"),
+          InstanceMethod<&X509Wrap::HasExpired>("hasExpired"),
+          InstanceMethod<&X509Wrap::GetName>("getName"),
+          InstanceMethod<&X509Wrap::SetName>("setName"),
+          InstanceMethod<&X509Wrap::GetPubkey>("getPubkey"),
+          InstanceMethod<&X509Wrap::SetPubkey>("setPubkey"),
+          InstanceMethod<&X509Wrap::AddExtension>("addExtension"),
+          InstanceMethod<&X509Wrap::GetExtensionCount>("getExtensionCount"),
+          InstanceMethod<&X509Wrap::GetExtension>("getExtension"),
+          InstanceMethod<&X509Wrap::Sign>("sign"),
+          InstanceMethod<&X509Wrap::Digest>("digest"),
+          InstanceMethod<&X509Wrap::SubjectNameHash>("subjectNameHash"),
+          InstanceMethod<&X509Wrap::GetSignatureAlgorithm>("getSignatureAlgorithm"),
+          InstanceMethod<&X509Wrap::VerifySignature>("verifySignature"),
+          InstanceMethod<&X509Wrap::CheckHost>("checkHost"),
+          InstanceMethod<&X509Wrap::Dump>("dump"),
+      });
+  Data(env)->x509 = Napi::Persistent(ctor);
+  exports.Set("X509", ctor);
+}
+
+// new X509(): an empty certificate; native code passes an External to adopt an existing one.
+X509Wrap::X509Wrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509Wrap>(info) {
+  if (info.Length() >= 1 && info[0].IsExternal()) {
+    x509_.reset(info[0].As<Napi::External<X509>>().Data());
+  } else {
+    x509_.reset(X509_new());
+    if (!x509_) {
+      ThrowOpenSSL(info.Env(), "could not create a certificate");
+      return;
+    }
+  }
+  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+}
+
+Napi::Value X509Wrap::NewOwned(Napi::Env env, X509Pointer x) {
+  if (!x) return ThrowOpenSSL(env, "no certificate");
+  Napi::Value ext = Napi::External<X509>::New(env, x.release());  // adopted by the constructor
+  return Data(env)->x509.New({ext});
+}
+
+Napi::Value X509Wrap::SetVersion(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t v = 0;
+  if (!GetInt(info[0], "version", &v)) return info.Env().Undefined();
+  if (v < 0 || v > 2) return ThrowValue(info.Env(), "version must be 0, 1 or 2 (X.509 v1, v2 or v3), got " + std::to_string(v));
+  if (X509_set_version(x509_.get(), v) != 1) return ThrowOpenSSL(info.Env(), "could not set the version");
+  return info.Env().Undefined();
+}
+
+Napi::Value X509Wrap::GetVersion(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(X509_get_version(x509_.get())));
+}
+
+// setSerialHex(hex): the serial number as (optionally negative) hexadecimal text.
+Napi::Value X509Wrap::SetSerial(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string hex;
+  if (!GetString(info[0], "serial", &hex)) return env.Undefined();
+  BIGNUM* raw = nullptr;
+  size_t digits = hex.size() - (hex.size() > 0 && hex[0] == '-' ? 1 : 0);
+  if (digits == 0 || BN_hex2bn(&raw, hex.c_str()) != static_cast<int>(hex.size())) {
+    BN_free(raw);
+    return ThrowValue(env, "invalid serial number");
+  }
+  BNPointer bn(raw);
+  ASN1IntPointer serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
+  if (!serial || X509_set_serialNumber(x509_.get(), serial.get()) != 1) {
+    return ThrowOpenSSL(env, "could not set the serial number");
+  }
+  return env.Undefined();
+}
+
+Napi::Value X509Wrap::GetSerial(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  BNPointer bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509_.get()), nullptr));
+  if (!bn) return ThrowOpenSSL(env, "invalid serial number");
+  OpensslString hex(BN_bn2hex(bn.get()));
+  if (!hex) return ThrowOpenSSL(env, "invalid serial number");
+  return Napi::String::New(env, hex.get());
+}
+
+// gmtimeAdj(which, seconds): which 0 = notBefore, 1 = notAfter; the time becomes now + seconds.
+Napi::Value X509Wrap::GmtimeAdj(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t which = 0, secs = 0;
+  if (!GetInt(info[0], "which", &which) || !GetInt(info[1], "amount", &secs)) return env.Undefined();
+  ASN1_TIME* t = which == 0 ? X509_getm_notBefore(x509_.get()) : X509_getm_notAfter(x509_.get());
+  if (X509_gmtime_adj(t, static_cast<long>(secs)) == nullptr) return ThrowOpenSSL(env, "could not set the time");
+  return env.Undefined();
+}
+
+Napi::Value X509Wrap::GetTime(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t which = 0;
+  if (!GetInt(info[0], "which", &which)) return info.Env().Undefined();
+  const ASN1_TIME* t = which == 0 ? X509_get0_notBefore(x509_.get()) : X509_get0_notAfter(x509_.get());
+  return TimeToString(info.Env(), t);
+}
+
+// setTime(which, "YYYYMMDDhhmmssZ"): stored as RFC 5280 wants (UTCTime before 2050).
+Napi::Value X509Wrap::SetTime(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t which = 0;
+  std::string when;
+  if (!GetInt(info[0], "which", &which) || !GetString(info[1], "when", &when)) return env.Undefined();
+  ASN1TimePointer t(ASN1_TIME_new());
+  if (!t || when.find('\0') != std::string::npos || ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1) {
+    return ThrowValue(env, "invalid time \"" + when + "\": expected YYYYMMDDhhmmssZ");
+  }
+  int ok = which == 0 ? X509_set1_notBefore(x509_.get(), t.get()) : X509_set1_notAfter(x509_.get(), t.get());
+  if (ok != 1) return ThrowOpenSSL(env, "could not set the time");
+  return env.Undefined();
+}
+
+Napi::Value X509Wrap::HasExpired(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  const ASN1_TIME* t = X509_get0_notAfter(x509_.get());
+  int r = X509_cmp_current_time(t);
+  if (r == 0) return ThrowValue(info.Env(), "the certificate has no valid notAfter time");
+  return Napi::Boolean::New(info.Env(), r < 0);
+}
+
+// getName(which): 0 = subject, 1 = issuer; a live view that keeps this certificate alive.
+Napi::Value X509Wrap::GetName(const Napi::CallbackInfo& info) {
+  int64_t which = 0;
+  if (!GetInt(info[0], "which", &which)) return info.Env().Undefined();
+  return X509NameWrap::NewView(info.Env(), info.This().As<Napi::Object>(),
+                               which == 0 ? X509NameWrap::kCertSubject : X509NameWrap::kCertIssuer);
+}
+
+Napi::Value X509Wrap::SetName(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t which = 0;
+  if (!GetInt(info[0], "which", &which)) return env.Undefined();
+  X509NameWrap* name = UnwrapAs<X509NameWrap>(info[1], "name");
+  if (name == nullptr) return env.Undefined();
+  // Both setters copy the name, so setting a certificate's own subject as its issuer is safe.
+  int ok = which == 0 ? X509_set_subject_name(x509_.get(), name->get())
+                      : X509_set_issuer_name(x509_.get(), name->get());
+  if (ok != 1) return ThrowOpenSSL(env, "could not set the name");
+  return env.Undefined();
+}
+
+Napi::Value X509Wrap::GetPubkey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  EVPKeyPointer key(X509_get_pubkey(x509_.get()));  // X509_get_pubkey returns a new reference
+  if (!key) return ThrowOpenSSL(info.Env(), "the certificate has no usable public key");
+  return PKeyWrap::NewOwned(info.Env(), std::move(key), true);
+}
+
+Napi::Value X509Wrap::SetPubkey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
+  if (key == nullptr) return info.Env().Undefined();
+  if (X509_set_pubkey(x509_.get(), key->get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
+  return info.Env().Undefined();
+}
+
+Napi::Value X509Wrap::AddExtension(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  X509ExtWrap* ext = UnwrapAs<X509ExtWrap>(info[0], "extension");
+  if (ext == nullptr) return info.Env().Undefined();
+  if (X509_add_ext(x509_.get(), ext->get(), -1) != 1) return ThrowOpenSSL(info.Env(), "could not add the extension");
+  return info.Env().Undefined();
+}
+
+Napi::Value X509Wrap::GetExtensionCount(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), X509_get_ext_count(x509_.get()));
+}
+
+Napi::Value X509Wrap::GetExtension(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t index = 0;
+  if (!GetInt(info[0], "index", &index)) return env.Undefined();
+  if (index < 0 || index >= X509_get_ext_count(x509_.get())) return ThrowValue(env, "extension index out of bounds");
+  X509_EXTENSION* borrowed = X509_get_ext(x509_.get(), static_cast<int>(index));
+  return X509ExtWrap::NewOwned(env, X509ExtPointer(X509_EXTENSION_dup(borrowed)));  // our own copy
+}
+
+// sign(pkey, digest): digest may be null for keys that sign without one (Ed25519, Ed448).
+Napi::Value X509Wrap::Sign(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
+  if (key == nullptr) return env.Undefined();
+  if (key->only_public()) return ThrowValue(env, "a private key is needed to sign");
+  bool failed = false;
+  const EVP_MD* md = DigestByName(env, info[1], "digest", true, &failed);
+  if (failed) return env.Undefined();
+  if (X509_sign(x509_.get(), key->get(), md) <= 0) return ThrowOpenSSL(env, "could not sign the certificate");
+  return env.Undefined();
+}
+
+// digest(name): the fingerprint as upper-case hex bytes joined by colons.
+Napi::Value X509Wrap::Digest(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  bool failed = false;
+  const EVP_MD* md = DigestByName(env, info[0], "digestName", false, &failed);
+  if (failed) return env.Undefined();
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (X509_digest(x509_.get(), md, buf, &len) != 1) return ThrowOpenSSL(env, "could not digest the certificate");
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(len * 3);
+  for (unsigned int i = 0; i < len; ++i) {
+    if (i > 0) out.push_back(':');
+    out.push_back(kHex[buf[i] >> 4]);
+    out.push_back(kHex[buf[i] & 15]);
+  }
+  return Napi::String::New(env, out);
+}
+
+Napi::Value X509Wrap::SubjectNameHash(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  return Napi::Number::New(info.Env(), static_cast<double>(X509_subject_name_hash(x509_.get())));
+}
+
+Napi::Value X509Wrap::GetSignatureAlgorithm(const Napi::CallbackInfo& info) {
+  const X509_ALGOR* alg = X509_get0_tbs_sigalg(x509_.get());
+  const ASN1_OBJECT* obj = nullptr;
+  X509_ALGOR_get0(&obj, nullptr, nullptr, alg);
+  int nid = OBJ_obj2nid(obj);
+  if (nid == NID_undef) return ThrowValue(info.Env(), "undefined signature algorithm");
+  return Napi::String::New(info.Env(), OBJ_nid2ln(nid));
+}
+
+// verifySignature(pkey): whether `pkey` made this certificate's signature.
+Napi::Value X509Wrap::VerifySignature(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
+  if (key == nullptr) return info.Env().Undefined();
+  int r = X509_verify(x509_.get(), key->get());
+  if (r < 0) return ThrowOpenSSL(info.Env(), "could not verify the signature");
+  return Napi::Boolean::New(info.Env(), r == 1);
+}
+
+// checkHost(name, flags): OpenSSL's own host-name match (X509_check_host), length-explicit.
+Napi::Value X509Wrap::CheckHost(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Bytes host = GetBytes(info[0], "hostname");
+  if (!host.ok) return env.Undefined();
+  int64_t flags = 0;
+  if (info.Length() > 1 && !GetInt(info[1], "flags", &flags)) return env.Undefined();
+  int r = X509_check_host(x509_.get(), reinterpret_cast<const char*>(host.data), host.size,
+                          static_cast<unsigned int>(flags), nullptr);
+  if (r < 0) return ThrowOpenSSL(env, "host name check failed");
+  return Napi::Boolean::New(env, r == 1);
+}
+
+Napi::Value X509Wrap::Dump(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
+  BIOPointer out = NewMemBio();
+  if (!out) return ThrowOpenSSL(env, "could not dump the certificate");
+  int ok = 0;
+  if (filetype == kFiletypePem) {
+    ok = PEM_write_bio_X509(out.get(), x509_.get());
+  } else if (filetype == kFiletypeAsn1) {
+    ok = i2d_X509_bio(out.get(), x509_.get());
+  } else if (filetype == kFiletypeText) {
+    ok = X509_print_ex(out.get(), x509_.get(), XN_FLAG_COMPAT, X509_FLAG_COMPAT);
+  } else {
+    return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
+  }
+  if (ok != 1) return ThrowOpenSSL(env, "could not dump the certificate");
+  return BioToBuffer(env, out.get());
+}
+
+namespace {
+
+// loadCertificate(filetype, data)
+Napi::Value LoadCertificate(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
+  Bytes in = GetBytes(info[1], "buffer");
+  if (!in.ok) return env.Undefined();
+  BIOPointer bio = MemBioFrom(in);
+  if (!bio) return ThrowOpenSSL(env, "could not read the certificate");
+  X509* raw = nullptr;
+  if (filetype == kFiletypePem) {
+    // NoPassphrase: a PEM block claiming to be encrypted fails instead of prompting on a terminal.
+    raw = PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr);
+  } else if (filetype == kFiletypeAsn1) {
+    raw = d2i_X509_bio(bio.get(), nullptr);
+  } else {
+    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
+  }
+  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the certificate");
+  return X509Wrap::NewOwned(env, X509Pointer(raw));
+}
+
+}  // namespace
+
+void InitX509Functions(Napi::Env env, Napi::Object exports) {
+  exports.Set("loadCertificate", Napi::Function::New<LoadCertificate>(env, "loadCertificate"));
+}
+
+}  // namespace ossl

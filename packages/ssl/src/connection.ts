@@ -1,0 +1,344 @@
+import { PKey, X509, handleOf, kHandle } from '@ossl/crypto';
+import { native, type ConnectionHandle } from '@ossl/native';
+
+import {
+  SSL_ERROR_SYSCALL,
+  SSL_ERROR_WANT_READ,
+  SSL_ERROR_WANT_WRITE,
+  SSL_ERROR_WANT_X509_LOOKUP,
+  SSL_ERROR_ZERO_RETURN,
+} from './constants.js';
+import { adaptVerifyCallback, Context, sslGuard, type VerifyCallback } from './context.js';
+import { SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
+import { expectBytes, expectInteger, typeError } from './internal/args.js';
+
+/** Turns a native result (>= 0, or -SSL_ERROR_*) into a value or pyOpenSSL's exception. */
+export function checkResult(n: number): number {
+  if (n >= 0) return n;
+  switch (-n) {
+    case SSL_ERROR_WANT_READ:
+      throw new WantReadError();
+    case SSL_ERROR_WANT_WRITE:
+      throw new WantWriteError();
+    case SSL_ERROR_WANT_X509_LOOKUP:
+      throw new WantX509LookupError();
+    case SSL_ERROR_ZERO_RETURN:
+      throw new ZeroReturnError();
+    case SSL_ERROR_SYSCALL:
+      throw new SysCallError(-1, 'Unexpected EOF');
+    default:
+      throw new SSLError(`OpenSSL asked for an unsupported retry (SSL_get_error ${-n})`, [], 'ERR_SSL_UNEXPECTED_RETRY');
+  }
+}
+
+/**
+ * A TLS connection: pyOpenSSL's `SSL.Connection` in memory-BIO (sans-IO) mode. Bytes from the peer
+ * go in with `bioWrite`, bytes for the peer come out of `bioRead`; `doHandshake`, `send` and `recv`
+ * throw `WantReadError` when they need more bytes from the peer, exactly where pyOpenSSL does.
+ *
+ * For a socket, use `SocketConnection`, which drives a Connection over any Duplex.
+ */
+export class Connection {
+  #handle: ConnectionHandle;
+  #context: Context;
+  #appData: unknown = null;
+
+  /**
+   * @param context the settings to use (the Connection keeps it alive).
+   * @param socket must be absent: socket mode is `SocketConnection`.
+   */
+  constructor(context: Context, socket?: null) {
+    if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
+    if (socket !== undefined && socket !== null) {
+      throw new TypeError('Connection is sans-IO here: pass no socket, or use SocketConnection(context, socket)');
+    }
+    this.#context = context;
+    this.#handle = sslGuard(() => new native.Connection(context[kHandle], this));
+  }
+
+  /** @internal */
+  get [kHandle](): ConnectionHandle {
+    return this.#handle;
+  }
+
+  /** The Context this Connection was made from. */
+  getContext(): Context {
+    return this.#context;
+  }
+
+  /** Act as the client. */
+  setConnectState(): void {
+    sslGuard(() => this.#handle.setConnectState());
+  }
+
+  /** Act as the server. */
+  setAcceptState(): void {
+    sslGuard(() => this.#handle.setAcceptState());
+  }
+
+  /**
+   * Runs the handshake as far as the bytes at hand allow.
+   * @throws WantReadError when more bytes from the peer are needed; SSL.Error (or
+   *   CertificateVerifyError) when the handshake fails; whatever a callback threw.
+   */
+  doHandshake(): void {
+    let r: number;
+    try {
+      r = this.#handle.doHandshake();
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    checkResult(r);
+  }
+
+  /** Feeds bytes received from the peer; returns how many were taken (all of them). */
+  bioWrite(buf: Buffer | string): number {
+    const data = expectBytes(buf, 'buf');
+    return sslGuard(() => this.#handle.bioWrite(data));
+  }
+
+  /**
+   * Takes up to `bufsiz` bytes to send to the peer.
+   * @throws WantReadError when there is nothing to send.
+   */
+  bioRead(bufsiz: number): Buffer {
+    expectInteger(bufsiz, 'bufsiz');
+    const r = sslGuard(() => this.#handle.bioRead(bufsiz));
+    if (typeof r === 'number') checkResult(r);
+    return r as Buffer;
+  }
+
+  /** How many bytes wait to be sent to the peer (extra). */
+  bioPending(): number {
+    return this.#handle.bioPending();
+  }
+
+  /** Tells the Connection that the peer's byte stream has ended (EOF on the transport). */
+  bioShutdown(): void {
+    this.#handle.bioShutdown();
+  }
+
+  /**
+   * Encrypts and queues `buf`; returns how many bytes were taken (possibly fewer: call again).
+   * @throws WantReadError (renegotiation needs the peer), SSL.Error, ZeroReturnError.
+   */
+  send(buf: Buffer | string, flags?: number): number {
+    void flags;
+    const data = expectBytes(buf, 'buf');
+    let r: number;
+    try {
+      r = this.#handle.write(data);
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    return checkResult(r);
+  }
+
+  /** The same as `send`. */
+  write(buf: Buffer | string, flags?: number): number {
+    return this.send(buf, flags);
+  }
+
+  /** Sends all of `buf` (the memory BIO takes everything); returns its length. */
+  sendall(buf: Buffer | string, flags?: number): number {
+    const data = typeof expectBytes(buf, 'buf') === 'string' ? Buffer.from(buf as string) : (buf as Buffer);
+    let offset = 0;
+    while (offset < data.length) offset += this.send(data.subarray(offset), flags);
+    return data.length;
+  }
+
+  /**
+   * Decrypts up to `bufsiz` bytes (`MSG_PEEK` in `flags` leaves them queued).
+   * @throws WantReadError when no record is complete yet; ZeroReturnError after the peer's
+   *   close_notify; SysCallError when the stream ended without one.
+   */
+  recv(bufsiz: number, flags?: number): Buffer {
+    expectInteger(bufsiz, 'bufsiz');
+    if (bufsiz < 0) throw new RangeError('"bufsiz" must not be negative');
+    const out = Buffer.allocUnsafe(bufsiz);
+    const n = this.#readInto(out, 0, bufsiz, flags === MSG_PEEK);
+    return n === bufsiz ? out : out.subarray(0, n);
+  }
+
+  /** The same as `recv`. */
+  read(bufsiz: number, flags?: number): Buffer {
+    return this.recv(bufsiz, flags);
+  }
+
+  /** Decrypts into `buffer` (at most `nbytes`, default its length); returns the count. */
+  recvInto(buffer: Uint8Array, nbytes?: number, flags?: number): number {
+    if (!(buffer instanceof Uint8Array)) throw typeError('buffer', 'a Buffer', buffer);
+    const n = nbytes === undefined || nbytes === 0 ? buffer.length : Math.min(expectInteger(nbytes, 'nbytes'), buffer.length);
+    return this.#readInto(buffer, 0, n, flags === MSG_PEEK);
+  }
+
+  #readInto(buffer: Uint8Array, offset: number, length: number, peek: boolean): number {
+    let r: number;
+    try {
+      r = this.#handle.readInto(buffer, offset, length, peek);
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    return checkResult(r);
+  }
+
+  /**
+   * Sends close_notify. Returns false when ours is sent and the peer's has not arrived, true when
+   * both are done (pyOpenSSL `shutdown`).
+   */
+  shutdown(): boolean {
+    let r: number;
+    try {
+      r = this.#handle.shutdown();
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    return checkResult(r) === 1;
+  }
+
+  /** `SENT_SHUTDOWN | RECEIVED_SHUTDOWN` bits. */
+  getShutdown(): number {
+    return this.#handle.getShutdown();
+  }
+
+  /** Sets the shutdown state bits. */
+  setShutdown(state: number): void {
+    expectInteger(state, 'state');
+    this.#handle.setShutdown(state);
+  }
+
+  /** Decrypted bytes ready to `recv` without touching the transport. */
+  pending(): number {
+    return this.#handle.pending();
+  }
+
+  /** The peer's certificate, or null. */
+  getPeerCertificate(): X509 | null {
+    const h = sslGuard(() => this.#handle.getPeerCertificate());
+    return h === null ? null : X509._fromHandle(h);
+  }
+
+  /** The certificates the peer sent (a server's chain includes its leaf; a client's excludes it), or null. */
+  getPeerCertChain(): X509[] | null {
+    const list = sslGuard(() => this.#handle.getPeerCertChain());
+    return list === null ? null : list.map((h) => X509._fromHandle(h));
+  }
+
+  /** This side's certificate, or null. */
+  getCertificate(): X509 | null {
+    const h = this.#handle.getCertificate();
+    return h === null ? null : X509._fromHandle(h);
+  }
+
+  /** The negotiated cipher's name (`TLS_AES_256_GCM_SHA384`), or null before the handshake. */
+  getCipherName(): string | null {
+    return this.#handle.getCipherName();
+  }
+
+  /** The negotiated cipher's secret bits, or null. */
+  getCipherBits(): number | null {
+    return this.#handle.getCipherBits();
+  }
+
+  /** The protocol version the cipher belongs to (`TLSv1.3`), or null. */
+  getCipherVersion(): string | null {
+    return this.#handle.getCipherVersion();
+  }
+
+  /** The protocol version's name: `TLSv1.3`, `TLSv1.2`, ... */
+  getProtocolVersionName(): string {
+    return this.#handle.getVersion();
+  }
+
+  /** The protocol version number (`TLS1_3_VERSION`, ...). */
+  getProtocolVersion(): number {
+    return this.#handle.getProtocolVersion();
+  }
+
+  /** Sets the SNI host name to send (client). A NUL byte inside it is refused. */
+  setTlsextHostName(name: Buffer | string): void {
+    const data = expectBytes(name, 'name');
+    sslGuard(() => this.#handle.setTlsextHostName(data));
+  }
+
+  /** The SNI host name: the one the client sent (server) or set (client), or null. */
+  getServername(): string | null {
+    return this.#handle.getServername();
+  }
+
+  /**
+   * Makes chain verification also check that the peer certificate matches `hostname` (a DNS name or
+   * an IP address) with OpenSSL's own matcher (`X509_VERIFY_PARAM_set1_host`). Extra.
+   */
+  setHost(hostname: string): void {
+    const data = expectBytes(hostname, 'hostname');
+    sslGuard(() => this.#handle.setHost(data));
+  }
+
+  /** The result of verifying the peer (`X509_V_OK` is 0). */
+  getVerifyResult(): number {
+    return this.#handle.getVerifyResult();
+  }
+
+  /** Overrides the Context's verification mode and callback for this Connection. */
+  setVerify(mode: number, callback?: VerifyCallback | null): void {
+    expectInteger(mode, 'mode');
+    if (callback !== undefined && callback !== null && typeof callback !== 'function') throw typeError('callback', 'a function', callback);
+    sslGuard(() => this.#handle.setVerify(mode, callback ? adaptVerifyCallback(callback) : null));
+  }
+
+  /** The verification mode. */
+  getVerifyMode(): number {
+    return this.#handle.getVerifyMode();
+  }
+
+  /** Uses `cert` for this Connection only. */
+  useCertificate(cert: X509): void {
+    if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+    sslGuard(() => this.#handle.useCertificate(handleOf(cert)));
+  }
+
+  /** Uses `pkey` for this Connection only. */
+  usePrivatekey(pkey: PKey): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    sslGuard(() => this.#handle.usePrivateKey(handleOf(pkey)));
+  }
+
+  /** OpenSSL's long description of the handshake state. */
+  getStateString(): string {
+    return this.#handle.getStateString();
+  }
+
+  /** Whether the handshake has finished (extra). */
+  isInitFinished(): boolean {
+    return this.#handle.isInitFinished();
+  }
+
+  /** Whether OpenSSL wants to read from the peer. */
+  wantRead(): boolean {
+    return this.#handle.wantRead();
+  }
+
+  /** Whether bytes wait to be sent to the peer. */
+  wantWrite(): boolean {
+    return this.#handle.wantWrite();
+  }
+
+  /** The names of the ciphers this Connection would offer or accept, in order. */
+  getCipherList(): string[] {
+    return this.#handle.getCipherList();
+  }
+
+  /** Data of the application's own, kept with the Connection. */
+  getAppData(): unknown {
+    return this.#appData;
+  }
+
+  /** Stores data of the application's own with the Connection. */
+  setAppData(data: unknown): void {
+    this.#appData = data;
+  }
+}
+
+/** `recv(n, MSG_PEEK)`: look without consuming. */
+export const MSG_PEEK = 2;

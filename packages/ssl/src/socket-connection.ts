@@ -1,0 +1,341 @@
+import { once } from 'node:events';
+import type { Server, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { kHandle } from '@ossl/crypto';
+import type { ConnectionHandle } from '@ossl/native';
+
+import { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE } from './constants.js';
+import { checkResult, Connection } from './connection.js';
+import { Context } from './context.js';
+import { SysCallError, toSSLError } from './errors.js';
+import { expectBytes, expectInteger, typeError } from './internal/args.js';
+
+const WANT_READ = -SSL_ERROR_WANT_READ;
+const WANT_WRITE = -SSL_ERROR_WANT_WRITE;
+const CHUNK = 64 * 1024;
+const ETIMEDOUT = 110;
+
+export interface SocketConnectionOptions {
+  /** Milliseconds any one wait for the peer may take before the call fails with ETIMEDOUT; null waits forever. */
+  timeout?: number | null;
+}
+
+/** An address as Python writes it (`[host, port]`), as an object, or a port on localhost. */
+export type Address = [string, number] | { host?: string; port: number } | number;
+
+function parseAddress(address: Address): { host: string; port: number } {
+  if (typeof address === 'number') return { host: 'localhost', port: address };
+  if (Array.isArray(address)) return { host: address[0], port: address[1] };
+  if (address && typeof address === 'object' && typeof address.port === 'number') return { host: address.host ?? 'localhost', port: address.port };
+  throw typeError('address', 'a [host, port] pair, {host, port} or a port number', address);
+}
+
+function transportError(err: Error & { errno?: number; code?: string }): SysCallError {
+  const e = new SysCallError(typeof err.errno === 'number' ? Math.abs(err.errno) : -1, err.message);
+  if (err.code) e.code = err.code;
+  return e;
+}
+
+/** Methods of Connection that SocketConnection offers unchanged (state, not I/O). */
+const DELEGATED = [
+  'getContext', 'setConnectState', 'setAcceptState', 'getPeerCertificate', 'getPeerCertChain', 'getCertificate',
+  'getCipherName', 'getCipherBits', 'getCipherVersion', 'getProtocolVersionName', 'getProtocolVersion',
+  'setTlsextHostName', 'getServername', 'setHost', 'getVerifyResult', 'setVerify', 'getVerifyMode', 'useCertificate',
+  'usePrivatekey', 'getStateString', 'isInitFinished', 'pending', 'getShutdown', 'setShutdown', 'getCipherList',
+  'getAppData', 'setAppData',
+] as const;
+type Delegated = (typeof DELEGATED)[number];
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface SocketConnection extends Pick<Connection, Delegated> {}
+
+/**
+ * A TLS connection over a net.Socket or any Duplex, with pyOpenSSL's socket-mode calls as Promises:
+ * `connect`, `accept`, `doHandshake`, `recv`, `send`, `sendall`, `shutdown`, `close`. The engine is a
+ * sans-IO `Connection` (in `connection`); this class moves bytes between it and the stream.
+ *
+ * ```ts
+ * const conn = new SocketConnection(ctx, net.connect(443, 'example.com'));
+ * conn.setConnectState();
+ * conn.setTlsextHostName('example.com');
+ * await conn.doHandshake();
+ * await conn.sendall('GET / HTTP/1.0\r\n\r\n');
+ * const reply = await conn.recv(4096);
+ * ```
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class SocketConnection {
+  /** The sans-IO engine. */
+  readonly connection: Connection;
+  /** The transport (or the listening Server for `accept`). */
+  readonly socket: Duplex | Server;
+  #h: ConnectionHandle;
+  #waiters: Array<() => void> = [];
+  #eof = false;
+  #error: (Error & { errno?: number; code?: string }) | null = null;
+  #timeout: number | null;
+  #incoming: Socket[] = [];
+
+  /**
+   * @param context the TLS settings.
+   * @param socket a connected (or to-be-connected) net.Socket, any Duplex, or a listening
+   *   net.Server for `accept()`.
+   */
+  constructor(context: Context, socket: Duplex | Server, options: SocketConnectionOptions = {}) {
+    if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
+    if (socket === null || typeof socket !== 'object' || typeof (socket as Duplex).on !== 'function') {
+      throw typeError('socket', 'a net.Socket, Duplex or net.Server', socket);
+    }
+    const timeout = options.timeout ?? null;
+    if (timeout !== null) expectInteger(timeout, 'timeout');
+    this.#timeout = timeout;
+    this.connection = new Connection(context);
+    this.#h = this.connection[kHandle];
+    this.socket = socket;
+    if (typeof (socket as Server).listen === 'function' && typeof (socket as Duplex).write !== 'function') {
+      (socket as Server).on('connection', (s: Socket) => {
+        this.#incoming.push(s);
+        this.#wake();
+      });
+      (socket as Server).on('error', (err: Error) => this.#fail(err));
+      return;
+    }
+    const stream = socket as Duplex;
+    stream.on('data', (chunk: Buffer) => {
+      this.#h.bioWrite(chunk);
+      this.#wake();
+    });
+    stream.on('end', () => {
+      this.#eof = true;
+      this.#h.bioShutdown();
+      this.#wake();
+    });
+    stream.on('close', () => {
+      this.#eof = true;
+      this.#h.bioShutdown();
+      this.#wake();
+    });
+    stream.on('error', (err: Error) => this.#fail(err));
+  }
+
+  #fail(err: Error): void {
+    if (this.#error === null) this.#error = err;
+    this.#wake();
+  }
+
+  #wake(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Waits until something arrives from the peer (bytes, EOF or an error), or times out. */
+  #wait(): Promise<void> {
+    if (this.#error) return Promise.reject(transportError(this.#error));
+    if (this.#eof) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | null = null;
+      const done = (): void => {
+        if (timer) clearTimeout(timer);
+        if (this.#error) reject(transportError(this.#error));
+        else resolve();
+      };
+      this.#waiters.push(done);
+      if (this.#timeout !== null) {
+        timer = setTimeout(() => {
+          this.#waiters = this.#waiters.filter((w) => w !== done);
+          const e = new SysCallError(ETIMEDOUT, 'timed out');
+          e.code = 'ETIMEDOUT';
+          reject(e);
+        }, this.#timeout);
+      }
+    });
+  }
+
+  /** Sends what the engine has queued for the peer, waiting for the stream to drain if needed. */
+  async #flush(): Promise<void> {
+    if (this.#h.bioPending() === 0) return;
+    const stream = this.socket as Duplex;
+    if (stream.destroyed || stream.writableEnded) {
+      if (this.#error) throw transportError(this.#error);
+      throw new SysCallError(32, 'the transport is closed (EPIPE)');
+    }
+    let drained = true;
+    for (;;) {
+      const chunk = this.#h.bioRead(CHUNK);
+      if (typeof chunk === 'number') break;
+      drained = stream.write(chunk);
+    }
+    if (!drained) {
+      await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      if (this.#error) throw transportError(this.#error);
+    }
+  }
+
+  /** Flushes what a failed call queued (an alert for the peer) without letting a transport error hide the real one. */
+  async #flushQuietly(): Promise<void> {
+    try {
+      await this.#flush();
+    } catch {
+      // The handshake error is the one to report.
+    }
+  }
+
+  /** Runs a native step until it finishes, moving bytes and waiting as it asks. */
+  async #drive(step: () => number): Promise<number> {
+    let eofRetries = 0;
+    for (;;) {
+      let r: number;
+      try {
+        r = step();
+      } catch (e) {
+        await this.#flushQuietly();
+        throw toSSLError(e);
+      }
+      if (r >= 0) {
+        await this.#flush();
+        return r;
+      }
+      if (r === WANT_READ) {
+        await this.#flush();
+        if (this.#eof && ++eofRetries > 1) throw new SysCallError(-1, 'Unexpected EOF');
+        await this.#wait();
+        continue;
+      }
+      if (r === WANT_WRITE) {
+        await this.#flush();
+        continue;
+      }
+      return checkResult(r);
+    }
+  }
+
+  /** Connects the underlying net.Socket to `address`, then acts as the client (pyOpenSSL `connect`). */
+  async connect(address: Address): Promise<void> {
+    const { host, port } = parseAddress(address);
+    const sock = this.socket as Socket;
+    if (typeof sock.connect !== 'function') throw new TypeError('connect() needs a net.Socket');
+    sock.connect(port, host);
+    await Promise.race([
+      once(sock, 'connect'),
+      once(sock, 'error').then(([err]) => {
+        throw transportError(err as Error);
+      }),
+    ]);
+    this.connection.setConnectState();
+  }
+
+  /**
+   * Accepts the next connection on the listening net.Server passed as `socket` (pyOpenSSL `accept`):
+   * returns a server-side SocketConnection in accept state and the peer's address.
+   */
+  async accept(): Promise<[SocketConnection, [string, number]]> {
+    const server = this.socket as Server;
+    if (typeof server.listen !== 'function') throw new TypeError('accept() needs a listening net.Server');
+    while (this.#incoming.length === 0) await this.#wait();
+    const sock = this.#incoming.shift() as Socket;
+    const conn = new SocketConnection(this.connection.getContext(), sock, { timeout: this.#timeout });
+    conn.setAcceptState();
+    return [conn, [sock.remoteAddress ?? '', sock.remotePort ?? 0]];
+  }
+
+  /**
+   * Runs the handshake to the end.
+   * @throws SSL.Error / CertificateVerifyError when it fails, SysCallError when the peer hangs up or
+   *   the transport fails or times out, whatever a callback threw.
+   */
+  async doHandshake(): Promise<void> {
+    await this.#drive(() => this.#h.doHandshake());
+  }
+
+  /**
+   * Receives up to `bufsiz` decrypted bytes, waiting until some arrive.
+   * @throws ZeroReturnError after the peer's close_notify; SysCallError when the stream ends without one.
+   */
+  async recv(bufsiz: number): Promise<Buffer> {
+    expectInteger(bufsiz, 'bufsiz');
+    if (bufsiz < 0) throw new RangeError('"bufsiz" must not be negative');
+    if (bufsiz === 0) return Buffer.alloc(0);
+    const out = Buffer.allocUnsafe(bufsiz);
+    const n = await this.#drive(() => this.#h.readInto(out, 0, bufsiz, false));
+    return n === bufsiz ? out : out.subarray(0, n);
+  }
+
+  /** The same as `recv`. */
+  read(bufsiz: number): Promise<Buffer> {
+    return this.recv(bufsiz);
+  }
+
+  /** Encrypts and sends some of `buf`; returns how many bytes were taken. */
+  async send(buf: Buffer | string): Promise<number> {
+    const data = expectBytes(buf, 'buf');
+    return this.#drive(() => this.#h.write(data));
+  }
+
+  /** The same as `send`. */
+  write(buf: Buffer | string): Promise<number> {
+    return this.send(buf);
+  }
+
+  /** Sends all of `buf`. */
+  async sendall(buf: Buffer | string): Promise<void> {
+    const data = typeof expectBytes(buf, 'buf') === 'string' ? Buffer.from(buf as string) : (buf as Buffer);
+    let offset = 0;
+    while (offset < data.length) {
+      const part = data.subarray(offset);
+      offset += await this.#drive(() => this.#h.write(part));
+    }
+  }
+
+  /**
+   * Sends close_notify. Returns false when the peer's has not arrived yet, true when both are done;
+   * call it again (after `recv` throws ZeroReturnError) for a full two-way close.
+   */
+  async shutdown(): Promise<boolean> {
+    let r: number;
+    try {
+      r = this.#h.shutdown();
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    await this.#flush();
+    return checkResult(r) === 1;
+  }
+
+  /** Ends and closes the transport. */
+  async close(): Promise<void> {
+    const stream = this.socket as Duplex & { close?: (cb?: () => void) => void };
+    if (typeof stream.write !== 'function') {
+      await new Promise<void>((resolve) => (this.socket as Server).close(() => resolve()));
+      return;
+    }
+    if (stream.destroyed) return;
+    const closed = once(stream, 'close').catch(() => undefined);
+    stream.end();
+    const timer = setTimeout(() => stream.destroy(), this.#timeout ?? 5000);
+    await closed;
+    clearTimeout(timer);
+  }
+
+  /** Sets the per-wait timeout in milliseconds (null: wait forever), as Python's `settimeout`. */
+  settimeout(timeout: number | null): void {
+    if (timeout !== null) expectInteger(timeout, 'timeout');
+    this.#timeout = timeout;
+  }
+
+  /** The per-wait timeout in milliseconds, or null. */
+  gettimeout(): number | null {
+    return this.#timeout;
+  }
+}
+
+for (const name of DELEGATED) {
+  Object.defineProperty(SocketConnection.prototype, name, {
+    value: function (this: SocketConnection, ...args: unknown[]) {
+      return (this.connection[name] as (...a: unknown[]) => unknown).apply(this.connection, args);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
