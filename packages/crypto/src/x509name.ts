@@ -13,10 +13,11 @@ const ATTRIBUTES = [
   'streetAddress', 'postalCode', 'businessCategory', 'name',
 ] as const;
 
-/** XN_FLAG_RFC2253, XN_FLAG_ONELINE and XN_FLAG_COMPAT for `X509Name.print`. */
-export const XN_FLAG_COMPAT = 0;
-export const XN_FLAG_RFC2253 = 0x1172317;
-export const XN_FLAG_ONELINE = 0x82031f;
+/** `X509_NAME_print_ex` flags for `X509Name.print`: OpenSSL's own values. */
+export const XN_FLAG_COMPAT: number = native.XN_FLAG_COMPAT;
+export const XN_FLAG_RFC2253: number = native.XN_FLAG_RFC2253;
+export const XN_FLAG_ONELINE: number = native.XN_FLAG_ONELINE;
+export const XN_FLAG_MULTILINE: number = native.XN_FLAG_MULTILINE;
 
 /**
  * A distinguished name: pyOpenSSL's `X509Name`. Attributes are properties (`name.CN`, `name.commonName`);

@@ -145,7 +145,8 @@ Napi::Value LoadPrivateKey(const Napi::CallbackInfo& info) {
     raw = PEM_read_bio_PrivateKey(bio.get(), nullptr, PassphraseSource::Callback, &pass);
   } else if (filetype == kFiletypeAsn1) {
     if (pass.has_passphrase()) return ThrowValue(env, "a passphrase is only supported for PEM files");
-    raw = d2i_PrivateKey_bio(bio.get(), nullptr);
+    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
+    else raw = d2i_PrivateKey_bio(bio.get(), nullptr);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
   }
@@ -169,7 +170,8 @@ Napi::Value LoadPublicKey(const Napi::CallbackInfo& info) {
   if (filetype == kFiletypePem) {
     raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr);
   } else if (filetype == kFiletypeAsn1) {
-    raw = d2i_PUBKEY_bio(bio.get(), nullptr);
+    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
+    else raw = d2i_PUBKEY_bio(bio.get(), nullptr);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
   }

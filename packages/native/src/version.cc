@@ -1,5 +1,6 @@
 // OpenSSL's version: the library Node.js ships, which this addon uses.
 #include <openssl/crypto.h>
+#include <openssl/err.h>
 #include <openssl/opensslv.h>
 
 #include "objects.h"
@@ -11,6 +12,13 @@ void InitVersion(Napi::Env env, Napi::Object exports) {
     int which = OPENSSL_VERSION;
     if (info.Length() > 0 && info[0].IsNumber()) which = info[0].As<Napi::Number>().Int32Value();
     return Napi::String::New(info.Env(), OpenSSL_version(which));
+  }));
+  // errorQueueEmpty(): whether OpenSSL's error queue on this thread is empty (tests assert that every
+  // call leaves it so). It clears the queue either way, so one failure does not cascade.
+  exports.Set("errorQueueEmpty", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    bool empty = ERR_peek_error() == 0;
+    ERR_clear_error();
+    return Napi::Boolean::New(info.Env(), empty);
   }));
   exports.Set("OPENSSL_VERSION_NUMBER", Napi::Number::New(env, static_cast<double>(OpenSSL_version_num())));
   exports.Set("OPENSSL_VERSION_TEXT", Napi::String::New(env, OpenSSL_version(OPENSSL_VERSION)));

@@ -345,7 +345,9 @@ Napi::Value LoadCertificate(const Napi::CallbackInfo& info) {
     // NoPassphrase: a PEM block claiming to be encrypted fails instead of prompting on a terminal.
     raw = PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr);
   } else if (filetype == kFiletypeAsn1) {
-    raw = d2i_X509_bio(bio.get(), nullptr);
+    // An empty input leaves OpenSSL's queue empty; report it in OpenSSL's own words.
+    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
+    else raw = d2i_X509_bio(bio.get(), nullptr);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
   }

@@ -19,6 +19,10 @@ void X509NameWrap::Init(Napi::Env env, Napi::Object exports) {
       });
   Data(env)->x509_name = Napi::Persistent(ctor);
   exports.Set("X509Name", ctor);
+  exports.Set("XN_FLAG_COMPAT", Napi::Number::New(env, static_cast<double>(XN_FLAG_COMPAT)));
+  exports.Set("XN_FLAG_RFC2253", Napi::Number::New(env, static_cast<double>(XN_FLAG_RFC2253)));
+  exports.Set("XN_FLAG_ONELINE", Napi::Number::New(env, static_cast<double>(XN_FLAG_ONELINE)));
+  exports.Set("XN_FLAG_MULTILINE", Napi::Number::New(env, static_cast<double>(XN_FLAG_MULTILINE)));
 }
 
 // new X509Name(): an empty owned name. Native code also constructs views (owner, source) and

@@ -5,6 +5,8 @@
 
 #include <napi.h>
 
+#include <openssl/asn1.h>
+#include <openssl/asn1err.h>
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>

@@ -148,6 +148,7 @@ export interface ConnectionHandle {
 
 export interface NativeBinding {
   opensslVersion(type?: number): string;
+  errorQueueEmpty(): boolean;
   OPENSSL_VERSION_NUMBER: number;
   OPENSSL_VERSION_TEXT: string;
   SSLEAY_VERSION: number;
@@ -166,6 +167,10 @@ export interface NativeBinding {
   X509: new () => X509Handle;
   loadCertificate(type: number, buffer: Buffer | string): X509Handle;
   X509Name: new () => X509NameHandle;
+  XN_FLAG_COMPAT: number;
+  XN_FLAG_RFC2253: number;
+  XN_FLAG_ONELINE: number;
+  XN_FLAG_MULTILINE: number;
   X509Extension: new (...args: never[]) => X509ExtensionHandle;
   createExtension(
     typeName: string,

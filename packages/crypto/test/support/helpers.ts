@@ -1,0 +1,67 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { PKey, TYPE_EC, TYPE_RSA, X509, X509Extension } from '../../src/index.js';
+
+export interface Identity {
+  key: PKey;
+  cert: X509;
+}
+
+let serial = 1n;
+
+/** A key and certificate, self-signed or issued by `issuer` (the crypto tests' own small PKI). */
+export function makeIdentity(opts: { cn: string; issuer?: Identity; ca?: boolean; sans?: string; rsa?: boolean; days?: number }): Identity {
+  const key = opts.rsa ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1');
+  const cert = new X509();
+  cert.setVersion(2);
+  cert.setSerialNumber(serial++);
+  cert.getSubject().CN = opts.cn;
+  cert.setIssuer(opts.issuer ? opts.issuer.cert.getSubject() : cert.getSubject());
+  cert.gmtimeAdjNotBefore(-60);
+  cert.gmtimeAdjNotAfter((opts.days ?? 1) * 86400);
+  cert.setPubkey(key);
+  const exts = [new X509Extension('basicConstraints', true, opts.ca ? 'CA:TRUE' : 'CA:FALSE')];
+  if (opts.sans) exts.push(new X509Extension('subjectAltName', false, opts.sans));
+  cert.addExtensions(exts);
+  cert.sign(opts.issuer ? opts.issuer.key : key, 'sha256');
+  return { key, cert };
+}
+
+/** A temporary directory holding `files`; `cleanup()` removes it. */
+export function tempFiles(files: Record<string, string | Buffer>): { path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ossl-crypto-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Runs the openssl CLI; returns stdout (throws with stderr on failure). */
+export function openssl(args: string[], input?: string | Buffer): string {
+  const r = spawnSync('openssl', args, { input, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export function opensslBuffer(args: string[], input?: string | Buffer): Buffer {
+  return execFileSync('openssl', args, { input, maxBuffer: 1 << 24 });
+}
+
+/** Runs `fn` and returns what it threw (fails the test if it did not throw). */
+export function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the call to throw');
+}
+
+/** The shared public test vectors (`../shared/vectors` beside the repository). */
+export function vectorsDir(): string {
+  const dir = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'vectors');
+  if (!existsSync(dir)) throw new Error(`test vectors not found at ${dir}: the shared/ folder must sit beside the repository`);
+  return dir;
+}

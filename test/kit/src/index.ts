@@ -1,0 +1,97 @@
+// A throwaway PKI for tests: every test makes its own keys and certificates with @ossl/crypto.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  dumpCertificate,
+  dumpPrivatekey,
+  FILETYPE_PEM,
+  PKey,
+  TYPE_EC,
+  TYPE_RSA,
+  X509,
+  X509Extension,
+  X509Name,
+} from '@ossl/crypto';
+
+export interface Identity {
+  key: PKey;
+  cert: X509;
+  certPem: string;
+  keyPem: string;
+}
+
+export type KeyKind = 'ec' | 'rsa';
+
+export function makeKey(kind: KeyKind = 'ec'): PKey {
+  return kind === 'rsa' ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1');
+}
+
+let serial = 1000n;
+
+export interface CertOptions {
+  cn: string;
+  issuer?: Identity;
+  ca?: boolean;
+  sans?: string[];
+  kind?: KeyKind;
+  notBefore?: number;
+  notAfter?: number;
+  extraExtensions?: (cert: X509, issuer: X509) => X509Extension[];
+}
+
+/** Makes a key and a certificate, self-signed or issued by `issuer`. */
+export function makeIdentity(opts: CertOptions): Identity {
+  const key = makeKey(opts.kind);
+  const cert = new X509();
+  cert.setVersion(2);
+  cert.setSerialNumber(serial++);
+  const subject = cert.getSubject();
+  subject.C = 'US';
+  subject.O = 'ossl tests';
+  subject.CN = opts.cn;
+  cert.setIssuer(opts.issuer ? opts.issuer.cert.getSubject() : subject);
+  cert.gmtimeAdjNotBefore(opts.notBefore ?? -60);
+  cert.gmtimeAdjNotAfter(opts.notAfter ?? 24 * 3600);
+  cert.setPubkey(key);
+  const issuerCert = opts.issuer ? opts.issuer.cert : cert;
+  const exts = [
+    new X509Extension('basicConstraints', true, opts.ca ? 'CA:TRUE' : 'CA:FALSE'),
+    new X509Extension('keyUsage', true, opts.ca ? 'keyCertSign, cRLSign' : 'digitalSignature, keyEncipherment'),
+    new X509Extension('subjectKeyIdentifier', false, 'hash', { subject: cert }),
+  ];
+  if (opts.issuer) exts.push(new X509Extension('authorityKeyIdentifier', false, 'keyid:always', { issuer: issuerCert }));
+  if (opts.sans && opts.sans.length > 0) exts.push(new X509Extension('subjectAltName', false, opts.sans.join(', ')));
+  if (opts.extraExtensions) exts.push(...opts.extraExtensions(cert, issuerCert));
+  cert.addExtensions(exts);
+  cert.sign(opts.issuer ? opts.issuer.key : key, 'sha256');
+  return {
+    key,
+    cert,
+    certPem: dumpCertificate(FILETYPE_PEM, cert).toString(),
+    keyPem: dumpPrivatekey(FILETYPE_PEM, key).toString(),
+  };
+}
+
+export interface Pki {
+  ca: Identity;
+  server: Identity;
+  client: Identity;
+}
+
+/** A CA, a server certificate for localhost/127.0.0.1 and a client certificate, all issued by the CA. */
+export function makePki(kind: KeyKind = 'ec'): Pki {
+  const ca = makeIdentity({ cn: 'ossl test CA', ca: true, kind });
+  const server = makeIdentity({ cn: 'localhost', issuer: ca, sans: ['DNS:localhost', 'IP:127.0.0.1'], kind });
+  const client = makeIdentity({ cn: 'ossl test client', issuer: ca, kind });
+  return { ca, server, client };
+}
+
+/** A temporary directory with files written into it; `cleanup()` removes it. */
+export function tempFiles(files: Record<string, string | Buffer>): { dir: string; path: (name: string) => string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'ossl-test-'));
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
+  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export { X509Name };
