@@ -167,7 +167,11 @@ export class SocketConnection {
       drained = stream.write(chunk);
     }
     if (!drained) {
-      await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      try {
+        await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+      } catch (err) {
+        throw transportError(err as Error);
+      }
       if (this.#error) throw transportError(this.#error);
     }
   }
@@ -216,12 +220,12 @@ export class SocketConnection {
     const sock = this.socket as Socket;
     if (typeof sock.connect !== 'function') throw new TypeError('connect() needs a net.Socket');
     sock.connect(port, host);
-    await Promise.race([
-      once(sock, 'connect'),
-      once(sock, 'error').then(([err]) => {
-        throw transportError(err as Error);
-      }),
-    ]);
+    try {
+      // events.once rejects with the socket's 'error' while waiting for 'connect'.
+      await once(sock, 'connect');
+    } catch (err) {
+      throw transportError(err as Error);
+    }
     this.connection.setConnectState();
   }
 

@@ -1,0 +1,161 @@
+#!/usr/bin/env node
+// ossl-demo: mints a CA and a server certificate, serves TLS on loopback with @ossl/ssl, connects a
+// verifying client, and prints what the handshake negotiated and what came back. Everything it
+// prints comes from the run itself.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import {
+  dumpCertificate,
+  FILETYPE_PEM,
+  opensslVersion,
+  PKey,
+  TYPE_EC,
+  TYPE_RSA,
+  X509,
+  X509Extension,
+} from '@ossl/crypto';
+import { Context, SocketConnection, TLS_METHOD, VERIFY_PEER } from '@ossl/ssl';
+
+interface Issued {
+  key: PKey;
+  cert: X509;
+}
+
+function newKey(rsa: boolean): PKey {
+  return rsa ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1');
+}
+
+/** A self-signed CA certificate valid for a day. */
+function mintCA(rsa: boolean): Issued {
+  const key = newKey(rsa);
+  const cert = new X509();
+  cert.setVersion(2);
+  cert.setSerialNumber(1n);
+  const name = cert.getSubject();
+  name.C = 'US';
+  name.O = 'ossl demo';
+  name.CN = 'ossl demo CA';
+  cert.setIssuer(name);
+  cert.gmtimeAdjNotBefore(-60);
+  cert.gmtimeAdjNotAfter(24 * 3600);
+  cert.setPubkey(key);
+  cert.addExtensions([
+    new X509Extension('basicConstraints', true, 'CA:TRUE, pathlen:0'),
+    new X509Extension('keyUsage', true, 'keyCertSign, cRLSign'),
+    new X509Extension('subjectKeyIdentifier', false, 'hash', { subject: cert }),
+  ]);
+  cert.sign(key, 'sha256');
+  return { key, cert };
+}
+
+/** A server certificate for localhost and 127.0.0.1, issued by `ca`. */
+function mintServer(ca: Issued, rsa: boolean): Issued {
+  const key = newKey(rsa);
+  const cert = new X509();
+  cert.setVersion(2);
+  cert.setSerialNumber(2n);
+  const name = cert.getSubject();
+  name.C = 'US';
+  name.O = 'ossl demo';
+  name.CN = 'localhost';
+  cert.setIssuer(ca.cert.getSubject());
+  cert.gmtimeAdjNotBefore(-60);
+  cert.gmtimeAdjNotAfter(24 * 3600);
+  cert.setPubkey(key);
+  cert.addExtensions([
+    new X509Extension('basicConstraints', true, 'CA:FALSE'),
+    new X509Extension('keyUsage', true, 'digitalSignature, keyEncipherment'),
+    new X509Extension('extendedKeyUsage', false, 'serverAuth'),
+    new X509Extension('subjectAltName', false, 'DNS:localhost, IP:127.0.0.1'),
+    new X509Extension('authorityKeyIdentifier', false, 'keyid:always', { issuer: ca.cert }),
+  ]);
+  cert.sign(ca.key, 'sha256');
+  return { key, cert };
+}
+
+/** Serves one TLS echo connection on `listener`. */
+async function serveEcho(ctx: Context, listener: net.Server): Promise<void> {
+  const acceptor = new SocketConnection(ctx, listener, { timeout: 10_000 });
+  const [conn] = await acceptor.accept();
+  try {
+    await conn.doHandshake();
+    for (;;) {
+      const data = await conn.recv(16384).catch(() => null);
+      if (data === null || data.length === 0) break;
+      await conn.sendall(data);
+    }
+    await conn.shutdown().catch(() => false);
+  } finally {
+    await conn.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      message: { type: 'string', short: 'm', default: 'hello from ossl' },
+      rsa: { type: 'boolean', default: false },
+    },
+  });
+  const rsa = values.rsa ?? false;
+  const message = values.message ?? 'hello from ossl';
+
+  console.log(`ossl demo — ${opensslVersion()} (the copy inside Node ${process.version})`);
+  const ca = mintCA(rsa);
+  const server = mintServer(ca, rsa);
+  console.log(`minted CA      ${ca.cert.getSubject()}  [${ca.cert.getSignatureAlgorithm()}]`);
+  console.log(`minted server  ${server.cert.getSubject()}  [${server.cert.getExtension(3).toString()}]`);
+  console.log(`  SHA-256      ${server.cert.digest('sha256')}`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'ossl-demo-'));
+  try {
+    writeFileSync(join(dir, 'ca.pem'), dumpCertificate(FILETYPE_PEM, ca.cert));
+
+    const sctx = new Context(TLS_METHOD);
+    sctx.useCertificate(server.cert);
+    sctx.usePrivatekey(server.key);
+    sctx.checkPrivatekey();
+    const listener = net.createServer();
+    listener.listen(0, '127.0.0.1');
+    await new Promise((resolve) => listener.once('listening', resolve));
+    const port = (listener.address() as net.AddressInfo).port;
+    console.log(`TLS echo server listening on 127.0.0.1:${port}`);
+    const serving = serveEcho(sctx, listener);
+
+    const cctx = new Context(TLS_METHOD);
+    cctx.loadVerifyLocations(join(dir, 'ca.pem'));
+    cctx.setVerify(VERIFY_PEER);
+    const client = new SocketConnection(cctx, new net.Socket(), { timeout: 10_000 });
+    await client.connect(['127.0.0.1', port]);
+    client.setTlsextHostName('localhost');
+    client.setHost('localhost');
+    await client.doHandshake();
+    const peer = client.getPeerCertificate();
+    console.log('client handshake done');
+    console.log(`  peer subject ${peer?.getSubject() ?? '(none)'}`);
+    console.log(`  peer issuer  ${peer?.getIssuer() ?? '(none)'}`);
+    console.log(`  verified     ${client.getVerifyResult() === 0 ? 'yes' : 'no'} (chain to the demo CA, host name localhost)`);
+    console.log(`  protocol     ${client.getProtocolVersionName()}`);
+    console.log(`  cipher       ${client.getCipherName()} (${client.getCipherBits()} bits)`);
+    await client.sendall(message);
+    let echoed = Buffer.alloc(0);
+    while (echoed.length < Buffer.byteLength(message)) echoed = Buffer.concat([echoed, await client.recv(16384)]);
+    console.log(`  sent         ${message}`);
+    console.log(`  echoed       ${echoed.toString()}`);
+    await client.shutdown();
+    await client.close();
+    await serving;
+    await new Promise((resolve) => listener.close(resolve));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error('ossl demo failed:', err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,27 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const cli = join(__dirname, '..', 'dist', 'cli.js');
+
+describe('ossl-demo', () => {
+  it('serves TLS on loopback, connects a verifying client and echoes the message', async () => {
+    const { stdout } = await run(process.execPath, [cli, '--message', 'demo test 123'], { timeout: 30_000 });
+    expect(stdout).toContain(`OpenSSL ${process.versions.openssl.replace(/\+.*$/, '')}`);
+    expect(stdout).toMatch(/TLS echo server listening on 127\.0\.0\.1:\d+/);
+    expect(stdout).toContain('peer subject /C=US/O=ossl demo/CN=localhost');
+    expect(stdout).toContain('peer issuer  /C=US/O=ossl demo/CN=ossl demo CA');
+    expect(stdout).toContain('verified     yes');
+    expect(stdout).toMatch(/protocol {5}TLSv1\.3/);
+    expect(stdout).toMatch(/cipher {7}TLS_[A-Z0-9_]+ \(\d+ bits\)/);
+    expect(stdout).toContain('echoed       demo test 123');
+  });
+
+  it('works with RSA keys too', async () => {
+    const { stdout } = await run(process.execPath, [cli, '--rsa'], { timeout: 30_000 });
+    expect(stdout).toContain('[sha256WithRSAEncryption]');
+    expect(stdout).toContain('echoed       hello from ossl');
+  });
+});

@@ -1,0 +1,131 @@
+import { once } from 'node:events';
+import net from 'node:net';
+import tls from 'node:tls';
+import { afterEach, describe, expect, it } from 'vitest';
+
+import { Context, SocketConnection, SSLError, SysCallError, TLS_METHOD, VERIFY_PEER, ZeroReturnError } from '../src/index.js';
+import { makePki, serverContext } from './support/memory.js';
+
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  for (const f of cleanups.splice(0).reverse()) await f();
+});
+
+async function listen(server: net.Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
+  return (server.address() as net.AddressInfo).port;
+}
+
+describe('SocketConnection as a client of node:tls', () => {
+  it('handshakes, verifies, and echoes data both ways', async () => {
+    const pki = makePki();
+    const server = tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem }, (s) => {
+      s.on('data', (d) => s.write(Buffer.concat([Buffer.from('echo:'), d])));
+      s.on('end', () => s.end());
+    });
+    const port = await listen(server);
+    const ctx = new Context(TLS_METHOD);
+    ctx.setVerify(VERIFY_PEER, (_c, _cert, errnum, _depth, ok) => ok === 1 || errnum === 20 || errnum === 21);
+    const conn = new SocketConnection(ctx, new net.Socket(), { timeout: 5000 });
+    await conn.connect(['127.0.0.1', port]);
+    conn.setTlsextHostName('localhost');
+    await conn.doHandshake();
+    expect(conn.getProtocolVersionName()).toBe('TLSv1.3');
+    expect(conn.getPeerCertificate()!.getSubject().CN).toBe('localhost');
+    await conn.sendall('ping');
+    expect((await conn.recv(100)).toString()).toBe('echo:ping');
+    expect(await conn.shutdown()).toBe(false);
+    await expect(conn.recv(100)).rejects.toBeInstanceOf(ZeroReturnError);
+    await conn.close();
+  });
+
+  it('fails with SysCallError when the server hangs up mid-handshake', async () => {
+    const server = net.createServer((s) => {
+      s.once('data', () => s.destroy());
+    });
+    const port = await listen(server);
+    const conn = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 5000 });
+    conn.setConnectState();
+    const e = await conn.doHandshake().catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(SysCallError);
+    await conn.close();
+  });
+
+  it('times out instead of hanging on a silent peer', async () => {
+    // The server reads (so it sees the close later) but never answers.
+    const server = net.createServer((s) => s.resume());
+    const port = await listen(server);
+    const sock = net.connect(port, '127.0.0.1');
+    cleanups.push(() => sock.destroy());
+    const conn = new SocketConnection(new Context(TLS_METHOD), sock, { timeout: 200 });
+    conn.setConnectState();
+    const e = (await conn.doHandshake().catch((err: unknown) => err)) as SysCallError;
+    expect(e).toBeInstanceOf(SysCallError);
+    expect(e.code).toBe('ETIMEDOUT');
+  });
+
+  it('reports a refused connection as SysCallError', async () => {
+    const server = net.createServer();
+    const port = await listen(server);
+    await new Promise((r) => server.close(r));
+    cleanups.length = 0;
+    const conn = new SocketConnection(new Context(TLS_METHOD), new net.Socket());
+    const e = (await conn.connect(['127.0.0.1', port]).catch((err: unknown) => err)) as SysCallError;
+    expect(e).toBeInstanceOf(SysCallError);
+    expect(e.code).toBe('ECONNREFUSED');
+  });
+
+  it('reports an alert from the peer as SSL.Error', async () => {
+    const pki = makePki();
+    // node:tls demands a client certificate the client does not have.
+    const server = tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem, requestCert: true, rejectUnauthorized: true, ca: pki.ca.certPem });
+    server.on('tlsClientError', () => undefined);
+    const port = await listen(server);
+    const conn = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 5000 });
+    conn.setConnectState();
+    await conn.doHandshake();
+    // TLS 1.3: the server's refusal arrives after the client's side of the handshake finished.
+    const e = (await conn.recv(10).catch((err: unknown) => err)) as SSLError;
+    expect(e).toBeInstanceOf(SSLError);
+    expect(e.errors.map((x) => x.reason).join()).toMatch(/certificate required|alert/);
+    await conn.close();
+  });
+});
+
+describe('SocketConnection as a server for node:tls', () => {
+  it('accepts, handshakes with a verifying node:tls client, and echoes', async () => {
+    const pki = makePki('rsa');
+    const listener = net.createServer();
+    const port = await listen(listener);
+    const acceptor = new SocketConnection(serverContext(pki.server), listener, { timeout: 5000 });
+    const serving = (async () => {
+      const [conn, addr] = await acceptor.accept();
+      expect(addr[0]).toBe('127.0.0.1');
+      await conn.doHandshake();
+      const data = await conn.recv(1024);
+      await conn.sendall(Buffer.concat([Buffer.from('echo:'), data]));
+      await conn.shutdown();
+      await conn.close();
+    })();
+    const client = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
+    await once(client, 'secureConnect');
+    expect(client.authorized).toBe(true);
+    expect(client.getProtocol()).toBe('TLSv1.3');
+    client.write('hi');
+    const [reply] = await once(client, 'data');
+    expect(reply.toString()).toBe('echo:hi');
+    client.end();
+    await serving;
+  });
+
+  it('rejects wrong arguments', async () => {
+    expect(() => new SocketConnection(new Context(TLS_METHOD), 'socket' as never)).toThrow(TypeError);
+    expect(() => new SocketConnection('ctx' as never, new net.Socket())).toThrow(TypeError);
+    const conn = new SocketConnection(new Context(TLS_METHOD), new net.Socket());
+    await expect(conn.recv('x' as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(conn.connect('nowhere' as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(conn.accept()).rejects.toBeInstanceOf(TypeError);
+  });
+});
