@@ -6,6 +6,10 @@ import { expectBytes, expectFiletype, expectString, typeError } from './internal
 import { kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
+import { CRL } from './crl.js';
+import { PKCS7 } from './pkcs7.js';
+import { X509Req } from './x509req.js';
+import { XN_FLAG_COMPAT } from './x509name.js';
 
 /** A passphrase: bytes, text, or a callback `(writing) => Buffer | string` run when OpenSSL needs it. */
 export type Passphrase = Buffer | string | ((writing: boolean) => Buffer | string);
@@ -27,11 +31,59 @@ export function loadCertificate(type: number, buffer: Buffer | string): X509 {
   return X509._fromHandle(guard(() => native.loadCertificate(t, data)));
 }
 
-/** Dumps a certificate as PEM, DER or OpenSSL's text form (pyOpenSSL `dump_certificate`). */
-export function dumpCertificate(type: number, cert: X509): Buffer {
+export interface TextDumpOptions {
+  /**
+   * `X509_NAME_print_ex` flags for names in `FILETYPE_TEXT`: `XN_FLAG_COMPAT` (the default, as
+   * pyOpenSSL prints `CN=x`) or `XN_FLAG_ONELINE` (as `openssl x509 -text` prints `CN = x`).
+   */
+  nameFlags?: number;
+}
+
+/**
+ * Dumps a certificate as PEM, DER or OpenSSL's text form (pyOpenSSL `dump_certificate`). The text
+ * form equals pyOpenSSL's; with `{nameFlags: XN_FLAG_ONELINE}` it equals `openssl x509 -text -noout`.
+ */
+export function dumpCertificate(type: number, cert: X509, options: TextDumpOptions = {}): Buffer {
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
-  return guard(() => cert[kHandle].dump(t));
+  const flags = options.nameFlags ?? XN_FLAG_COMPAT;
+  return guard(() => cert[kHandle].dump(t, flags));
+}
+
+/** Loads a certificate signing request (pyOpenSSL `load_certificate_request`). */
+export function loadCertificateRequest(type: number, buffer: Buffer | string): X509Req {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1]);
+  const data = expectBytes(buffer, 'buffer');
+  return X509Req._fromHandle(guard(() => native.loadCertificateRequest(t, data)));
+}
+
+/** Dumps a certificate signing request (pyOpenSSL `dump_certificate_request`). */
+export function dumpCertificateRequest(type: number, req: X509Req, options: TextDumpOptions = {}): Buffer {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
+  if (!(req instanceof X509Req)) throw typeError('req', 'an X509Req', req);
+  const flags = options.nameFlags ?? XN_FLAG_COMPAT;
+  return guard(() => req[kHandle].dump(t, flags));
+}
+
+/** Loads a CRL (pyOpenSSL `load_crl`). */
+export function loadCrl(type: number, buffer: Buffer | string): CRL {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1]);
+  const data = expectBytes(buffer, 'buffer');
+  return CRL._fromHandle(guard(() => native.loadCrl(t, data)));
+}
+
+/** Dumps a CRL as PEM, DER or text (pyOpenSSL `dump_crl`). */
+export function dumpCrl(type: number, crl: CRL): Buffer {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
+  if (!(crl instanceof CRL)) throw typeError('crl', 'a CRL', crl);
+  return guard(() => crl[kHandle].dump(t));
+}
+
+/** Loads PKCS#7 data (pyOpenSSL `load_pkcs7_data`). */
+export function loadPkcs7Data(type: number, buffer: Buffer | string): PKCS7 {
+  const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1]);
+  const data = expectBytes(buffer, 'buffer');
+  return PKCS7._fromHandle(guard(() => native.loadPkcs7Data(t, data)));
 }
 
 /**

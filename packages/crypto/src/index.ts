@@ -5,6 +5,25 @@ export { PKey } from './pkey.js';
 export { X509Name, XN_FLAG_COMPAT, XN_FLAG_MULTILINE, XN_FLAG_ONELINE, XN_FLAG_RFC2253 } from './x509name.js';
 export { X509Extension, type X509ExtensionOptions } from './x509extension.js';
 export { X509, asn1TimeToDate, dateToAsn1Time } from './x509.js';
+export { X509Req } from './x509req.js';
+export { X509Store, X509StoreContext, X509StoreContextError, X509StoreFlags, X509Purpose, VERIFY_ERROR_NAMES } from './x509store.js';
+export { CRL, Revoked } from './crl.js';
+export {
+  PKCS7,
+  PKCS7Flags,
+  smimeSign,
+  smimeVerify,
+  smimeEncrypt,
+  smimeDecrypt,
+  writeSmime,
+  readSmime,
+  type SmimeSignOptions,
+  type SmimeVerifyOptions,
+} from './pkcs7.js';
+export { PKCS12, loadPkcs12, type Pkcs12ExportOptions } from './pkcs12.js';
+export { NetscapeSPKI } from './spki.js';
+export { MessageDigest, HMAC, Cipher, ENCRYPT, DECRYPT, getDigestNames, getCipherNames, sign, verify, type CipherOptions } from './evp.js';
+export * as rand from './rand.js';
 export {
   loadCertificate,
   dumpCertificate,
@@ -12,7 +31,13 @@ export {
   dumpPrivatekey,
   loadPublickey,
   dumpPublickey,
+  loadCertificateRequest,
+  dumpCertificateRequest,
+  loadCrl,
+  dumpCrl,
+  loadPkcs7Data,
   type Passphrase,
+  type TextDumpOptions,
 } from './functions.js';
 export { kHandle, handleOf } from './internal/handle.js';
 export { opensslVersion, OPENSSL_VERSION_NUMBER, SSLEAY_VERSION } from '@ossl/native';

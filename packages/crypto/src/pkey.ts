@@ -2,9 +2,20 @@ import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { native, type PKeyHandle } from '@ossl/native';
 
 import { FILETYPE_ASN1, TYPE_DSA, TYPE_EC, TYPE_ED25519, TYPE_ED448, TYPE_RSA } from './constants.js';
-import { CryptoError, guard } from './errors.js';
+import { CryptoError, guard, translateError } from './errors.js';
 import { expectInteger, expectString, typeError } from './internal/args.js';
 import { kHandle } from './internal/handle.js';
+
+function checkKeygenArgs(type: unknown, bitsOrCurve: unknown): void {
+  expectInteger(type, 'type');
+  if (type === TYPE_RSA || type === TYPE_DSA) {
+    expectInteger(bitsOrCurve, 'bits');
+  } else if (type === TYPE_EC) {
+    expectString(bitsOrCurve, 'curve');
+  } else if (type !== TYPE_ED25519 && type !== TYPE_ED448) {
+    throw new RangeError(`no such key type: ${String(type)}`);
+  }
+}
 
 /**
  * An asymmetric key pair or public key: pyOpenSSL's `PKey` (OpenSSL `EVP_PKEY`).
@@ -28,6 +39,16 @@ export class PKey {
   static generate(type: number, bitsOrCurve?: number | string): PKey {
     const key = new PKey();
     key.generateKey(type, bitsOrCurve);
+    return key;
+  }
+
+  /**
+   * A new key made on the libuv thread pool, so the event loop keeps running (a 4096-bit RSA key
+   * takes seconds). Arguments as `generate`.
+   */
+  static async generateAsync(type: number, bitsOrCurve?: number | string): Promise<PKey> {
+    const key = new PKey();
+    await key.generateKeyAsync(type, bitsOrCurve);
     return key;
   }
 
@@ -61,15 +82,24 @@ export class PKey {
    *   type or curve; crypto.Error when OpenSSL fails.
    */
   generateKey(type: number, bitsOrCurve?: number | string): void {
-    expectInteger(type, 'type');
-    if (type === TYPE_RSA || type === TYPE_DSA) {
-      expectInteger(bitsOrCurve, 'bits');
-    } else if (type === TYPE_EC) {
-      expectString(bitsOrCurve, 'curve');
-    } else if (type !== TYPE_ED25519 && type !== TYPE_ED448) {
-      throw new RangeError(`no such key type: ${type}`);
-    }
+    checkKeygenArgs(type, bitsOrCurve);
     this.#handle = guard(() => native.generateKey(type, bitsOrCurve));
+  }
+
+  /**
+   * `generateKey` on the libuv thread pool: resolves (to this key) once the key is made.
+   * @throws (rejects with) the same errors as `generateKey`.
+   */
+  async generateKeyAsync(type: number, bitsOrCurve?: number | string): Promise<this> {
+    checkKeygenArgs(type, bitsOrCurve);
+    let handle: PKeyHandle;
+    try {
+      handle = await native.generateKeyAsync(type, bitsOrCurve);
+    } catch (e) {
+      throw translateError(e);
+    }
+    this.#handle = handle;
+    return this;
   }
 
   /** The key type, one of `TYPE_*` (OpenSSL's NID). */

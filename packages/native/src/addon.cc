@@ -15,6 +15,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitExtFunctions(env, exports);
   X509Wrap::Init(env, exports);
   InitX509Functions(env, exports);
+  InitReqFunctions(env, exports);
+  InitCRLFunctions(env, exports);
+  X509StoreWrap::Init(env, exports);
+  InitPKCS12(env, exports);
+  InitPKCS7(env, exports);
+  InitSPKI(env, exports);
+  InitEVP(env, exports);
+  InitRand(env, exports);
   InitSSLCtx(env, exports);
   InitSSL(env, exports);
   return exports;

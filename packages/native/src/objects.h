@@ -70,7 +70,7 @@ class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c6e616d65ULL, 0x0000000000000003ULL};
   static constexpr const char* kExpected = "an X509Name";
-  enum Source { kOwned = 0, kCertSubject = 1, kCertIssuer = 2 };
+  enum Source { kOwned = 0, kCertSubject = 1, kCertIssuer = 2, kReqSubject = 3 };
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509NameWrap(const Napi::CallbackInfo& info);
   X509_NAME* get() const;
@@ -110,12 +110,113 @@ class X509ExtWrap : public Napi::ObjectWrap<X509ExtWrap> {
   X509ExtPointer ext_;
 };
 
+class X509ReqWrap : public Napi::ObjectWrap<X509ReqWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c72657175ULL, 0x0000000000000007ULL};
+  static constexpr const char* kExpected = "an X509Req";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit X509ReqWrap(const Napi::CallbackInfo& info);
+  X509_REQ* get() const { return req_.get(); }
+
+ private:
+  Napi::Value SetPubkey(const Napi::CallbackInfo& info);
+  Napi::Value GetPubkey(const Napi::CallbackInfo& info);
+  Napi::Value SetVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetSubject(const Napi::CallbackInfo& info);
+  Napi::Value AddExtensions(const Napi::CallbackInfo& info);
+  Napi::Value GetExtensions(const Napi::CallbackInfo& info);
+  Napi::Value Sign(const Napi::CallbackInfo& info);
+  Napi::Value Verify(const Napi::CallbackInfo& info);
+  Napi::Value Dump(const Napi::CallbackInfo& info);
+  Owned<X509_REQ, X509_REQ_free> req_;
+};
+
+class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c73746f72ULL, 0x0000000000000008ULL};
+  static constexpr const char* kExpected = "an X509Store";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit X509StoreWrap(const Napi::CallbackInfo& info);
+  X509_STORE* get() const { return store_.get(); }
+
+ private:
+  Napi::Value AddCert(const Napi::CallbackInfo& info);
+  Napi::Value AddCrl(const Napi::CallbackInfo& info);
+  Napi::Value SetFlags(const Napi::CallbackInfo& info);
+  Napi::Value SetTime(const Napi::CallbackInfo& info);
+  Napi::Value SetDepth(const Napi::CallbackInfo& info);
+  Napi::Value SetPurpose(const Napi::CallbackInfo& info);
+  Napi::Value LoadLocations(const Napi::CallbackInfo& info);
+  Napi::Value SetDefaultPaths(const Napi::CallbackInfo& info);
+  Napi::Value Verify(const Napi::CallbackInfo& info);
+  Owned<X509_STORE, X509_STORE_free> store_;
+};
+
+class CRLWrap : public Napi::ObjectWrap<CRLWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c63726c5fULL, 0x0000000000000009ULL};
+  static constexpr const char* kExpected = "a CRL";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit CRLWrap(const Napi::CallbackInfo& info);
+  X509_CRL* get() const { return crl_.get(); }
+
+ private:
+  Napi::Value GetRevoked(const Napi::CallbackInfo& info);
+  Napi::Value AddRevoked(const Napi::CallbackInfo& info);
+  Napi::Value GetIssuer(const Napi::CallbackInfo& info);
+  Napi::Value SetVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetVersion(const Napi::CallbackInfo& info);
+  Napi::Value SetTime(const Napi::CallbackInfo& info);
+  Napi::Value GetTime(const Napi::CallbackInfo& info);
+  Napi::Value Sign(const Napi::CallbackInfo& info);
+  Napi::Value VerifySignature(const Napi::CallbackInfo& info);
+  Napi::Value Dump(const Napi::CallbackInfo& info);
+  Owned<X509_CRL, X509_CRL_free> crl_;
+};
+
+class RevokedWrap : public Napi::ObjectWrap<RevokedWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c7265766fULL, 0x000000000000000aULL};
+  static constexpr const char* kExpected = "a Revoked";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit RevokedWrap(const Napi::CallbackInfo& info);
+  X509_REVOKED* get() const { return rev_.get(); }
+
+ private:
+  Napi::Value SetSerial(const Napi::CallbackInfo& info);
+  Napi::Value GetSerial(const Napi::CallbackInfo& info);
+  Napi::Value SetReason(const Napi::CallbackInfo& info);
+  Napi::Value GetReason(const Napi::CallbackInfo& info);
+  Napi::Value SetRevDate(const Napi::CallbackInfo& info);
+  Napi::Value GetRevDate(const Napi::CallbackInfo& info);
+  Owned<X509_REVOKED, X509_REVOKED_free> rev_;
+};
+
 // Module-level functions of each family.
 void InitVersion(Napi::Env env, Napi::Object exports);
 void InitPKeyFunctions(Napi::Env env, Napi::Object exports);
 void InitX509Functions(Napi::Env env, Napi::Object exports);
 void InitExtFunctions(Napi::Env env, Napi::Object exports);
 void InitSSLCtx(Napi::Env env, Napi::Object exports);
+void InitReqFunctions(Napi::Env env, Napi::Object exports);
+void InitCRLFunctions(Napi::Env env, Napi::Object exports);
+void InitPKCS12(Napi::Env env, Napi::Object exports);
+void InitPKCS7(Napi::Env env, Napi::Object exports);
+void InitSPKI(Napi::Env env, Napi::Object exports);
+void InitEVP(Napi::Env env, Napi::Object exports);
+void InitRand(Napi::Env env, Napi::Object exports);
+
+// Shared helpers for the families.
+const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool allow_null, bool* failed);
+Napi::Value TimeToString(Napi::Env env, const ASN1_TIME* t);
+// Parses "YYYYMMDDhhmmssZ" (or UTCTime text) into a new ASN1_TIME; throws RangeError on failure.
+ASN1TimePointer ParseTime(Napi::Env env, Napi::Value v, const char* param);
+// Wraps every certificate of a stack (new references) in a JS array.
+Napi::Value CertStackToArray(Napi::Env env, const STACK_OF(X509)* stack);
+// Builds a stack of new references from a JS array of X509 handles; null on a bad element (throws).
+using X509StackPointer = std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)>;
+X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok);
 void InitSSL(Napi::Env env, Napi::Object exports);
 
 }  // namespace ossl

@@ -84,48 +84,128 @@ Napi::Value PKeyWrap::Check(const Napi::CallbackInfo& info) {
 
 namespace {
 
-// generateKey(type, bitsOrCurve): RSA/DSA take a bit count, EC a curve name, Ed25519/Ed448 nothing.
-Napi::Value GenerateKey(const Napi::CallbackInfo& info) {
-  ErrGuard guard;
-  Napi::Env env = info.Env();
-  int64_t type = 0;
-  if (!GetInt(info[0], "type", &type)) return env.Undefined();
+// The key generation itself, safe to run on any thread: touches no JavaScript.
+EVP_PKEY* GenerateRaw(int64_t type, int64_t bits, const std::string& curve) {
   EVP_PKEY* raw = nullptr;
-  if (type == EVP_PKEY_RSA || type == EVP_PKEY_DSA) {
-    int64_t bits = 0;
-    if (!GetInt(info[1], "bits", &bits)) return env.Undefined();
-    if (bits <= 0 || bits > 16384) return ThrowValue(env, "invalid number of bits: " + std::to_string(bits));
-    if (type == EVP_PKEY_RSA) {
-      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
-    } else {
-      // DSA needs domain parameters first; OpenSSL picks the matching q size for the bit count.
-      EVPKeyCtxPointer pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr));
-      EVP_PKEY* params = nullptr;
-      if (pctx && EVP_PKEY_paramgen_init(pctx.get()) == 1 &&
-          EVP_PKEY_CTX_set_dsa_paramgen_bits(pctx.get(), static_cast<int>(bits)) == 1 &&
-          EVP_PKEY_paramgen(pctx.get(), &params) == 1) {
-        EVPKeyPointer owned_params(params);
-        EVPKeyCtxPointer kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
-        if (kctx && EVP_PKEY_keygen_init(kctx.get()) == 1) EVP_PKEY_keygen(kctx.get(), &raw);
-      }
+  if (type == EVP_PKEY_RSA) {
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
+  } else if (type == EVP_PKEY_DSA) {
+    // DSA needs domain parameters first; OpenSSL picks the matching q size for the bit count.
+    EVPKeyCtxPointer pctx(EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr));
+    EVP_PKEY* params = nullptr;
+    if (pctx && EVP_PKEY_paramgen_init(pctx.get()) == 1 &&
+        EVP_PKEY_CTX_set_dsa_paramgen_bits(pctx.get(), static_cast<int>(bits)) == 1 &&
+        EVP_PKEY_paramgen(pctx.get(), &params) == 1) {
+      EVPKeyPointer owned_params(params);
+      EVPKeyCtxPointer kctx(EVP_PKEY_CTX_new_from_pkey(nullptr, params, nullptr));
+      if (kctx && EVP_PKEY_keygen_init(kctx.get()) == 1) EVP_PKEY_keygen(kctx.get(), &raw);
     }
   } else if (type == EVP_PKEY_EC) {
-    std::string curve;
-    if (!GetString(info[1], "curve", &curve)) return env.Undefined();
-    int nid = OBJ_sn2nid(curve.c_str());
-    if (nid == NID_undef) nid = OBJ_ln2nid(curve.c_str());
-    if (nid == NID_undef) nid = EC_curve_nist2nid(curve.c_str());
-    if (nid == NID_undef) return ThrowValue(env, "unknown elliptic curve: " + curve);
-    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", OBJ_nid2sn(nid));
+    raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", curve.c_str());
   } else if (type == EVP_PKEY_ED25519) {
     raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
   } else if (type == EVP_PKEY_ED448) {
     raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED448");
-  } else {
-    return ThrowValue(env, "no such key type: " + std::to_string(type));
   }
+  return raw;
+}
+
+// Checks generateKey's arguments on the JavaScript thread; fills `bits` or `curve` (a short name).
+bool KeygenArgs(const Napi::CallbackInfo& info, int64_t* type, int64_t* bits, std::string* curve) {
+  Napi::Env env = info.Env();
+  if (!GetInt(info[0], "type", type)) return false;
+  if (*type == EVP_PKEY_RSA || *type == EVP_PKEY_DSA) {
+    if (!GetInt(info[1], "bits", bits)) return false;
+    if (*bits <= 0 || *bits > 16384) {
+      ThrowValue(env, "invalid number of bits: " + std::to_string(*bits));
+      return false;
+    }
+  } else if (*type == EVP_PKEY_EC) {
+    std::string name;
+    if (!GetString(info[1], "curve", &name)) return false;
+    int nid = OBJ_sn2nid(name.c_str());
+    if (nid == NID_undef) nid = OBJ_ln2nid(name.c_str());
+    if (nid == NID_undef) nid = EC_curve_nist2nid(name.c_str());
+    if (nid == NID_undef || name.find('\0') != std::string::npos) {
+      ThrowValue(env, "unknown elliptic curve: " + name);
+      return false;
+    }
+    *curve = OBJ_nid2sn(nid);
+  } else if (*type != EVP_PKEY_ED25519 && *type != EVP_PKEY_ED448) {
+    ThrowValue(env, "no such key type: " + std::to_string(*type));
+    return false;
+  }
+  return true;
+}
+
+// generateKey(type, bitsOrCurve): RSA/DSA take a bit count, EC a curve name, Ed25519/Ed448 nothing.
+Napi::Value GenerateKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t type = 0, bits = 0;
+  std::string curve;
+  if (!KeygenArgs(info, &type, &bits, &curve)) return env.Undefined();
+  EVP_PKEY* raw = GenerateRaw(type, bits, curve);
   if (raw == nullptr) return ThrowOpenSSL(env, "key generation failed");
   return PKeyWrap::NewOwned(env, EVPKeyPointer(raw), false);
+}
+
+// generateKeyAsync(type, bitsOrCurve) -> Promise<PKey>: the same work on the libuv thread pool.
+class KeygenWorker : public Napi::AsyncWorker {
+ public:
+  KeygenWorker(Napi::Env env, int64_t type, int64_t bits, std::string curve)
+      : Napi::AsyncWorker(env, "ossl:generateKey"), deferred_(Napi::Promise::Deferred::New(env)), type_(type), bits_(bits),
+        curve_(std::move(curve)) {}
+
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    // The error queue is per thread: start clean here and take what this thread queued.
+    ERR_clear_error();
+    key_.reset(GenerateRaw(type_, bits_, curve_));
+    if (!key_) {
+      errors_ = CaptureErrors();
+      SetError("key generation failed");
+    }
+    ERR_clear_error();
+  }
+
+  void OnOK() override {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    Napi::Value key = PKeyWrap::NewOwned(env, std::move(key_), false);
+    if (env.IsExceptionPending()) {
+      deferred_.Reject(env.GetAndClearPendingException().Value());
+      return;
+    }
+    deferred_.Resolve(key);
+  }
+
+  void OnError(const Napi::Error&) override {
+    Napi::HandleScope scope(Env());
+    deferred_.Reject(MakeOpenSSLError(Env(), "key generation failed", errors_).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  int64_t type_;
+  int64_t bits_;
+  std::string curve_;
+  EVPKeyPointer key_;
+  std::vector<ErrorEntry> errors_;
+};
+
+Napi::Value GenerateKeyAsync(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t type = 0, bits = 0;
+  std::string curve;
+  if (!KeygenArgs(info, &type, &bits, &curve)) return env.Undefined();
+  auto* worker = new KeygenWorker(env, type, bits, curve);  // deletes itself when done
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
 }
 
 // loadPrivateKey(filetype, data, passphrase?)
@@ -247,6 +327,7 @@ Napi::Value DumpPublicKey(const Napi::CallbackInfo& info) {
 
 void InitPKeyFunctions(Napi::Env env, Napi::Object exports) {
   exports.Set("generateKey", Napi::Function::New<GenerateKey>(env, "generateKey"));
+  exports.Set("generateKeyAsync", Napi::Function::New<GenerateKeyAsync>(env, "generateKeyAsync"));
   exports.Set("loadPrivateKey", Napi::Function::New<LoadPrivateKey>(env, "loadPrivateKey"));
   exports.Set("loadPublicKey", Napi::Function::New<LoadPublicKey>(env, "loadPublicKey"));
   exports.Set("dumpPrivateKey", Napi::Function::New<DumpPrivateKey>(env, "dumpPrivateKey"));

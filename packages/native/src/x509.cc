@@ -13,6 +13,8 @@ constexpr int kFiletypePem = 1;
 constexpr int kFiletypeAsn1 = 2;
 constexpr int kFiletypeText = 65535;
 
+}  // namespace
+
 const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool allow_null, bool* failed) {
   *failed = false;
   if (allow_null && (v.IsUndefined() || v.IsNull())) return nullptr;
@@ -37,7 +39,57 @@ Napi::Value TimeToString(Napi::Env env, const ASN1_TIME* t) {
   return Napi::String::New(env, reinterpret_cast<const char*>(ASN1_STRING_get0_data(gt.get())),
                            static_cast<size_t>(ASN1_STRING_length(gt.get())));
 }
+
+ASN1TimePointer ParseTime(Napi::Env env, Napi::Value v, const char* param) {
+  std::string when;
+  if (!GetString(v, param, &when)) return ASN1TimePointer(nullptr);
+  ASN1TimePointer t(ASN1_TIME_new());
+  if (!t || when.find('\0') != std::string::npos || ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1) {
+    ERR_clear_error();
+    ThrowValue(env, "invalid time \"" + when + "\": expected YYYYMMDDhhmmssZ");
+    return ASN1TimePointer(nullptr);
+  }
+  return t;
+}
+
+Napi::Value CertStackToArray(Napi::Env env, const STACK_OF(X509)* stack) {
+  int n = stack == nullptr ? 0 : sk_X509_num(stack);
+  Napi::Array out = Napi::Array::New(env, static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    X509* c = sk_X509_value(stack, i);
+    X509_up_ref(c);  // the wrapper owns its own reference
+    Napi::Value v = X509Wrap::NewOwned(env, X509Pointer(c));
+    if (env.IsExceptionPending()) return env.Undefined();
+    out.Set(static_cast<uint32_t>(i), v);
+  }
+  return out;
+}
+
+namespace {
+void FreeCertStack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
 }  // namespace
+
+X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok) {
+  *ok = false;
+  X509StackPointer stack(sk_X509_new_null(), FreeCertStack);
+  if (!v.IsArray()) {
+    ThrowType(env, param, "an array of X509", v);
+    return stack;
+  }
+  Napi::Array arr = v.As<Napi::Array>();
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    X509Wrap* w = UnwrapAs<X509Wrap>(arr.Get(i), param);
+    if (w == nullptr) return stack;
+    X509_up_ref(w->get());  // the stack owns a reference to each element
+    if (sk_X509_push(stack.get(), w->get()) <= 0) {
+      X509_free(w->get());
+      ThrowOpenSSL(env, "out of memory");
+      return stack;
+    }
+  }
+  *ok = true;
+  return stack;
+}
 
 void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "X509",
@@ -156,12 +208,9 @@ Napi::Value X509Wrap::SetTime(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
   int64_t which = 0;
-  std::string when;
-  if (!GetInt(info[0], "which", &which) || !GetString(info[1], "when", &when)) return env.Undefined();
-  ASN1TimePointer t(ASN1_TIME_new());
-  if (!t || when.find('\0') != std::string::npos || ASN1_TIME_set_string_X509(t.get(), when.c_str()) != 1) {
-    return ThrowValue(env, "invalid time \"" + when + "\": expected YYYYMMDDhhmmssZ");
-  }
+  if (!GetInt(info[0], "which", &which)) return env.Undefined();
+  ASN1TimePointer t = ParseTime(env, info[1], "when");
+  if (!t) return env.Undefined();
   int ok = which == 0 ? X509_set1_notBefore(x509_.get(), t.get()) : X509_set1_notAfter(x509_.get(), t.get());
   if (ok != 1) return ThrowOpenSSL(env, "could not set the time");
   return env.Undefined();
@@ -320,7 +369,11 @@ Napi::Value X509Wrap::Dump(const Napi::CallbackInfo& info) {
   } else if (filetype == kFiletypeAsn1) {
     ok = i2d_X509_bio(out.get(), x509_.get());
   } else if (filetype == kFiletypeText) {
-    ok = X509_print_ex(out.get(), x509_.get(), XN_FLAG_COMPAT, X509_FLAG_COMPAT);
+    // pyOpenSSL prints names with XN_FLAG_COMPAT ("CN=x"); `openssl x509 -text` uses
+    // XN_FLAG_ONELINE ("CN = x"). The caller picks; the default is pyOpenSSL's.
+    int64_t name_flags = XN_FLAG_COMPAT;
+    if (info.Length() > 1 && !info[1].IsUndefined() && !GetInt(info[1], "nameFlags", &name_flags)) return env.Undefined();
+    ok = X509_print_ex(out.get(), x509_.get(), static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
   }

@@ -34,7 +34,9 @@ X509NameWrap::X509NameWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X5
   } else if (info.Length() >= 2 && info[0].IsObject() && info[1].IsNumber()) {
     Napi::Object owner = info[0].As<Napi::Object>();
     int source = info[1].As<Napi::Number>().Int32Value();
-    if (!owner.CheckTypeTag(&X509Wrap::kTypeTag) || (source != kCertSubject && source != kCertIssuer)) {
+    bool cert_view = (source == kCertSubject || source == kCertIssuer) && owner.CheckTypeTag(&X509Wrap::kTypeTag);
+    bool req_view = source == kReqSubject && owner.CheckTypeTag(&X509ReqWrap::kTypeTag);
+    if (!cert_view && !req_view) {
       Napi::TypeError::New(env, "invalid X509Name view").ThrowAsJavaScriptException();
       return;
     }
@@ -55,6 +57,7 @@ X509_NAME* X509NameWrap::get() const {
     case kOwned: return owned_.get();
     case kCertSubject: return X509_get_subject_name(X509Wrap::Unwrap(owner_.Value())->get());
     case kCertIssuer: return X509_get_issuer_name(X509Wrap::Unwrap(owner_.Value())->get());
+    case kReqSubject: return X509_REQ_get_subject_name(X509ReqWrap::Unwrap(owner_.Value())->get());
   }
   return nullptr;
 }

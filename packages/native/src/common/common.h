@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace ossl {
 
@@ -56,6 +57,22 @@ class ErrGuard {
   ErrGuard& operator=(const ErrGuard&) = delete;
 };
 
+// One entry of the error queue, captured as plain data (so a worker thread can take it).
+struct ErrorEntry {
+  std::string library;
+  std::string function;
+  std::string reason;
+  std::string data;
+  unsigned long code = 0;
+};
+// Drains the calling thread's error queue, oldest first.
+std::vector<ErrorEntry> CaptureErrors();
+Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what, const std::vector<ErrorEntry>& entries);
+
+// Some providers report a signature mismatch without a reason; this queues OpenSSL's own
+// "bad signature" (from the key's library) when the queue is empty.
+void RaiseBadSignatureIfQuiet(const EVP_PKEY* key);
+
 // Builds a JS Error from the OpenSSL error queue (drained, oldest first) with `errors`
 // ([{library, function, reason, code}]), `code` (ERR_OSSL_<LIB>_<REASON>) and `opensslError: true`.
 // `what` says which operation failed; it leads the message.
@@ -92,6 +109,15 @@ struct AddonData {
   Napi::FunctionReference x509_ext;
   Napi::FunctionReference ssl_ctx;
   Napi::FunctionReference ssl;
+  Napi::FunctionReference x509_req;
+  Napi::FunctionReference x509_store;
+  Napi::FunctionReference crl;
+  Napi::FunctionReference revoked;
+  Napi::FunctionReference pkcs7;
+  Napi::FunctionReference spki;
+  Napi::FunctionReference digest;
+  Napi::FunctionReference hmac;
+  Napi::FunctionReference cipher;
 };
 inline AddonData* Data(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
 

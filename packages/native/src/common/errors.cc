@@ -1,6 +1,9 @@
 // Error translation: the one place where the OpenSSL error queue becomes a JavaScript Error.
 #include "common/common.h"
 
+#include <openssl/ecerr.h>
+#include <openssl/rsaerr.h>
+
 #include <cctype>
 #include <cstring>
 
@@ -46,43 +49,53 @@ std::string Upper(const char* s) {
 
 }  // namespace
 
-Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what) {
-  Napi::Array list = Napi::Array::New(env);
-  std::string reasons;
-  std::string code;
-  uint32_t n = 0;
+std::vector<ErrorEntry> CaptureErrors() {
+  std::vector<ErrorEntry> out;
   const char* func = nullptr;
   const char* data = nullptr;
   int flags = 0;
   unsigned long e;
   while ((e = ERR_get_error_all(nullptr, nullptr, &func, &data, &flags)) != 0) {
+    ErrorEntry entry;
     const char* lib = ERR_lib_error_string(e);
     const char* reason = ERR_reason_error_string(e);
-    std::string reason_text;
+    entry.library = lib != nullptr ? lib : "";
+    entry.function = func != nullptr ? func : "";
     if (reason != nullptr) {
-      reason_text = reason;
+      entry.reason = reason;
     } else {
       char buf[256];
       ERR_error_string_n(e, buf, sizeof(buf));
-      reason_text = buf;
+      entry.reason = buf;
     }
+    if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') entry.data = data;
+    entry.code = e;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what, const std::vector<ErrorEntry>& entries) {
+  Napi::Array list = Napi::Array::New(env, entries.size());
+  std::string reasons;
+  std::string code;
+  uint32_t n = 0;
+  for (const ErrorEntry& entry : entries) {
     Napi::Object item = Napi::Object::New(env);
-    item.Set("library", lib != nullptr ? Napi::Value(Napi::String::New(env, lib)) : env.Null());
-    item.Set("function", Napi::String::New(env, func != nullptr ? func : ""));
-    item.Set("reason", Napi::String::New(env, reason_text));
-    item.Set("code", Napi::Number::New(env, static_cast<double>(e)));
-    if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') {
-      item.Set("data", Napi::String::New(env, data));
-    }
+    item.Set("library", entry.library.empty() ? env.Null() : Napi::Value(Napi::String::New(env, entry.library)));
+    item.Set("function", Napi::String::New(env, entry.function));
+    item.Set("reason", Napi::String::New(env, entry.reason));
+    item.Set("code", Napi::Number::New(env, static_cast<double>(entry.code)));
+    if (!entry.data.empty()) item.Set("data", Napi::String::New(env, entry.data));
     list.Set(n++, item);
     // OpenSSL 3's decoders often report the same reason several times; the message says it once.
-    std::string part = reason_text;
-    if (data != nullptr && (flags & ERR_TXT_STRING) && *data != '\0') part += std::string(" (") + data + ")";
+    std::string part = entry.reason;
+    if (!entry.data.empty()) part += " (" + entry.data + ")";
     if (("; " + reasons + "; ").find("; " + part + "; ") == std::string::npos) {
       if (!reasons.empty()) reasons += "; ";
       reasons += part;
     }
-    if (code.empty()) code = "ERR_OSSL_" + LibraryCode(e) + "_" + Upper(reason);
+    if (code.empty()) code = "ERR_OSSL_" + LibraryCode(entry.code) + "_" + Upper(entry.reason.c_str());
   }
   std::string message = what;
   if (!reasons.empty()) message += ": " + reasons;
@@ -92,6 +105,16 @@ Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what) {
   obj.Set("opensslError", Napi::Boolean::New(env, true));
   obj.Set("code", Napi::String::New(env, code.empty() ? "ERR_OSSL_UNKNOWN" : code));
   return err;
+}
+
+Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what) {
+  return MakeOpenSSLError(env, what, CaptureErrors());
+}
+
+void RaiseBadSignatureIfQuiet(const EVP_PKEY* key) {
+  if (ERR_peek_error() != 0) return;
+  if (key != nullptr && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA) ERR_raise(ERR_LIB_RSA, RSA_R_BAD_SIGNATURE);
+  else ERR_raise(ERR_LIB_EC, EC_R_BAD_SIGNATURE);
 }
 
 Napi::Value ThrowOpenSSL(Napi::Env env, const std::string& what) {

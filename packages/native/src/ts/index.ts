@@ -77,7 +77,109 @@ export interface X509Handle {
   getSignatureAlgorithm(): string;
   verifySignature(pkey: PKeyHandle): boolean;
   checkHost(name: Buffer | string, flags?: number): boolean;
+  dump(type: number, nameFlags?: number): Buffer;
+}
+
+export interface X509ReqHandle {
+  setPubkey(pkey: PKeyHandle): void;
+  getPubkey(): PKeyHandle;
+  setVersion(v: number): void;
+  getVersion(): number;
+  getSubject(): X509NameHandle;
+  addExtensions(exts: X509ExtensionHandle[]): void;
+  getExtensions(): X509ExtensionHandle[];
+  sign(pkey: PKeyHandle, digest: string | null): void;
+  verify(pkey: PKeyHandle): boolean;
+  dump(type: number, nameFlags?: number): Buffer;
+}
+
+export interface VerifyFailure {
+  code: number;
+  depth: number;
+  message: string;
+  cert: X509Handle | null;
+}
+
+export interface X509StoreHandle {
+  addCert(cert: X509Handle): void;
+  addCrl(crl: CRLHandle): void;
+  setFlags(flags: number): void;
+  setTime(seconds: number): void;
+  setDepth(depth: number): void;
+  setPurpose(purpose: number): void;
+  loadLocations(cafile: string | null, capath?: string | null): void;
+  setDefaultPaths(): void;
+  verify(cert: X509Handle, chain?: X509Handle[] | null): X509Handle[] | VerifyFailure;
+}
+
+export interface RevokedHandle {
+  setSerial(hex: string): void;
+  getSerial(): string;
+  setReason(reason: string | null): void;
+  getReason(): string | null;
+  setRevDate(when: string): void;
+  getRevDate(): string | null;
+}
+
+export interface CRLHandle {
+  getRevoked(): RevokedHandle[] | null;
+  addRevoked(rev: RevokedHandle): void;
+  getIssuer(): X509NameHandle;
+  setVersion(v: number): void;
+  getVersion(): number;
+  setTime(which: 0 | 1, when: string): void;
+  getTime(which: 0 | 1): string | null;
+  sign(issuerCert: X509Handle, issuerKey: PKeyHandle, digest: string | null): void;
+  verifySignature(pkey: PKeyHandle): boolean;
   dump(type: number): Buffer;
+}
+
+export interface PKCS7Handle {
+  getTypeName(): string;
+  getCertificates(): X509Handle[] | null;
+  dump(type: number): Buffer;
+}
+
+export interface NetscapeSPKIHandle {
+  sign(pkey: PKeyHandle, digest: string | null): void;
+  verify(pkey: PKeyHandle): boolean;
+  b64Encode(): string;
+  getPubkey(): PKeyHandle;
+  setPubkey(pkey: PKeyHandle): void;
+  getChallenge(): string | null;
+  setChallenge(challenge: Buffer | string): void;
+}
+
+export interface MessageDigestHandle {
+  update(data: Buffer | string): void;
+  final(): Buffer;
+  copy(): MessageDigestHandle;
+  size(): number;
+  blockSize(): number;
+  name(): string;
+}
+
+export interface HMACHandle {
+  update(data: Buffer | string): void;
+  final(): Buffer;
+  size(): number;
+}
+
+export interface CipherHandle {
+  update(data: Buffer | string): Buffer;
+  final(): Buffer;
+  setPadding(padding: boolean): void;
+  setAAD(aad: Buffer | string): void;
+  getTag(length?: number): Buffer;
+  setTag(tag: Buffer): void;
+  info(): { name: string; keyLength: number; ivLength: number; blockSize: number };
+}
+
+export interface Pkcs12Contents {
+  key: PKeyHandle | null;
+  cert: X509Handle | null;
+  ca: X509Handle[] | null;
+  friendlyName: Buffer | null;
 }
 
 export type VerifyCallback = (conn: unknown, cert: X509Handle | null, errnum: number, depth: number, ok: number) => boolean | number;
@@ -163,6 +265,52 @@ export interface NativeBinding {
   loadPublicKey(type: number, buffer: Buffer | string): PKeyHandle;
   dumpPrivateKey(type: number, pkey: PKeyHandle, cipher?: string | null, passphrase?: PassphraseInput): Buffer;
   dumpPublicKey(type: number, pkey: PKeyHandle): Buffer;
+
+  generateKeyAsync(type: number, bitsOrCurve?: number | string): Promise<PKeyHandle>;
+
+  X509Req: new () => X509ReqHandle;
+  loadCertificateRequest(type: number, buffer: Buffer | string): X509ReqHandle;
+  X509Store: new () => X509StoreHandle;
+  X509StoreFlags: Record<string, number>;
+  X509Purpose: Record<string, number>;
+  CRL: new () => CRLHandle;
+  Revoked: new () => RevokedHandle;
+  CRL_REASONS: string[];
+  loadCrl(type: number, buffer: Buffer | string): CRLHandle;
+  loadPkcs12(buffer: Buffer | string, passphrase?: Buffer | string | null): Pkcs12Contents;
+  exportPkcs12(
+    key: PKeyHandle | null,
+    cert: X509Handle | null,
+    ca: X509Handle[] | null,
+    friendlyName: Buffer | string | null,
+    passphrase: Buffer | string | null,
+    iter: number,
+    maciter: number,
+  ): Buffer;
+  PKCS7Flags: Record<string, number>;
+  loadPkcs7Data(type: number, buffer: Buffer | string): PKCS7Handle;
+  smimeSign(cert: X509Handle, pkey: PKeyHandle, data: Buffer | string, certs: X509Handle[] | null, flags: number): PKCS7Handle;
+  smimeVerify(p7: PKCS7Handle, store: X509StoreHandle, certs: X509Handle[] | null, data: Buffer | string | null, flags: number): Buffer;
+  smimeEncrypt(certs: X509Handle[], data: Buffer | string, cipher: string, flags: number): PKCS7Handle;
+  smimeDecrypt(p7: PKCS7Handle, pkey: PKeyHandle, cert: X509Handle | null, flags: number): Buffer;
+  writeSmime(p7: PKCS7Handle, data: Buffer | string | null, flags: number): Buffer;
+  readSmime(buffer: Buffer | string): { pkcs7: PKCS7Handle; content: Buffer | null };
+  NetscapeSPKI: new (b64?: Buffer | string | null) => NetscapeSPKIHandle;
+  MessageDigest: new (algo: string) => MessageDigestHandle;
+  HMAC: new (key: Buffer | string, algo: string) => HMACHandle;
+  Cipher: new (alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, padding?: boolean) => CipherHandle;
+  getDigestNames(): string[];
+  getCipherNames(): string[];
+  signData(pkey: PKeyHandle, data: Buffer | string, digest: string | null): Buffer;
+  verifyData(pkey: PKeyHandle, signature: Buffer | string, data: Buffer | string, digest: string | null): boolean;
+  rand: {
+    bytes(n: number): Buffer;
+    add(buf: Buffer | string, entropy: number): void;
+    seed(buf: Buffer | string): void;
+    status(): boolean;
+    loadFile(path: string, maxbytes?: number): number;
+    writeFile(path: string): number;
+  };
 
   X509: new () => X509Handle;
   loadCertificate(type: number, buffer: Buffer | string): X509Handle;

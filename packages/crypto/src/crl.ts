@@ -1,0 +1,208 @@
+import { native, type CRLHandle, type RevokedHandle } from '@ossl/native';
+
+import { FILETYPE_PEM } from './constants.js';
+import { guard } from './errors.js';
+import { expectFiletype, expectInteger, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+import { X509, dateToAsn1Time } from './x509.js';
+import { X509Name } from './x509name.js';
+
+let adoptRevoked: RevokedHandle | null = null;
+let adoptCrl: CRLHandle | null = null;
+
+function asn1(when: string | Date, param: string): string {
+  return when instanceof Date ? dateToAsn1Time(when) : expectString(when, param);
+}
+
+/**
+ * One revoked certificate in a CRL: pyOpenSSL's `Revoked`.
+ */
+export class Revoked {
+  #handle: RevokedHandle;
+
+  constructor() {
+    if (adoptRevoked !== null) {
+      this.#handle = adoptRevoked;
+      adoptRevoked = null;
+    } else {
+      this.#handle = guard(() => new native.Revoked());
+    }
+  }
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: RevokedHandle): Revoked {
+    adoptRevoked = handle;
+    return new Revoked();
+  }
+
+  /** @internal */
+  get [kHandle](): RevokedHandle {
+    return this.#handle;
+  }
+
+  /** The reasons `setReason` accepts: `unspecified`, `keyCompromise`, `CACompromise`, ... */
+  static allReasons(): string[] {
+    return [...native.CRL_REASONS];
+  }
+
+  /** The same as `Revoked.allReasons()` (pyOpenSSL calls it on an instance). */
+  allReasons(): string[] {
+    return Revoked.allReasons();
+  }
+
+  /** Sets the revoked certificate's serial number from hexadecimal text (`"3AB"`). */
+  setSerial(hexStr: string | Buffer): void {
+    const hex = Buffer.isBuffer(hexStr) ? hexStr.toString('latin1') : expectString(hexStr, 'hexStr');
+    guard(() => this.#handle.setSerial(hex));
+  }
+
+  /** The serial number as upper-case hexadecimal text. */
+  getSerial(): string {
+    return guard(() => this.#handle.getSerial());
+  }
+
+  /**
+   * Sets the reason (any of `allReasons()`, compared without case or spaces), or removes it (null).
+   * @throws RangeError for an unknown reason.
+   */
+  setReason(reason: string | Buffer | null): void {
+    if (reason !== null) reason = Buffer.isBuffer(reason) ? reason.toString('latin1') : expectString(reason, 'reason');
+    guard(() => this.#handle.setReason(reason as string | null));
+  }
+
+  /** The reason as OpenSSL prints it (`Key Compromise`), or null. */
+  getReason(): string | null {
+    return guard(() => this.#handle.getReason());
+  }
+
+  /** Sets the revocation date (`YYYYMMDDhhmmssZ` or a Date). */
+  setRevDate(when: string | Date): void {
+    const t = asn1(when, 'when');
+    guard(() => this.#handle.setRevDate(t));
+  }
+
+  /** The revocation date as `YYYYMMDDhhmmssZ`, or null. */
+  getRevDate(): string | null {
+    return guard(() => this.#handle.getRevDate());
+  }
+}
+
+/**
+ * A certificate revocation list: pyOpenSSL's `CRL`.
+ *
+ * ```ts
+ * const crl = new CRL();
+ * const r = new Revoked();
+ * r.setSerial(cert.getSerialNumber().toString(16));
+ * r.setRevDate(new Date());
+ * r.setReason('keyCompromise');
+ * crl.addRevoked(r);
+ * const pem = crl.export(caCert, caKey, FILETYPE_PEM, 30, 'sha256');
+ * ```
+ */
+export class CRL {
+  #handle: CRLHandle;
+
+  constructor() {
+    if (adoptCrl !== null) {
+      this.#handle = adoptCrl;
+      adoptCrl = null;
+    } else {
+      this.#handle = guard(() => new native.CRL());
+    }
+  }
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: CRLHandle): CRL {
+    adoptCrl = handle;
+    return new CRL();
+  }
+
+  /** @internal */
+  get [kHandle](): CRLHandle {
+    return this.#handle;
+  }
+
+  /** Copies of the revocation entries, or null when there are none. */
+  getRevoked(): Revoked[] | null {
+    const list = guard(() => this.#handle.getRevoked());
+    return list === null ? null : list.map((h) => Revoked._fromHandle(h));
+  }
+
+  /** Adds a copy of `revoked`. */
+  addRevoked(revoked: Revoked): void {
+    if (!(revoked instanceof Revoked)) throw typeError('revoked', 'a Revoked', revoked);
+    guard(() => this.#handle.addRevoked(revoked[kHandle]));
+  }
+
+  /** A copy of the issuer name. */
+  getIssuer(): X509Name {
+    return X509Name._fromHandle(guard(() => this.#handle.getIssuer()));
+  }
+
+  /** Sets the version: 0 for v1, 1 for v2. */
+  setVersion(version: number): void {
+    expectInteger(version, 'version');
+    guard(() => this.#handle.setVersion(version));
+  }
+
+  /** The version field. */
+  getVersion(): number {
+    return this.#handle.getVersion();
+  }
+
+  /** Sets lastUpdate (`YYYYMMDDhhmmssZ` or a Date). */
+  setLastUpdate(when: string | Date): void {
+    const t = asn1(when, 'when');
+    guard(() => this.#handle.setTime(0, t));
+  }
+
+  /** Sets nextUpdate (`YYYYMMDDhhmmssZ` or a Date). */
+  setNextUpdate(when: string | Date): void {
+    const t = asn1(when, 'when');
+    guard(() => this.#handle.setTime(1, t));
+  }
+
+  /** lastUpdate as `YYYYMMDDhhmmssZ`, or null (extra). */
+  getLastUpdate(): string | null {
+    return guard(() => this.#handle.getTime(0));
+  }
+
+  /** nextUpdate as `YYYYMMDDhhmmssZ`, or null (extra). */
+  getNextUpdate(): string | null {
+    return guard(() => this.#handle.getTime(1));
+  }
+
+  /** Signs with the issuer's key, taking the issuer name from its certificate. */
+  sign(issuerCert: X509, issuerKey: PKey, digest: string): void {
+    if (!(issuerCert instanceof X509)) throw typeError('issuerCert', 'an X509', issuerCert);
+    if (!(issuerKey instanceof PKey)) throw typeError('issuerKey', 'a PKey', issuerKey);
+    expectString(digest, 'digest');
+    guard(() => this.#handle.sign(issuerCert[kHandle], issuerKey[kHandle], digest));
+  }
+
+  /** Whether `pkey` made this CRL's signature (extra). */
+  verifySignature(pkey: PKey): boolean {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    return guard(() => this.#handle.verifySignature(pkey[kHandle]));
+  }
+
+  /**
+   * Makes this a v2 CRL issued now, valid for `days`, signs it with the issuer's key and returns it in
+   * `type` (pyOpenSSL `CRL.export`).
+   */
+  export(cert: X509, key: PKey, type: number = FILETYPE_PEM, days = 100, digest = 'sha256'): Buffer {
+    if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+    if (!(key instanceof PKey)) throw typeError('key', 'a PKey', key);
+    const t = expectFiletype(type, [1, 2, 65535]);
+    expectInteger(days, 'days');
+    expectString(digest, 'digest');
+    const now = Date.now();
+    this.setVersion(1);
+    this.setLastUpdate(new Date(now));
+    this.setNextUpdate(new Date(now + days * 86_400_000));
+    this.sign(cert, key, digest);
+    return guard(() => this.#handle.dump(t));
+  }
+}

@@ -1,0 +1,221 @@
+import { native, type CipherHandle, type HMACHandle, type MessageDigestHandle } from '@ossl/native';
+
+import { guard } from './errors.js';
+import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+import { X509 } from './x509.js';
+
+/** `Cipher` operation: encrypt (M2Crypto's `op=1`). */
+export const ENCRYPT = 1;
+/** `Cipher` operation: decrypt (M2Crypto's `op=0`). */
+export const DECRYPT = 0;
+
+let adoptDigest: MessageDigestHandle | null = null;
+
+/**
+ * A message digest: M2Crypto's `EVP.MessageDigest`. Output equals `node:crypto`'s `createHash`.
+ *
+ * ```ts
+ * const md = new MessageDigest('sha256');
+ * md.update('abc');
+ * md.final(); // <Buffer ba 78 16 bf ...>
+ * ```
+ */
+export class MessageDigest {
+  #handle: MessageDigestHandle;
+
+  /** @throws RangeError for a digest OpenSSL does not know. */
+  constructor(algo: string) {
+    if (adoptDigest !== null) {
+      this.#handle = adoptDigest;
+      adoptDigest = null;
+      return;
+    }
+    expectString(algo, 'algo');
+    this.#handle = guard(() => new native.MessageDigest(algo));
+  }
+
+  /** Adds data. */
+  update(data: Buffer | string): this {
+    const bytes = expectBytes(data, 'data');
+    guard(() => this.#handle.update(bytes));
+    return this;
+  }
+
+  /** The digest; the object cannot be used afterwards. */
+  final(): Buffer {
+    return guard(() => this.#handle.final());
+  }
+
+  /** The same as `final` (M2Crypto's name). */
+  digest(): Buffer {
+    return this.final();
+  }
+
+  /** An independent copy of the state so far. */
+  copy(): MessageDigest {
+    adoptDigest = guard(() => this.#handle.copy());
+    return new MessageDigest('');
+  }
+
+  /** The digest's size in bytes. */
+  get digestSize(): number {
+    return this.#handle.size();
+  }
+
+  /** The digest's block size in bytes. */
+  get blockSize(): number {
+    return this.#handle.blockSize();
+  }
+
+  /** OpenSSL's name for the digest (`SHA2-256`). */
+  get name(): string {
+    return this.#handle.name();
+  }
+}
+
+/**
+ * HMAC: M2Crypto's `EVP.HMAC`. Output equals `node:crypto`'s `createHmac`.
+ */
+export class HMAC {
+  #handle: HMACHandle;
+
+  /** @throws RangeError for a digest OpenSSL does not know. */
+  constructor(key: Buffer | string, algo = 'sha1') {
+    const k = expectBytes(key, 'key');
+    expectString(algo, 'algo');
+    this.#handle = guard(() => new native.HMAC(k, algo));
+  }
+
+  /** Adds data. */
+  update(data: Buffer | string): this {
+    const bytes = expectBytes(data, 'data');
+    guard(() => this.#handle.update(bytes));
+    return this;
+  }
+
+  /** The MAC; the object cannot be used afterwards. */
+  final(): Buffer {
+    return guard(() => this.#handle.final());
+  }
+
+  /** The same as `final` (M2Crypto's name). */
+  digest(): Buffer {
+    return this.final();
+  }
+
+  /** The MAC's size in bytes. */
+  get digestSize(): number {
+    return this.#handle.size();
+  }
+}
+
+export interface CipherOptions {
+  /** PKCS#7 padding for block ciphers (default true). */
+  padding?: boolean;
+}
+
+/**
+ * A symmetric cipher: M2Crypto's `EVP.Cipher(alg, key, iv, op)`. Output equals `node:crypto`'s
+ * `createCipheriv`. AEAD ciphers (GCM, ChaCha20-Poly1305) take `setAAD`, and `getTag`/`setTag`.
+ *
+ * ```ts
+ * const c = new Cipher('aes-128-cbc', key, iv, ENCRYPT);
+ * const out = Buffer.concat([c.update(data), c.final()]);
+ * ```
+ */
+export class Cipher {
+  #handle: CipherHandle;
+
+  /**
+   * @param alg OpenSSL's cipher name (`aes-256-gcm`, `chacha20-poly1305`, `aes-128-cbc`, ...).
+   * @param op `ENCRYPT` (1) or `DECRYPT` (0).
+   * @throws RangeError for an unknown cipher or a key/IV of the wrong length.
+   */
+  constructor(alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, options: CipherOptions = {}) {
+    expectString(alg, 'alg');
+    const k = expectBytes(key, 'key');
+    const v = iv === null || iv === undefined ? null : expectBytes(iv, 'iv');
+    expectInteger(op, 'op');
+    this.#handle = guard(() => new native.Cipher(alg, k, v, op, options.padding ?? true));
+  }
+
+  /** Processes data; returns what is ready. */
+  update(data: Buffer | string): Buffer {
+    const bytes = expectBytes(data, 'data');
+    return guard(() => this.#handle.update(bytes));
+  }
+
+  /**
+   * Finishes; returns the last bytes.
+   * @throws crypto.Error for bad padding, or an AEAD tag that does not match.
+   */
+  final(): Buffer {
+    return guard(() => this.#handle.final());
+  }
+
+  /** Turns PKCS#7 padding on or off (M2Crypto `set_padding`). */
+  setPadding(padding = true): void {
+    this.#handle.setPadding(Boolean(padding));
+  }
+
+  /** Additional authenticated data (AEAD only; before `update`). */
+  setAAD(aad: Buffer | string): void {
+    const bytes = expectBytes(aad, 'aad');
+    guard(() => this.#handle.setAAD(bytes));
+  }
+
+  /** The authentication tag (AEAD encryption, after `final`). */
+  getTag(length = 16): Buffer {
+    return guard(() => this.#handle.getTag(length));
+  }
+
+  /** The expected authentication tag (AEAD decryption, before `final`). */
+  setTag(tag: Buffer): void {
+    if (!Buffer.isBuffer(tag)) throw typeError('tag', 'a Buffer', tag);
+    guard(() => this.#handle.setTag(tag));
+  }
+
+  /** The cipher's name and sizes. */
+  info(): { name: string; keyLength: number; ivLength: number; blockSize: number } {
+    return this.#handle.info();
+  }
+}
+
+/** The names of every digest OpenSSL offers. */
+export function getDigestNames(): string[] {
+  return guard(() => native.getDigestNames());
+}
+
+/** The names of every cipher OpenSSL offers. */
+export function getCipherNames(): string[] {
+  return guard(() => native.getCipherNames());
+}
+
+/**
+ * Signs `data` with `pkey` (pyOpenSSL `crypto.sign`); `digest` null for Ed25519/Ed448.
+ * @throws RangeError for an unknown digest; crypto.Error when OpenSSL cannot sign.
+ */
+export function sign(pkey: PKey, data: Buffer | string, digest: string | null): Buffer {
+  if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+  const bytes = expectBytes(data, 'data');
+  if (digest !== null) expectString(digest, 'digest');
+  return guard(() => native.signData(pkey[kHandle], bytes, digest));
+}
+
+/**
+ * Verifies `signature` over `data` with the certificate's (or key's) public key (pyOpenSSL
+ * `crypto.verify`).
+ * @throws crypto.Error (`bad signature`) when it does not verify.
+ */
+export function verify(cert: X509 | PKey, signature: Buffer | string, data: Buffer | string, digest: string | null): void {
+  let key: PKey;
+  if (cert instanceof X509) key = cert.getPubkey();
+  else if (cert instanceof PKey) key = cert;
+  else throw typeError('cert', 'an X509 or a PKey', cert);
+  const sig = expectBytes(signature, 'signature');
+  const bytes = expectBytes(data, 'data');
+  if (digest !== null) expectString(digest, 'digest');
+  guard(() => native.verifyData(key[kHandle], sig, bytes, digest));
+}

@@ -1,0 +1,181 @@
+import { native, type PKCS7Handle } from '@ossl/native';
+
+import { guard } from './errors.js';
+import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+import { X509 } from './x509.js';
+import { X509Store } from './x509store.js';
+
+/** S/MIME and PKCS#7 flags (OpenSSL's `PKCS7_*`): `TEXT`, `DETACHED`, `BINARY`, `NOVERIFY`, ... */
+export const PKCS7Flags = Object.freeze({ ...native.PKCS7Flags }) as Readonly<{
+  TEXT: number;
+  NOCERTS: number;
+  NOSIGS: number;
+  NOCHAIN: number;
+  NOINTERN: number;
+  NOVERIFY: number;
+  DETACHED: number;
+  BINARY: number;
+  NOATTR: number;
+  NOSMIMECAP: number;
+  NOOLDMIMETYPE: number;
+  CRLFEOL: number;
+  NOCRL: number;
+}>;
+
+let adopt: PKCS7Handle | null = null;
+
+/**
+ * A PKCS#7 structure: pyOpenSSL's `PKCS7` (type predicates) plus M2Crypto's S/MIME operations as
+ * the functions `smimeSign`, `smimeVerify`, `smimeEncrypt`, `smimeDecrypt`, `writeSmime`, `readSmime`.
+ */
+export class PKCS7 {
+  #handle: PKCS7Handle;
+
+  /** PKCS7 objects come from `loadPkcs7Data`, `readSmime`, `smimeSign` and `smimeEncrypt`. */
+  constructor() {
+    if (adopt === null) throw new TypeError('PKCS7 objects come from loadPkcs7Data, readSmime, smimeSign or smimeEncrypt');
+    this.#handle = adopt;
+    adopt = null;
+  }
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: PKCS7Handle): PKCS7 {
+    adopt = handle;
+    return new PKCS7();
+  }
+
+  /** @internal */
+  get [kHandle](): PKCS7Handle {
+    return this.#handle;
+  }
+
+  /** The content type's short name: `pkcs7-signedData`, `pkcs7-envelopedData`, ... */
+  getTypeName(): string {
+    return this.#handle.getTypeName();
+  }
+
+  /** Whether this is signed data. */
+  typeIsSigned(): boolean {
+    return this.getTypeName() === 'pkcs7-signedData';
+  }
+
+  /** Whether this is enveloped (encrypted) data. */
+  typeIsEnveloped(): boolean {
+    return this.getTypeName() === 'pkcs7-envelopedData';
+  }
+
+  /** Whether this is signed and enveloped data. */
+  typeIsSignedAndEnveloped(): boolean {
+    return this.getTypeName() === 'pkcs7-signedAndEnvelopedData';
+  }
+
+  /** Whether this is plain data. */
+  typeIsData(): boolean {
+    return this.getTypeName() === 'pkcs7-data';
+  }
+
+  /** The certificates carried by signed data, or null (pyOpenSSL 23 `get_certificates`). */
+  getCertificates(): X509[] | null {
+    const list = guard(() => this.#handle.getCertificates());
+    return list === null ? null : list.map((h) => X509._fromHandle(h));
+  }
+
+  /** The structure as PEM, DER or text (extra). */
+  dump(type: number): Buffer {
+    expectInteger(type, 'type');
+    return guard(() => this.#handle.dump(type));
+  }
+}
+
+function certList(value: unknown, param: string): X509[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value)) throw typeError(param, 'an array of X509', value);
+  value.forEach((c, i) => {
+    if (!(c instanceof X509)) throw typeError(`${param}[${i}]`, 'an X509', c);
+  });
+  return value as X509[];
+}
+
+function flagsOf(flags: unknown): number {
+  if (flags === undefined || flags === null) return 0;
+  return expectInteger(flags, 'flags');
+}
+
+export interface SmimeSignOptions {
+  /** Extra certificates to include (intermediates). */
+  certs?: X509[] | null;
+  /** `PKCS7Flags` bits, e.g. `DETACHED | TEXT`. */
+  flags?: number;
+}
+
+/** Signs `data` with the signer's certificate and key (M2Crypto `SMIME.sign`, `openssl smime -sign`). */
+export function smimeSign(cert: X509, pkey: PKey, data: Buffer | string, options: SmimeSignOptions = {}): PKCS7 {
+  if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+  if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+  const bytes = expectBytes(data, 'data');
+  const certs = certList(options.certs, 'certs');
+  const flags = flagsOf(options.flags);
+  return PKCS7._fromHandle(guard(() => native.smimeSign(cert[kHandle], pkey[kHandle], bytes, certs?.map((c) => c[kHandle]) ?? null, flags)));
+}
+
+export interface SmimeVerifyOptions {
+  /** Certificates to look for the signer in, besides those the message carries. */
+  certs?: X509[] | null;
+  /** The content of a detached signature. */
+  data?: Buffer | string | null;
+  /** `PKCS7Flags` bits, e.g. `NOVERIFY` to skip chain verification. */
+  flags?: number;
+}
+
+/**
+ * Verifies a signed message against the trusted `store` and returns the signed content
+ * (M2Crypto `SMIME.verify`).
+ * @throws crypto.Error with OpenSSL's reason when the signature or the signer's chain does not verify.
+ */
+export function smimeVerify(pkcs7: PKCS7, store: X509Store, options: SmimeVerifyOptions = {}): Buffer {
+  if (!(pkcs7 instanceof PKCS7)) throw typeError('pkcs7', 'a PKCS7', pkcs7);
+  if (!(store instanceof X509Store)) throw typeError('store', 'an X509Store', store);
+  const certs = certList(options.certs, 'certs');
+  const data = options.data === undefined || options.data === null ? null : expectBytes(options.data, 'data');
+  const flags = flagsOf(options.flags);
+  return guard(() => native.smimeVerify(pkcs7[kHandle], store[kHandle], certs?.map((c) => c[kHandle]) ?? null, data, flags));
+}
+
+/** Encrypts `data` for the recipients' certificates (M2Crypto `SMIME.encrypt`). */
+export function smimeEncrypt(recipients: X509[], data: Buffer | string, cipher = 'aes-256-cbc', flags = 0): PKCS7 {
+  const certs = certList(recipients, 'recipients');
+  if (certs === null) throw typeError('recipients', 'an array of X509', recipients);
+  const bytes = expectBytes(data, 'data');
+  expectString(cipher, 'cipher');
+  const f = flagsOf(flags);
+  return PKCS7._fromHandle(guard(() => native.smimeEncrypt(certs.map((c) => c[kHandle]), bytes, cipher, f)));
+}
+
+/**
+ * Decrypts an enveloped message with a recipient's key (and certificate, to pick the recipient).
+ * @throws crypto.Error when the key is not a recipient's.
+ */
+export function smimeDecrypt(pkcs7: PKCS7, pkey: PKey, cert: X509 | null = null, flags = 0): Buffer {
+  if (!(pkcs7 instanceof PKCS7)) throw typeError('pkcs7', 'a PKCS7', pkcs7);
+  if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+  if (cert !== null && !(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+  const f = flagsOf(flags);
+  return guard(() => native.smimeDecrypt(pkcs7[kHandle], pkey[kHandle], cert === null ? null : cert[kHandle], f));
+}
+
+/** The S/MIME message text for `pkcs7` (with `data` as the first part of a detached signature). */
+export function writeSmime(pkcs7: PKCS7, data: Buffer | string | null = null, flags = 0): Buffer {
+  if (!(pkcs7 instanceof PKCS7)) throw typeError('pkcs7', 'a PKCS7', pkcs7);
+  const bytes = data === null ? null : expectBytes(data, 'data');
+  const f = flagsOf(flags);
+  return guard(() => native.writeSmime(pkcs7[kHandle], bytes, f));
+}
+
+/** Parses an S/MIME message: the PKCS7 and, for multipart/signed, the signed content. */
+export function readSmime(message: Buffer | string): { pkcs7: PKCS7; content: Buffer | null } {
+  const bytes = expectBytes(message, 'message');
+  const r = guard(() => native.readSmime(bytes));
+  return { pkcs7: PKCS7._fromHandle(r.pkcs7), content: r.content };
+}

@@ -1,0 +1,72 @@
+import { native, type NetscapeSPKIHandle } from '@ossl/native';
+
+import { guard } from './errors.js';
+import { expectBytes, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+
+/**
+ * A Netscape signed public key and challenge (SPKAC), as `openssl spkac` and the old `<keygen>`
+ * element make them: pyOpenSSL's `NetscapeSPKI`.
+ */
+export class NetscapeSPKI {
+  #handle: NetscapeSPKIHandle;
+
+  /**
+   * @param b64 an SPKAC in base64 (line breaks allowed) to decode; empty when absent.
+   * @throws crypto.Error for text that is not a valid SPKAC.
+   */
+  constructor(b64?: Buffer | string | null) {
+    const text = b64 === undefined || b64 === null ? null : expectBytes(b64, 'b64');
+    this.#handle = guard(() => new native.NetscapeSPKI(text));
+  }
+
+  /** @internal */
+  get [kHandle](): NetscapeSPKIHandle {
+    return this.#handle;
+  }
+
+  /** Signs with `pkey` using `digest`. */
+  sign(pkey: PKey, digest: string): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    expectString(digest, 'digest');
+    guard(() => this.#handle.sign(pkey[kHandle], digest));
+  }
+
+  /**
+   * Checks the signature with `key`.
+   * @returns true
+   * @throws crypto.Error when it does not verify (as pyOpenSSL).
+   */
+  verify(key: PKey): boolean {
+    if (!(key instanceof PKey)) throw typeError('key', 'a PKey', key);
+    return guard(() => this.#handle.verify(key[kHandle]));
+  }
+
+  /** The SPKAC in base64. */
+  b64Encode(): string {
+    return guard(() => this.#handle.b64Encode());
+  }
+
+  /** The public key (public-only). */
+  getPubkey(): PKey {
+    return PKey._fromHandle(guard(() => this.#handle.getPubkey()));
+  }
+
+  /** Sets the public key. */
+  setPubkey(pkey: PKey): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    guard(() => this.#handle.setPubkey(pkey[kHandle]));
+  }
+
+  /** The challenge string, or null (extra). */
+  getChallenge(): string | null {
+    return this.#handle.getChallenge();
+  }
+
+  /** Sets the challenge string, signed with the key (extra; set it before `sign`). */
+  setChallenge(challenge: string | Buffer): void {
+    const bytes = expectBytes(challenge, 'challenge');
+    guard(() => this.#handle.setChallenge(bytes));
+  }
+}

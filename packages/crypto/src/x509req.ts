@@ -1,0 +1,108 @@
+import { native, type X509ReqHandle } from '@ossl/native';
+
+import { guard } from './errors.js';
+import { expectInteger, expectString, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { PKey } from './pkey.js';
+import { X509Extension } from './x509extension.js';
+import { X509Name } from './x509name.js';
+
+// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
+let adopt: X509ReqHandle | null = null;
+
+/**
+ * A certificate signing request (PKCS#10): pyOpenSSL's `X509Req`.
+ *
+ * ```ts
+ * const req = new X509Req();
+ * req.getSubject().CN = 'example.com';
+ * req.setPubkey(key);
+ * req.addExtensions([new X509Extension('subjectAltName', false, 'DNS:example.com')]);
+ * req.sign(key, 'sha256');
+ * ```
+ */
+export class X509Req {
+  #handle: X509ReqHandle;
+
+  /** An empty request. */
+  constructor() {
+    if (adopt !== null) {
+      this.#handle = adopt;
+      adopt = null;
+    } else {
+      this.#handle = guard(() => new native.X509Req());
+    }
+  }
+
+  /** Wraps a native handle (internal). */
+  static _fromHandle(handle: X509ReqHandle): X509Req {
+    adopt = handle;
+    return new X509Req();
+  }
+
+  /** @internal */
+  get [kHandle](): X509ReqHandle {
+    return this.#handle;
+  }
+
+  /** Sets the public key the request asks to certify. */
+  setPubkey(pkey: PKey): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    guard(() => this.#handle.setPubkey(pkey[kHandle]));
+  }
+
+  /** The public key (public-only). */
+  getPubkey(): PKey {
+    return PKey._fromHandle(guard(() => this.#handle.getPubkey()));
+  }
+
+  /** Sets the version; PKCS#10 defines only 0. @throws RangeError for any other value. */
+  setVersion(version: number): void {
+    expectInteger(version, 'version');
+    guard(() => this.#handle.setVersion(version));
+  }
+
+  /** The version field. */
+  getVersion(): number {
+    return this.#handle.getVersion();
+  }
+
+  /** The subject: a live view (writing to it changes this request). */
+  getSubject(): X509Name {
+    return X509Name._fromHandle(this.#handle.getSubject());
+  }
+
+  /** Adds the extensions to request (one extensionRequest attribute; call once). */
+  addExtensions(extensions: Iterable<X509Extension>): void {
+    if (extensions === null || typeof extensions !== 'object' || !(Symbol.iterator in extensions)) {
+      throw typeError('extensions', 'an array of X509Extension', extensions);
+    }
+    const list = [...extensions];
+    list.forEach((ext, i) => {
+      if (!(ext instanceof X509Extension)) throw typeError(`extensions[${i}]`, 'an X509Extension', ext);
+    });
+    guard(() => this.#handle.addExtensions(list.map((e) => e[kHandle])));
+  }
+
+  /** The requested extensions (copies). */
+  getExtensions(): X509Extension[] {
+    return guard(() => this.#handle.getExtensions()).map((h) => X509Extension._fromHandle(h));
+  }
+
+  /** Signs the request with `pkey` (its own private key) using `digest`. */
+  sign(pkey: PKey, digest: string | null): void {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    if (digest !== null) expectString(digest, 'digest');
+    guard(() => this.#handle.sign(pkey[kHandle], digest));
+  }
+
+  /**
+   * Checks the signature with `pkey`.
+   * @returns true
+   * @throws crypto.Error with OpenSSL's reason when it does not verify (as pyOpenSSL).
+   */
+  verify(pkey: PKey): boolean {
+    if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
+    return guard(() => this.#handle.verify(pkey[kHandle]));
+  }
+}

@@ -1,0 +1,247 @@
+import { native, type X509Handle, type X509StoreHandle } from '@ossl/native';
+
+import { CRL } from './crl.js';
+import { guard } from './errors.js';
+import { expectInteger, typeError } from './internal/args.js';
+import { kHandle } from './internal/handle.js';
+import { X509 } from './x509.js';
+
+/** Verification flags for `X509Store.setFlags` (OpenSSL's `X509_V_FLAG_*`), as pyOpenSSL's `X509StoreFlags`. */
+export const X509StoreFlags = Object.freeze({ ...native.X509StoreFlags }) as Readonly<{
+  CRL_CHECK: number;
+  CRL_CHECK_ALL: number;
+  IGNORE_CRITICAL: number;
+  X509_STRICT: number;
+  ALLOW_PROXY_CERTS: number;
+  POLICY_CHECK: number;
+  EXPLICIT_POLICY: number;
+  INHIBIT_ANY: number;
+  INHIBIT_MAP: number;
+  NOTIFY_POLICY: number;
+  CHECK_SS_SIGNATURE: number;
+  PARTIAL_CHAIN: number;
+  TRUSTED_FIRST: number;
+  NO_CHECK_TIME: number;
+}>;
+
+/** Purposes for `X509Store.setPurpose` (OpenSSL's `X509_PURPOSE_*`). */
+export const X509Purpose = Object.freeze({ ...native.X509Purpose }) as Readonly<{
+  SSL_CLIENT: number;
+  SSL_SERVER: number;
+  SMIME_SIGN: number;
+  SMIME_ENCRYPT: number;
+  CRL_SIGN: number;
+  ANY: number;
+}>;
+
+/** X509_V_ERR_* numbers and their names (the constant without `X509_V_ERR_`, as node:tls codes them). */
+export const VERIFY_ERROR_NAMES: Readonly<Record<number, string>> = Object.freeze({
+  2: 'UNABLE_TO_GET_ISSUER_CERT',
+  3: 'UNABLE_TO_GET_CRL',
+  4: 'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+  5: 'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+  6: 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  7: 'CERT_SIGNATURE_FAILURE',
+  8: 'CRL_SIGNATURE_FAILURE',
+  9: 'CERT_NOT_YET_VALID',
+  10: 'CERT_HAS_EXPIRED',
+  11: 'CRL_NOT_YET_VALID',
+  12: 'CRL_HAS_EXPIRED',
+  13: 'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  14: 'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  15: 'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+  16: 'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+  18: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+  19: 'SELF_SIGNED_CERT_IN_CHAIN',
+  20: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  21: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  22: 'CERT_CHAIN_TOO_LONG',
+  23: 'CERT_REVOKED',
+  24: 'INVALID_CA',
+  25: 'PATH_LENGTH_EXCEEDED',
+  26: 'INVALID_PURPOSE',
+  27: 'CERT_UNTRUSTED',
+  28: 'CERT_REJECTED',
+  29: 'SUBJECT_ISSUER_MISMATCH',
+  30: 'AKID_SKID_MISMATCH',
+  31: 'AKID_ISSUER_SERIAL_MISMATCH',
+  32: 'KEYUSAGE_NO_CERTSIGN',
+  33: 'UNABLE_TO_GET_CRL_ISSUER',
+  34: 'UNHANDLED_CRITICAL_EXTENSION',
+  35: 'KEYUSAGE_NO_CRL_SIGN',
+  36: 'UNHANDLED_CRITICAL_CRL_EXTENSION',
+  37: 'INVALID_NON_CA',
+  41: 'INVALID_EXTENSION',
+  42: 'INVALID_POLICY_EXTENSION',
+  43: 'NO_EXPLICIT_POLICY',
+  44: 'DIFFERENT_CRL_SCOPE',
+  45: 'UNSUPPORTED_EXTENSION_FEATURE',
+  47: 'PERMITTED_VIOLATION',
+  48: 'EXCLUDED_VIOLATION',
+  49: 'SUBTREE_MINMAX',
+  51: 'UNSUPPORTED_CONSTRAINT_TYPE',
+  52: 'UNSUPPORTED_CONSTRAINT_SYNTAX',
+  53: 'UNSUPPORTED_NAME_SYNTAX',
+  54: 'CRL_PATH_VALIDATION_ERROR',
+  62: 'HOSTNAME_MISMATCH',
+  63: 'EMAIL_MISMATCH',
+  64: 'IP_ADDRESS_MISMATCH',
+  66: 'INVALID_CALL',
+  67: 'STORE_LOOKUP',
+  68: 'CA_KEY_TOO_SMALL',
+  69: 'CA_MD_TOO_WEAK',
+  70: 'EE_KEY_TOO_SMALL',
+});
+
+const kBrand = Symbol.for('@ossl/crypto:X509StoreContextError');
+
+/**
+ * Chain verification failed (pyOpenSSL's `X509StoreContextError`): `errors` is `[code, depth, message]`
+ * as OpenSSL reported them (`X509_V_ERR_*`, the depth in the chain, OpenSSL's text) and `certificate`
+ * the certificate it failed at. `code` is the node:tls-style name, e.g. `CERT_HAS_EXPIRED`.
+ */
+export class X509StoreContextError extends globalThis.Error {
+  readonly errors: [number, number, string];
+  readonly certificate: X509 | null;
+  readonly code: string;
+  readonly verifyCode: number;
+  readonly depth: number;
+
+  constructor(message: string, errors: [number, number, string], certificate: X509 | null) {
+    super(message);
+    Object.defineProperty(this, 'name', { value: 'X509StoreContextError', enumerable: false, configurable: true });
+    Object.defineProperty(this, kBrand, { value: true });
+    this.errors = errors;
+    this.certificate = certificate;
+    this.verifyCode = errors[0];
+    this.depth = errors[1];
+    this.code = VERIFY_ERROR_NAMES[errors[0]] ?? `X509_V_ERR_${errors[0]}`;
+  }
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [kBrand]?: boolean })[kBrand] === true;
+  }
+}
+
+/**
+ * Trusted certificates and CRLs plus verification settings: pyOpenSSL's `X509Store`.
+ */
+export class X509Store {
+  #handle: X509StoreHandle;
+
+  constructor() {
+    this.#handle = guard(() => new native.X509Store());
+  }
+
+  /** @internal */
+  get [kHandle](): X509StoreHandle {
+    return this.#handle;
+  }
+
+  /** Trusts `cert`. */
+  addCert(cert: X509): void {
+    if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+    guard(() => this.#handle.addCert(cert[kHandle]));
+  }
+
+  /** Adds a CRL for revocation checks (with `X509StoreFlags.CRL_CHECK`). */
+  addCrl(crl: CRL): void {
+    if (!(crl instanceof CRL)) throw typeError('crl', 'a CRL', crl);
+    guard(() => this.#handle.addCrl(crl[kHandle]));
+  }
+
+  /** Adds `X509StoreFlags` bits. */
+  setFlags(flags: number): void {
+    expectInteger(flags, 'flags');
+    guard(() => this.#handle.setFlags(flags));
+  }
+
+  /** Verifies as if it were `vfyTime` instead of now. */
+  setTime(vfyTime: Date): void {
+    if (!(vfyTime instanceof Date) || Number.isNaN(vfyTime.getTime())) throw typeError('vfyTime', 'a valid Date', vfyTime);
+    guard(() => this.#handle.setTime(Math.floor(vfyTime.getTime() / 1000)));
+  }
+
+  /** The longest chain to accept (extra). */
+  setDepth(depth: number): void {
+    expectInteger(depth, 'depth');
+    guard(() => this.#handle.setDepth(depth));
+  }
+
+  /** Checks certificates for an `X509Purpose` (extra). */
+  setPurpose(purpose: number): void {
+    expectInteger(purpose, 'purpose');
+    guard(() => this.#handle.setPurpose(purpose));
+  }
+
+  /** Trusts the certificates in `cafile` (PEM) and/or the hashed directory `capath`. */
+  loadLocations(cafile: string | null, capath: string | null = null): void {
+    if (cafile !== null && typeof cafile !== 'string') throw typeError('cafile', 'a string or null', cafile);
+    if (capath !== null && typeof capath !== 'string') throw typeError('capath', 'a string or null', capath);
+    guard(() => this.#handle.loadLocations(cafile, capath));
+  }
+
+  /** Trusts OpenSSL's default locations (the system store). */
+  setDefaultPaths(): void {
+    guard(() => this.#handle.setDefaultPaths());
+  }
+}
+
+/**
+ * One verification of `certificate` against a store, with optional untrusted intermediates:
+ * pyOpenSSL's `X509StoreContext`.
+ *
+ * ```ts
+ * const chain = new X509StoreContext(store, leaf, [intermediate]).getVerifiedChain();
+ * ```
+ */
+export class X509StoreContext {
+  #store: X509Store;
+  #certificate: X509;
+  #chain: X509[] | null;
+
+  constructor(store: X509Store, certificate: X509, chain: X509[] | null = null) {
+    if (!(store instanceof X509Store)) throw typeError('store', 'an X509Store', store);
+    if (!(certificate instanceof X509)) throw typeError('certificate', 'an X509', certificate);
+    this.#store = store;
+    this.#certificate = certificate;
+    this.#chain = X509StoreContext.#checkChain(chain);
+  }
+
+  static #checkChain(chain: unknown): X509[] | null {
+    if (chain === null || chain === undefined) return null;
+    if (!Array.isArray(chain)) throw typeError('chain', 'an array of X509', chain);
+    chain.forEach((c, i) => {
+      if (!(c instanceof X509)) throw typeError(`chain[${i}]`, 'an X509', c);
+    });
+    return chain as X509[];
+  }
+
+  /** Uses another store for the next verification. */
+  setStore(store: X509Store): void {
+    if (!(store instanceof X509Store)) throw typeError('store', 'an X509Store', store);
+    this.#store = store;
+  }
+
+  #run(): X509[] {
+    const result = guard(() => this.#store[kHandle].verify(this.#certificate[kHandle], this.#chain?.map((c) => c[kHandle]) ?? null));
+    if (Array.isArray(result)) return result.map((h: X509Handle) => X509._fromHandle(h));
+    throw new X509StoreContextError(result.message, [result.code, result.depth, result.message], result.cert ? X509._fromHandle(result.cert) : null);
+  }
+
+  /**
+   * Verifies the certificate.
+   * @throws X509StoreContextError with OpenSSL's code, depth and message when it does not verify.
+   */
+  verifyCertificate(): void {
+    this.#run();
+  }
+
+  /**
+   * Verifies the certificate and returns the chain OpenSSL built, leaf first, root last.
+   * @throws X509StoreContextError when it does not verify.
+   */
+  getVerifiedChain(): X509[] {
+    return this.#run();
+  }
+}

@@ -1,0 +1,177 @@
+// X509Store and chain verification (X509_STORE, X509_STORE_CTX).
+#include "objects.h"
+
+namespace ossl {
+
+namespace {
+using StoreCtxPointer = Owned<X509_STORE_CTX, X509_STORE_CTX_free>;
+}  // namespace
+
+void X509StoreWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "X509Store",
+      {
+          InstanceMethod<&X509StoreWrap::AddCert>("addCert"),
+          InstanceMethod<&X509StoreWrap::AddCrl>("addCrl"),
+          InstanceMethod<&X509StoreWrap::SetFlags>("setFlags"),
+          InstanceMethod<&X509StoreWrap::SetTime>("setTime"),
+          InstanceMethod<&X509StoreWrap::SetDepth>("setDepth"),
+          InstanceMethod<&X509StoreWrap::SetPurpose>("setPurpose"),
+          InstanceMethod<&X509StoreWrap::LoadLocations>("loadLocations"),
+          InstanceMethod<&X509StoreWrap::SetDefaultPaths>("setDefaultPaths"),
+          InstanceMethod<&X509StoreWrap::Verify>("verify"),
+      });
+  Data(env)->x509_store = Napi::Persistent(ctor);
+  exports.Set("X509Store", ctor);
+  Napi::Object flags = Napi::Object::New(env);
+  flags.Set("CRL_CHECK", Napi::Number::New(env, X509_V_FLAG_CRL_CHECK));
+  flags.Set("CRL_CHECK_ALL", Napi::Number::New(env, X509_V_FLAG_CRL_CHECK_ALL));
+  flags.Set("IGNORE_CRITICAL", Napi::Number::New(env, X509_V_FLAG_IGNORE_CRITICAL));
+  flags.Set("X509_STRICT", Napi::Number::New(env, X509_V_FLAG_X509_STRICT));
+  flags.Set("ALLOW_PROXY_CERTS", Napi::Number::New(env, X509_V_FLAG_ALLOW_PROXY_CERTS));
+  flags.Set("POLICY_CHECK", Napi::Number::New(env, X509_V_FLAG_POLICY_CHECK));
+  flags.Set("EXPLICIT_POLICY", Napi::Number::New(env, X509_V_FLAG_EXPLICIT_POLICY));
+  flags.Set("INHIBIT_ANY", Napi::Number::New(env, X509_V_FLAG_INHIBIT_ANY));
+  flags.Set("INHIBIT_MAP", Napi::Number::New(env, X509_V_FLAG_INHIBIT_MAP));
+  flags.Set("NOTIFY_POLICY", Napi::Number::New(env, X509_V_FLAG_NOTIFY_POLICY));
+  flags.Set("CHECK_SS_SIGNATURE", Napi::Number::New(env, X509_V_FLAG_CHECK_SS_SIGNATURE));
+  flags.Set("PARTIAL_CHAIN", Napi::Number::New(env, X509_V_FLAG_PARTIAL_CHAIN));
+  flags.Set("TRUSTED_FIRST", Napi::Number::New(env, X509_V_FLAG_TRUSTED_FIRST));
+  flags.Set("NO_CHECK_TIME", Napi::Number::New(env, X509_V_FLAG_NO_CHECK_TIME));
+  exports.Set("X509StoreFlags", flags);
+  Napi::Object purposes = Napi::Object::New(env);
+  purposes.Set("SSL_CLIENT", Napi::Number::New(env, X509_PURPOSE_SSL_CLIENT));
+  purposes.Set("SSL_SERVER", Napi::Number::New(env, X509_PURPOSE_SSL_SERVER));
+  purposes.Set("SMIME_SIGN", Napi::Number::New(env, X509_PURPOSE_SMIME_SIGN));
+  purposes.Set("SMIME_ENCRYPT", Napi::Number::New(env, X509_PURPOSE_SMIME_ENCRYPT));
+  purposes.Set("CRL_SIGN", Napi::Number::New(env, X509_PURPOSE_CRL_SIGN));
+  purposes.Set("ANY", Napi::Number::New(env, X509_PURPOSE_ANY));
+  exports.Set("X509Purpose", purposes);
+}
+
+X509StoreWrap::X509StoreWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509StoreWrap>(info) {
+  store_.reset(X509_STORE_new());
+  if (!store_) {
+    ThrowOpenSSL(info.Env(), "could not create a store");
+    return;
+  }
+  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+}
+
+Napi::Value X509StoreWrap::AddCert(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  X509Wrap* cert = UnwrapAs<X509Wrap>(info[0], "cert");
+  if (cert == nullptr) return info.Env().Undefined();
+  // X509_STORE_add_cert takes its own reference.
+  if (X509_STORE_add_cert(store_.get(), cert->get()) != 1) return ThrowOpenSSL(info.Env(), "could not add the certificate");
+  return info.Env().Undefined();
+}
+
+Napi::Value X509StoreWrap::AddCrl(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  CRLWrap* crl = UnwrapAs<CRLWrap>(info[0], "crl");
+  if (crl == nullptr) return info.Env().Undefined();
+  if (X509_STORE_add_crl(store_.get(), crl->get()) != 1) return ThrowOpenSSL(info.Env(), "could not add the CRL");
+  return info.Env().Undefined();
+}
+
+Napi::Value X509StoreWrap::SetFlags(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t flags = 0;
+  if (!GetInt(info[0], "flags", &flags)) return info.Env().Undefined();
+  if (X509_STORE_set_flags(store_.get(), static_cast<unsigned long>(flags)) != 1) return ThrowOpenSSL(info.Env(), "could not set the flags");
+  return info.Env().Undefined();
+}
+
+// setTime(secondsSinceEpoch): verify as if it were that time (X509_VERIFY_PARAM_set_time).
+Napi::Value X509StoreWrap::SetTime(const Napi::CallbackInfo& info) {
+  int64_t t = 0;
+  if (!GetInt(info[0], "time", &t)) return info.Env().Undefined();
+  X509_VERIFY_PARAM_set_time(X509_STORE_get0_param(store_.get()), static_cast<time_t>(t));
+  return info.Env().Undefined();
+}
+
+Napi::Value X509StoreWrap::SetDepth(const Napi::CallbackInfo& info) {
+  int64_t depth = 0;
+  if (!GetInt(info[0], "depth", &depth)) return info.Env().Undefined();
+  if (depth < 0 || depth > INT32_MAX) return ThrowValue(info.Env(), "depth must be a non-negative integer");
+  X509_STORE_set_depth(store_.get(), static_cast<int>(depth));
+  return info.Env().Undefined();
+}
+
+Napi::Value X509StoreWrap::SetPurpose(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t purpose = 0;
+  if (!GetInt(info[0], "purpose", &purpose)) return info.Env().Undefined();
+  if (X509_STORE_set_purpose(store_.get(), static_cast<int>(purpose)) != 1) return ThrowOpenSSL(info.Env(), "unknown purpose");
+  return info.Env().Undefined();
+}
+
+Napi::Value X509StoreWrap::LoadLocations(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string file, path;
+  bool has_file = false, has_path = false;
+  if (!info[0].IsUndefined() && !info[0].IsNull()) {
+    if (!GetString(info[0], "cafile", &file)) return env.Undefined();
+    has_file = true;
+  }
+  if (!info[1].IsUndefined() && !info[1].IsNull()) {
+    if (!GetString(info[1], "capath", &path)) return env.Undefined();
+    has_path = true;
+  }
+  if (!has_file && !has_path) return ThrowValue(env, "cafile and capath cannot both be null");
+  if ((has_file && file.find('\0') != std::string::npos) || (has_path && path.find('\0') != std::string::npos)) {
+    return ThrowValue(env, "path contains a NUL byte");
+  }
+  if (X509_STORE_load_locations(store_.get(), has_file ? file.c_str() : nullptr, has_path ? path.c_str() : nullptr) != 1) {
+    return ThrowOpenSSL(env, "could not load the locations");
+  }
+  return env.Undefined();
+}
+
+Napi::Value X509StoreWrap::SetDefaultPaths(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (X509_STORE_set_default_paths(store_.get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the default paths");
+  return info.Env().Undefined();
+}
+
+// verify(cert, untrusted?): on success the verified chain (leaf first) as an array; on failure
+// {code, depth, message, cert}: OpenSSL's X509_V_ERR_* code, the depth and certificate it failed at.
+Napi::Value X509StoreWrap::Verify(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  X509Wrap* cert = UnwrapAs<X509Wrap>(info[0], "certificate");
+  if (cert == nullptr) return env.Undefined();
+  X509StackPointer untrusted(nullptr, [](STACK_OF(X509)*) {});
+  if (!info[1].IsUndefined() && !info[1].IsNull()) {
+    bool ok = false;
+    untrusted = ArrayToCertStack(env, info[1], "chain", &ok);
+    if (!ok) return env.Undefined();
+  }
+  StoreCtxPointer ctx(X509_STORE_CTX_new());
+  if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), cert->get(), untrusted.get()) != 1) {
+    return ThrowOpenSSL(env, "could not set up verification");
+  }
+  int r = X509_verify_cert(ctx.get());
+  if (r == 1) {
+    STACK_OF(X509)* chain = X509_STORE_CTX_get0_chain(ctx.get());  // borrowed from ctx
+    return CertStackToArray(env, chain);
+  }
+  int code = X509_STORE_CTX_get_error(ctx.get());
+  if (r < 0 || code == X509_V_OK) return ThrowOpenSSL(env, "verification could not run");
+  ERR_clear_error();
+  Napi::Object failure = Napi::Object::New(env);
+  failure.Set("code", Napi::Number::New(env, code));
+  failure.Set("depth", Napi::Number::New(env, X509_STORE_CTX_get_error_depth(ctx.get())));
+  failure.Set("message", Napi::String::New(env, X509_verify_cert_error_string(code)));
+  X509* failed = X509_STORE_CTX_get_current_cert(ctx.get());  // borrowed
+  if (failed != nullptr) {
+    X509_up_ref(failed);
+    failure.Set("cert", X509Wrap::NewOwned(env, X509Pointer(failed)));
+  } else {
+    failure.Set("cert", env.Null());
+  }
+  return failure;
+}
+
+}  // namespace ossl
