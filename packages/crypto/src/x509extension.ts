@@ -68,9 +68,14 @@ export class X509Extension {
     return this.#handle.getCritical();
   }
 
-  /** The short name, e.g. `basicConstraints` (a dotted OID for extensions OpenSSL does not know). */
+  /** The short name, e.g. `basicConstraints`; `UNDEF` for extensions OpenSSL does not know (as pyOpenSSL). */
   getShortName(): string {
     return this.#handle.getShortName();
+  }
+
+  /** The extension's OID in dotted form, e.g. `2.5.29.19` (extra). */
+  getOid(): string {
+    return this.#handle.getOid();
   }
 
   /** The DER-encoded value inside the extension. */

@@ -92,3 +92,24 @@ describe('node:crypto interop', () => {
     expect(() => PKey.fromKeyObject('pem' as never)).toThrow(TypeError);
   });
 });
+
+describe('PKey.generateKeyAsync', () => {
+  it('makes a 4096-bit RSA key on the thread pool while timers keep running', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const key = await PKey.generateAsync(TYPE_RSA, 4096);
+    clearInterval(timer);
+    expect(key.bits()).toBe(4096);
+    expect(key.check()).toBe(true);
+    expect(ticks).toBeGreaterThan(2);
+    const ec = new PKey();
+    await expect(ec.generateKeyAsync(TYPE_EC, 'secp384r1')).resolves.toBe(ec);
+    expect(ec.bits()).toBe(384);
+  });
+
+  it('rejects with crypto.Error, TypeError or RangeError as generateKey throws', async () => {
+    await expect(PKey.generateAsync(TYPE_RSA, 256)).rejects.toBeInstanceOf(CryptoError);
+    await expect(PKey.generateAsync(TYPE_RSA, 'big' as never)).rejects.toBeInstanceOf(TypeError);
+    await expect(PKey.generateAsync(TYPE_EC, 'nope')).rejects.toBeInstanceOf(RangeError);
+  });
+});

@@ -225,3 +225,35 @@ describe('X509 lifetimes', () => {
     expect(view.CN).toBe('second');
   });
 });
+
+describe('X509 text dumps', () => {
+  it('equal `openssl x509 -text -noout` byte for byte with XN_FLAG_ONELINE', async () => {
+    const { XN_FLAG_ONELINE } = await import('../src/index.js');
+    for (const rsa of [false, true]) {
+      const ca = makeIdentity({ cn: 'Text CA', ca: true, rsa });
+      const leaf = makeIdentity({
+        cn: 'text.example',
+        issuer: ca,
+        rsa,
+        sans: 'DNS:text.example, IP:10.0.0.1, email:a@text.example',
+        extensions: [
+          ['extendedKeyUsage', false, 'serverAuth'],
+          ['crlDistributionPoints', false, 'URI:http://crl.text.example/ca.crl'],
+          ['authorityInfoAccess', false, 'OCSP;URI:http://ocsp.text.example'],
+        ],
+      });
+      const cli = openssl(['x509', '-noout', '-text'], dumpCertificate(FILETYPE_PEM, leaf.cert));
+      expect(dumpCertificate(FILETYPE_TEXT, leaf.cert, { nameFlags: XN_FLAG_ONELINE }).toString()).toBe(cli);
+    }
+  });
+
+  it('shows a NUL byte inside a subjectAltName instead of cutting the name there', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { vectorsDir } = await import('./support/helpers.js');
+    const cert = loadCertificate(FILETYPE_PEM, readFileSync(join(vectorsDir(), 'cpython-certdata', 'nullbytecert.pem')));
+    const san = [...Array(cert.getExtensionCount()).keys()].map((i) => cert.getExtension(i)).find((e) => e.getShortName() === 'subjectAltName')!;
+    expect(san.toString()).toContain('DNS:altnull.python.org\0example.com');
+    expect(san.toString()).toContain('email:null@python.org\0user@example.org');
+  });
+});

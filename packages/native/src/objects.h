@@ -105,6 +105,7 @@ class X509ExtWrap : public Napi::ObjectWrap<X509ExtWrap> {
  private:
   Napi::Value GetCritical(const Napi::CallbackInfo& info);
   Napi::Value GetShortName(const Napi::CallbackInfo& info);
+  Napi::Value GetOid(const Napi::CallbackInfo& info);
   Napi::Value GetData(const Napi::CallbackInfo& info);
   Napi::Value ToText(const Napi::CallbackInfo& info);
   X509ExtPointer ext_;

@@ -8,6 +8,7 @@ void X509ExtWrap::Init(Napi::Env env, Napi::Object exports) {
       {
           InstanceMethod<&X509ExtWrap::GetCritical>("getCritical"),
           InstanceMethod<&X509ExtWrap::GetShortName>("getShortName"),
+          InstanceMethod<&X509ExtWrap::GetOid>("getOid"),
           InstanceMethod<&X509ExtWrap::GetData>("getData"),
           InstanceMethod<&X509ExtWrap::ToText>("toText"),
       });
@@ -34,12 +35,15 @@ Napi::Value X509ExtWrap::GetCritical(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), X509_EXTENSION_get_critical(ext_.get()) > 0);
 }
 
+// getShortName(): OpenSSL's short name; "UNDEF" for an extension OpenSSL does not know (as pyOpenSSL).
 Napi::Value X509ExtWrap::GetShortName(const Napi::CallbackInfo& info) {
-  ASN1_OBJECT* obj = X509_EXTENSION_get_object(ext_.get());
-  int nid = OBJ_obj2nid(obj);
-  if (nid != NID_undef) return Napi::String::New(info.Env(), OBJ_nid2sn(nid));
+  return Napi::String::New(info.Env(), OBJ_nid2sn(OBJ_obj2nid(X509_EXTENSION_get_object(ext_.get()))));
+}
+
+// getOid(): the extension's OID in dotted form.
+Napi::Value X509ExtWrap::GetOid(const Napi::CallbackInfo& info) {
   char buf[128];
-  OBJ_obj2txt(buf, sizeof(buf), obj, 1);
+  OBJ_obj2txt(buf, sizeof(buf), X509_EXTENSION_get_object(ext_.get()), 1);
   return Napi::String::New(info.Env(), buf);
 }
 
@@ -52,11 +56,38 @@ Napi::Value X509ExtWrap::GetData(const Napi::CallbackInfo& info) {
 
 // toText(): the value as OpenSSL prints it (X509V3_EXT_print), e.g. "CA:TRUE"; an extension OpenSSL
 // has no printer for is dumped as its raw bytes the way `openssl x509 -text` does.
+namespace {
+// subjectAltName printed the way pyOpenSSL prints it: DNS, email and URI names whole (with their
+// exact length, so an embedded NUL is shown, never a place to cut: CVE-2013-4238), the other
+// kinds with GENERAL_NAME_print.
+bool PrintSubjectAltName(BIO* out, X509_EXTENSION* ext) {
+  GENERAL_NAMES* names = static_cast<GENERAL_NAMES*>(X509V3_EXT_d2i(ext));
+  if (names == nullptr) return false;
+  Owned<GENERAL_NAMES, GENERAL_NAMES_free> owned(names);
+  for (int i = 0; i < sk_GENERAL_NAME_num(names); ++i) {
+    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names, i);
+    if (i > 0) BIO_puts(out, ", ");
+    const char* label = name->type == GEN_DNS ? "DNS:" : name->type == GEN_EMAIL ? "email:" : name->type == GEN_URI ? "URI:" : nullptr;
+    if (label != nullptr) {
+      BIO_puts(out, label);
+      BIO_write(out, ASN1_STRING_get0_data(name->d.ia5), ASN1_STRING_length(name->d.ia5));
+    } else {
+      GENERAL_NAME_print(out, const_cast<GENERAL_NAME*>(name));
+    }
+  }
+  return true;
+}
+}  // namespace
+
 Napi::Value X509ExtWrap::ToText(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
   BIOPointer out = NewMemBio();
   if (!out) return ThrowOpenSSL(env, "could not print the extension");
+  if (OBJ_obj2nid(X509_EXTENSION_get_object(ext_.get())) == NID_subject_alt_name && PrintSubjectAltName(out.get(), ext_.get())) {
+    return BioToString(env, out.get());
+  }
+  ERR_clear_error();
   if (X509V3_EXT_print(out.get(), ext_.get(), 0, 0) != 1) {
     ERR_clear_error();
     (void)BIO_reset(out.get());

@@ -13,19 +13,38 @@ export interface Identity {
 
 let serial = 1n;
 
+export interface IdentityOptions {
+  cn: string;
+  issuer?: Identity;
+  ca?: boolean;
+  pathlen?: number;
+  sans?: string;
+  rsa?: boolean;
+  days?: number;
+  /** Seconds from now; default -60. */
+  notBefore?: number;
+  /** Seconds from now; default `days` days. */
+  notAfter?: number;
+  extensions?: [string, boolean, string][];
+  key?: PKey;
+}
+
 /** A key and certificate, self-signed or issued by `issuer` (the crypto tests' own small PKI). */
-export function makeIdentity(opts: { cn: string; issuer?: Identity; ca?: boolean; sans?: string; rsa?: boolean; days?: number }): Identity {
-  const key = opts.rsa ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1');
+export function makeIdentity(opts: IdentityOptions): Identity {
+  const key = opts.key ?? (opts.rsa ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1'));
   const cert = new X509();
   cert.setVersion(2);
   cert.setSerialNumber(serial++);
   cert.getSubject().CN = opts.cn;
   cert.setIssuer(opts.issuer ? opts.issuer.cert.getSubject() : cert.getSubject());
-  cert.gmtimeAdjNotBefore(-60);
-  cert.gmtimeAdjNotAfter((opts.days ?? 1) * 86400);
+  cert.gmtimeAdjNotBefore(opts.notBefore ?? -60);
+  cert.gmtimeAdjNotAfter(opts.notAfter ?? (opts.days ?? 1) * 86400);
   cert.setPubkey(key);
-  const exts = [new X509Extension('basicConstraints', true, opts.ca ? 'CA:TRUE' : 'CA:FALSE')];
+  const bc = opts.ca ? `CA:TRUE${opts.pathlen !== undefined ? `, pathlen:${opts.pathlen}` : ''}` : 'CA:FALSE';
+  const exts = [new X509Extension('basicConstraints', true, bc)];
+  if (opts.ca) exts.push(new X509Extension('keyUsage', true, 'keyCertSign, cRLSign'));
   if (opts.sans) exts.push(new X509Extension('subjectAltName', false, opts.sans));
+  for (const [name, critical, value] of opts.extensions ?? []) exts.push(new X509Extension(name, critical, value));
   cert.addExtensions(exts);
   cert.sign(opts.issuer ? opts.issuer.key : key, 'sha256');
   return { key, cert };

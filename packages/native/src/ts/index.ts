@@ -51,6 +51,7 @@ export interface X509NameHandle {
 export interface X509ExtensionHandle {
   getCritical(): boolean;
   getShortName(): string;
+  getOid(): string;
   getData(): Buffer;
   toText(): string;
 }
