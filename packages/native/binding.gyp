@@ -8,6 +8,7 @@
         "src/common/passphrase.cc",
         "src/version.cc",
         "src/pkey.cc",
+        "src/legacy.cc",
         "src/x509_name.cc",
         "src/x509_ext.cc",
         "src/x509.cc",

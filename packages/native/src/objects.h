@@ -17,6 +17,9 @@ class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
   // Takes a new reference on `pkey` (EVP_PKEY_up_ref) and wraps it.
   static Napi::Value NewFromRef(Napi::Env env, EVP_PKEY* pkey, bool only_public);
   static Napi::Value NewOwned(Napi::Env env, EVPKeyPointer pkey, bool only_public);
+  // The key to hand to X509_set_pubkey and friends: a cached legacy copy of the public half when
+  // one can be made (the fast encoding path in OpenSSL 3.0), else the key itself.
+  EVP_PKEY* ForSetPubkey();
 
  private:
   Napi::Value Type(const Napi::CallbackInfo& info);
@@ -25,8 +28,20 @@ class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
   Napi::Value OnlyPublic(const Napi::CallbackInfo& info);
   Napi::Value Equals(const Napi::CallbackInfo& info);
   EVPKeyPointer pkey_;
+  EVPKeyPointer legacy_public_;
+  bool legacy_tried_ = false;
   bool only_public_ = false;
 };
+
+// A new legacy EVP_PKEY holding only the public half of an RSA or EC key, or null (legacy.cc).
+EVP_PKEY* LegacyPublicCopy(const EVP_PKEY* pkey);
+// Whether `pkey` is one of those legacy copies (it has no provider).
+bool IsLegacyKey(const EVP_PKEY* pkey);
+// For printing: OpenSSL's text form of a legacy key differs from a provider key's ("RSA Public-Key"
+// vs "Public-Key"). These return a provider-backed copy when the input holds a legacy key, so a
+// certificate prints the same whether it was built here or loaded.
+EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey);
+X509Pointer ReparsedIfLegacyKey(X509* x);
 
 class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
  public:

@@ -50,6 +50,24 @@ Napi::Value PKeyWrap::NewFromRef(Napi::Env env, EVP_PKEY* pkey, bool only_public
   return NewOwned(env, EVPKeyPointer(pkey), only_public);
 }
 
+EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey) {
+  if (!IsLegacyKey(pkey)) return EVPKeyPointer(nullptr);
+  unsigned char* der = nullptr;
+  int len = i2d_PUBKEY(pkey, &der);
+  if (len <= 0) return EVPKeyPointer(nullptr);
+  OpensslBytes owned(der);
+  const unsigned char* p = der;
+  return EVPKeyPointer(d2i_PUBKEY(nullptr, &p, len));
+}
+
+EVP_PKEY* PKeyWrap::ForSetPubkey() {
+  if (!legacy_tried_) {
+    legacy_tried_ = true;
+    legacy_public_.reset(LegacyPublicCopy(pkey_.get()));
+  }
+  return legacy_public_ ? legacy_public_.get() : pkey_.get();
+}
+
 Napi::Value PKeyWrap::Type(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), EVP_PKEY_get_base_id(pkey_.get()));
 }
@@ -315,7 +333,8 @@ Napi::Value DumpPublicKey(const Napi::CallbackInfo& info) {
   } else if (filetype == kFiletypeAsn1) {
     ok = i2d_PUBKEY_bio(out.get(), key->get());
   } else if (filetype == kFiletypeText) {
-    ok = EVP_PKEY_print_public(out.get(), key->get(), 0, nullptr);
+    EVPKeyPointer fresh = ProviderCopyIfLegacy(key->get());
+    ok = EVP_PKEY_print_public(out.get(), fresh ? fresh.get() : key->get(), 0, nullptr);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
   }

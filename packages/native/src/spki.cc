@@ -102,7 +102,7 @@ class SPKIWrap : public Napi::ObjectWrap<SPKIWrap> {
     ErrGuard guard;
     PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
     if (key == nullptr) return info.Env().Undefined();
-    if (NETSCAPE_SPKI_set_pubkey(spki_.get(), key->get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
+    if (NETSCAPE_SPKI_set_pubkey(spki_.get(), key->ForSetPubkey()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
     return info.Env().Undefined();
   }
 

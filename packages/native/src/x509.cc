@@ -40,6 +40,16 @@ Napi::Value TimeToString(Napi::Env env, const ASN1_TIME* t) {
                            static_cast<size_t>(ASN1_STRING_length(gt.get())));
 }
 
+X509Pointer ReparsedIfLegacyKey(X509* x) {
+  if (!IsLegacyKey(X509_get0_pubkey(x))) return X509Pointer(nullptr);
+  unsigned char* der = nullptr;
+  int len = i2d_X509(x, &der);
+  if (len <= 0) return X509Pointer(nullptr);
+  OpensslBytes owned(der);
+  const unsigned char* p = der;
+  return X509Pointer(d2i_X509(nullptr, &p, len));
+}
+
 ASN1TimePointer ParseTime(Napi::Env env, Napi::Value v, const char* param) {
   std::string when;
   if (!GetString(v, param, &when)) return ASN1TimePointer(nullptr);
@@ -257,7 +267,7 @@ Napi::Value X509Wrap::SetPubkey(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
   if (key == nullptr) return info.Env().Undefined();
-  if (X509_set_pubkey(x509_.get(), key->get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
+  if (X509_set_pubkey(x509_.get(), key->ForSetPubkey()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
   return info.Env().Undefined();
 }
 
@@ -373,7 +383,8 @@ Napi::Value X509Wrap::Dump(const Napi::CallbackInfo& info) {
     // XN_FLAG_ONELINE ("CN = x"). The caller picks; the default is pyOpenSSL's.
     int64_t name_flags = XN_FLAG_COMPAT;
     if (info.Length() > 1 && !info[1].IsUndefined() && !GetInt(info[1], "nameFlags", &name_flags)) return env.Undefined();
-    ok = X509_print_ex(out.get(), x509_.get(), static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
+    X509Pointer fresh = ReparsedIfLegacyKey(x509_.get());
+    ok = X509_print_ex(out.get(), fresh ? fresh.get() : x509_.get(), static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
   }

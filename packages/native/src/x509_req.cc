@@ -50,7 +50,7 @@ Napi::Value X509ReqWrap::SetPubkey(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
   if (key == nullptr) return info.Env().Undefined();
-  if (X509_REQ_set_pubkey(req_.get(), key->get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
+  if (X509_REQ_set_pubkey(req_.get(), key->ForSetPubkey()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
   return info.Env().Undefined();
 }
 
@@ -157,7 +157,16 @@ Napi::Value X509ReqWrap::Dump(const Napi::CallbackInfo& info) {
   } else if (filetype == kFiletypeText) {
     int64_t name_flags = XN_FLAG_COMPAT;
     if (info.Length() > 1 && !info[1].IsUndefined() && !GetInt(info[1], "nameFlags", &name_flags)) return env.Undefined();
-    ok = X509_REQ_print_ex(out.get(), req_.get(), static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
+    // Print a re-parsed copy when the key is a legacy copy, so the text matches a loaded request.
+    Owned<X509_REQ, X509_REQ_free> fresh(nullptr);
+    if (IsLegacyKey(X509_REQ_get0_pubkey(req_.get()))) {
+      unsigned char* der = nullptr;
+      int len = i2d_X509_REQ(req_.get(), &der);
+      OpensslBytes owned(der);
+      const unsigned char* p = der;
+      if (len > 0) fresh.reset(d2i_X509_REQ(nullptr, &p, len));
+    }
+    ok = X509_REQ_print_ex(out.get(), fresh ? fresh.get() : req_.get(), static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
   }
