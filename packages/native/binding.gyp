@@ -21,7 +21,9 @@
         "src/evp.cc",
         "src/rand.cc",
         "src/ssl_ctx.cc",
-        "src/ssl.cc"
+        "src/ssl.cc",
+        "src/ssl_callbacks.cc",
+        "src/ssl_more.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

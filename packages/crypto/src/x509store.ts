@@ -126,11 +126,25 @@ export class X509StoreContextError extends globalThis.Error {
 /**
  * Trusted certificates and CRLs plus verification settings: pyOpenSSL's `X509Store`.
  */
+// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
+let adoptStore: X509StoreHandle | null = null;
+
 export class X509Store {
   #handle: X509StoreHandle;
 
   constructor() {
-    this.#handle = guard(() => new native.X509Store());
+    if (adoptStore !== null) {
+      this.#handle = adoptStore;
+      adoptStore = null;
+    } else {
+      this.#handle = guard(() => new native.X509Store());
+    }
+  }
+
+  /** Wraps a native handle (internal; @ossl/ssl's `Context.getCertStore`). */
+  static _fromHandle(handle: X509StoreHandle): X509Store {
+    adoptStore = handle;
+    return new X509Store();
   }
 
   /** @internal */

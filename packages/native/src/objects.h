@@ -166,6 +166,11 @@ class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
   Napi::Value LoadLocations(const Napi::CallbackInfo& info);
   Napi::Value SetDefaultPaths(const Napi::CallbackInfo& info);
   Napi::Value Verify(const Napi::CallbackInfo& info);
+  // An X509Store around an existing store (a Context's); takes its own reference.
+ public:
+  static Napi::Value NewFromRef(Napi::Env env, X509_STORE* store);
+
+ private:
   Owned<X509_STORE, X509_STORE_free> store_;
 };
 

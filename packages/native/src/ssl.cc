@@ -50,6 +50,29 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::WantRead>("wantRead"),
           InstanceMethod<&SSLWrap::WantWrite>("wantWrite"),
           InstanceMethod<&SSLWrap::GetCipherList>("getCipherList"),
+          InstanceMethod<&SSLWrap::SetContext>("setContext"),
+          InstanceMethod<&SSLWrap::GetSession>("getSession"),
+          InstanceMethod<&SSLWrap::SetSession>("setSession"),
+          InstanceMethod<&SSLWrap::SessionReused>("sessionReused"),
+          InstanceMethod<&SSLWrap::GetFinished>("getFinished"),
+          InstanceMethod<&SSLWrap::GetPeerFinished>("getPeerFinished"),
+          InstanceMethod<&SSLWrap::ExportKeyingMaterial>("exportKeyingMaterial"),
+          InstanceMethod<&SSLWrap::ServerRandom>("serverRandom"),
+          InstanceMethod<&SSLWrap::ClientRandom>("clientRandom"),
+          InstanceMethod<&SSLWrap::MasterKey>("masterKey"),
+          InstanceMethod<&SSLWrap::Renegotiate>("renegotiate"),
+          InstanceMethod<&SSLWrap::RenegotiatePending>("renegotiatePending"),
+          InstanceMethod<&SSLWrap::TotalRenegotiations>("totalRenegotiations"),
+          InstanceMethod<&SSLWrap::GetClientCaList>("getClientCaList"),
+          InstanceMethod<&SSLWrap::SetAlpnProtos>("setAlpnProtos"),
+          InstanceMethod<&SSLWrap::GetAlpnProtoNegotiated>("getAlpnProtoNegotiated"),
+          InstanceMethod<&SSLWrap::RequestOcsp>("requestOcsp"),
+          InstanceMethod<&SSLWrap::GetVerifiedChain>("getVerifiedChain"),
+          InstanceMethod<&SSLWrap::VerifyClientPostHandshake>("verifyClientPostHandshake"),
+          InstanceMethod<&SSLWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
+          InstanceMethod<&SSLWrap::SetOcspResponse>("setOcspResponse"),
+          InstanceMethod<&SSLWrap::GetOcspResponse>("getOcspResponse"),
+          InstanceMethod<&SSLWrap::KeyUpdate>("keyUpdate"),
       });
   Data(env)->ssl = Napi::Persistent(ctor);
   exports.Set("Connection", ctor);
@@ -130,11 +153,13 @@ int SSLWrap::VerifyTrampoline(int ok, X509_STORE_CTX* store) {
                                               Napi::Number::New(env, ok)});
   if (env.IsExceptionPending()) {
     self->KeepException(env);
+    self->failed_ = true;
     return 0;
   }
   if (!result.IsBoolean() && !result.IsNumber()) {
     Napi::TypeError::New(env, "the verify callback must return a boolean").ThrowAsJavaScriptException();
     self->KeepException(env);
+    self->failed_ = true;
     return 0;
   }
   if (result.ToBoolean().Value()) {
@@ -187,6 +212,7 @@ Napi::Value SSLWrap::SetAcceptState(const Napi::CallbackInfo& info) {
 Napi::Value SSLWrap::DoHandshake(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (RefuseIfBusy(env)) return env.Undefined();
+  if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   int ret;
   {
@@ -240,6 +266,7 @@ Napi::Value SSLWrap::BioShutdown(const Napi::CallbackInfo& info) {
 Napi::Value SSLWrap::ReadInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (RefuseIfBusy(env)) return env.Undefined();
+  if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
     return ThrowType(env, "buffer", "a Buffer", info[0]);
@@ -265,6 +292,7 @@ Napi::Value SSLWrap::ReadInto(const Napi::CallbackInfo& info) {
 Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (RefuseIfBusy(env)) return env.Undefined();
+  if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   Bytes in = GetBytes(info[0], "buf");
   if (!in.ok) return env.Undefined();
@@ -282,6 +310,7 @@ Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
 Napi::Value SSLWrap::Shutdown(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (RefuseIfBusy(env)) return env.Undefined();
+  if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   int ret;
   {
@@ -478,6 +507,9 @@ Napi::Value SSLWrap::GetCipherList(const Napi::CallbackInfo& info) {
   return out;
 }
 
-void InitSSL(Napi::Env env, Napi::Object exports) { SSLWrap::Init(env, exports); }
+void InitSSL(Napi::Env env, Napi::Object exports) {
+  SSLWrap::Init(env, exports);
+  SessionWrap::Init(env, exports);
+}
 
 }  // namespace ossl

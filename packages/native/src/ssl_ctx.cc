@@ -55,6 +55,23 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLCtxWrap::GetOptions>("getOptions"),
           InstanceMethod<&SSLCtxWrap::SetMode>("setMode"),
           InstanceMethod<&SSLCtxWrap::SetSessionIdContext>("setSessionIdContext"),
+          InstanceMethod<&SSLCtxWrap::LoadClientCa>("loadClientCa"),
+          InstanceMethod<&SSLCtxWrap::SetClientCaList>("setClientCaList"),
+          InstanceMethod<&SSLCtxWrap::AddClientCa>("addClientCa"),
+          InstanceMethod<&SSLCtxWrap::SetSessionCacheMode>("setSessionCacheMode"),
+          InstanceMethod<&SSLCtxWrap::GetSessionCacheMode>("getSessionCacheMode"),
+          InstanceMethod<&SSLCtxWrap::SetTimeout>("setTimeout"),
+          InstanceMethod<&SSLCtxWrap::GetTimeout>("getTimeout"),
+          InstanceMethod<&SSLCtxWrap::LoadTmpDh>("loadTmpDh"),
+          InstanceMethod<&SSLCtxWrap::SetGroups>("setGroups"),
+          InstanceMethod<&SSLCtxWrap::SetSigalgs>("setSigalgs"),
+          InstanceMethod<&SSLCtxWrap::SetCallback>("setCallback"),
+          InstanceMethod<&SSLCtxWrap::SetAlpnProtos>("setAlpnProtos"),
+          InstanceMethod<&SSLCtxWrap::GetCertStore>("getCertStore"),
+          InstanceMethod<&SSLCtxWrap::UsePskIdentityHint>("usePskIdentityHint"),
+          InstanceMethod<&SSLCtxWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
+          InstanceMethod<&SSLCtxWrap::SetTlsextUseSrtp>("setTlsextUseSrtp"),
+          InstanceMethod<&SSLCtxWrap::SetNumTickets>("setNumTickets"),
       });
   Data(env)->ssl_ctx = Napi::Persistent(ctor);
   exports.Set("Context", ctor);
@@ -160,8 +177,14 @@ Napi::Value SSLCtxWrap::UsePrivateKeyFile(const Napi::CallbackInfo& info) {
   if (!present) return ThrowType(env, "keyfile", "a string", info[0]);
   if (!info[1].IsUndefined() && !GetInt(info[1], "filetype", &type)) return env.Undefined();
   // Without a passphrase callback OpenSSL would prompt on the terminal for an encrypted key.
-  SSL_CTX_set_default_passwd_cb(ctx_.get(), NoPassphrase);
+  PassphraseSource pass(env);
+  if (!pass.Init(info[2], "passphrase")) return env.Undefined();
+  SSL_CTX_set_default_passwd_cb(ctx_.get(), PassphraseSource::Callback);
+  SSL_CTX_set_default_passwd_cb_userdata(ctx_.get(), &pass);
   int ok = SSL_CTX_use_PrivateKey_file(ctx_.get(), path.c_str(), static_cast<int>(type));
+  SSL_CTX_set_default_passwd_cb(ctx_.get(), NoPassphrase);  // `pass` dies with this call
+  SSL_CTX_set_default_passwd_cb_userdata(ctx_.get(), nullptr);
+  if (pass.RethrowIfFailed()) return env.Undefined();
   if (ok != 1) return ThrowOpenSSL(env, "could not use the private key file " + path);
   return env.Undefined();
 }

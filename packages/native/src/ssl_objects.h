@@ -16,6 +16,13 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   SSL_CTX* get() const { return ctx_.get(); }
   static SSLCtxWrap* FromCtx(const SSL_CTX* ctx);
   const Napi::FunctionReference& verify_callback() const { return verify_cb_; }
+  const Napi::FunctionReference& info_callback() const { return info_cb_; }
+  const Napi::FunctionReference& keylog_callback() const { return keylog_cb_; }
+  const Napi::FunctionReference& servername_callback() const { return servername_cb_; }
+  const Napi::FunctionReference& alpn_select_callback() const { return alpn_select_cb_; }
+  const Napi::FunctionReference& ocsp_callback() const { return ocsp_cb_; }
+  const Napi::FunctionReference& psk_server_callback() const { return psk_server_cb_; }
+  const Napi::FunctionReference& psk_client_callback() const { return psk_client_cb_; }
 
  private:
   Napi::Value UseCertificate(const Napi::CallbackInfo& info);
@@ -40,8 +47,32 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value GetOptions(const Napi::CallbackInfo& info);
   Napi::Value SetMode(const Napi::CallbackInfo& info);
   Napi::Value SetSessionIdContext(const Napi::CallbackInfo& info);
+  Napi::Value LoadClientCa(const Napi::CallbackInfo& info);
+  Napi::Value SetClientCaList(const Napi::CallbackInfo& info);
+  Napi::Value AddClientCa(const Napi::CallbackInfo& info);
+  Napi::Value SetSessionCacheMode(const Napi::CallbackInfo& info);
+  Napi::Value GetSessionCacheMode(const Napi::CallbackInfo& info);
+  Napi::Value SetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value GetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value LoadTmpDh(const Napi::CallbackInfo& info);
+  Napi::Value SetGroups(const Napi::CallbackInfo& info);
+  Napi::Value SetSigalgs(const Napi::CallbackInfo& info);
+  Napi::Value SetCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetAlpnProtos(const Napi::CallbackInfo& info);
+  Napi::Value GetCertStore(const Napi::CallbackInfo& info);
+  Napi::Value UsePskIdentityHint(const Napi::CallbackInfo& info);
+  Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
+  Napi::Value SetTlsextUseSrtp(const Napi::CallbackInfo& info);
+  Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
   SSLCtxPointer ctx_;
   Napi::FunctionReference verify_cb_;
+  Napi::FunctionReference info_cb_;
+  Napi::FunctionReference keylog_cb_;
+  Napi::FunctionReference servername_cb_;
+  Napi::FunctionReference alpn_select_cb_;
+  Napi::FunctionReference ocsp_cb_;
+  Napi::FunctionReference psk_server_cb_;
+  Napi::FunctionReference psk_client_cb_;
 };
 
 class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
@@ -52,6 +83,16 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   explicit SSLWrap(const Napi::CallbackInfo& info);
   static SSLWrap* FromSSL(const SSL* ssl);
   static int VerifyTrampoline(int ok, X509_STORE_CTX* store);
+  static void InfoTrampoline(const SSL* ssl, int where, int ret);
+  static void KeylogTrampoline(const SSL* ssl, const char* line);
+  static int ServernameTrampoline(SSL* ssl, int* alert, void* arg);
+  static int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
+                                  unsigned int inlen, void* arg);
+  static int OcspTrampoline(SSL* ssl, void* arg);
+  static unsigned int PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* psk, unsigned int max_psk_len);
+  static unsigned int PskClientTrampoline(SSL* ssl, const char* hint, char* identity, unsigned int max_identity_len,
+                                          unsigned char* psk, unsigned int max_psk_len);
+  SSL* get() const { return ssl_.get(); }
 
  private:
   // Marks the Connection busy for the length of an OpenSSL call that may run callbacks, so a
@@ -69,6 +110,11 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value Result(Napi::Env env, int ret, const char* what);
   bool RethrowCallbackException(Napi::Env env);
   void KeepException(Napi::Env env);
+  // Calls a JavaScript callback from inside OpenSSL: returns the result, or an empty Value after
+  // keeping the exception and marking the Connection failed (it refuses further I/O).
+  Napi::Value Invoke(const Napi::FunctionReference& fn, const std::vector<napi_value>& args);
+  Napi::Value Owner(Napi::Env env);
+  bool RefuseIfFailed(Napi::Env env);
 
   Napi::Value SetConnectState(const Napi::CallbackInfo& info);
   Napi::Value SetAcceptState(const Napi::CallbackInfo& info);
@@ -104,6 +150,29 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value WantRead(const Napi::CallbackInfo& info);
   Napi::Value WantWrite(const Napi::CallbackInfo& info);
   Napi::Value GetCipherList(const Napi::CallbackInfo& info);
+  Napi::Value SetContext(const Napi::CallbackInfo& info);
+  Napi::Value GetSession(const Napi::CallbackInfo& info);
+  Napi::Value SetSession(const Napi::CallbackInfo& info);
+  Napi::Value SessionReused(const Napi::CallbackInfo& info);
+  Napi::Value GetFinished(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerFinished(const Napi::CallbackInfo& info);
+  Napi::Value ExportKeyingMaterial(const Napi::CallbackInfo& info);
+  Napi::Value ServerRandom(const Napi::CallbackInfo& info);
+  Napi::Value ClientRandom(const Napi::CallbackInfo& info);
+  Napi::Value MasterKey(const Napi::CallbackInfo& info);
+  Napi::Value Renegotiate(const Napi::CallbackInfo& info);
+  Napi::Value RenegotiatePending(const Napi::CallbackInfo& info);
+  Napi::Value TotalRenegotiations(const Napi::CallbackInfo& info);
+  Napi::Value GetClientCaList(const Napi::CallbackInfo& info);
+  Napi::Value SetAlpnProtos(const Napi::CallbackInfo& info);
+  Napi::Value GetAlpnProtoNegotiated(const Napi::CallbackInfo& info);
+  Napi::Value RequestOcsp(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifiedChain(const Napi::CallbackInfo& info);
+  Napi::Value VerifyClientPostHandshake(const Napi::CallbackInfo& info);
+  Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
+  Napi::Value SetOcspResponse(const Napi::CallbackInfo& info);
+  Napi::Value GetOcspResponse(const Napi::CallbackInfo& info);
+  Napi::Value KeyUpdate(const Napi::CallbackInfo& info);
 
   SSLPointer ssl_;
   BIO* rbio_ = nullptr;  // borrowed: owned by ssl_ (SSL_set_bio); network bytes in
@@ -112,7 +181,30 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::ObjectReference owner_;     // weak: the JS Connection passed to callbacks
   Napi::FunctionReference verify_cb_;
   Napi::Reference<Napi::Value> pending_exception_;
+  std::string alpn_selected_;  // keeps the ALPN choice alive for OpenSSL during the handshake
   bool busy_ = false;
+  bool failed_ = false;        // a callback threw: the handshake must not go on
+};
+
+class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
+ public:
+  static constexpr napi_type_tag kTypeTag = {0x6f73736c73657373ULL, 0x0000000000000010ULL};
+  static constexpr const char* kExpected = "a Session";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit SessionWrap(const Napi::CallbackInfo& info);
+  SSL_SESSION* get() const { return sess_.get(); }
+  static Napi::Value NewOwned(Napi::Env env, SSL_SESSION* owned);
+
+ private:
+  Napi::Value ToDER(const Napi::CallbackInfo& info);
+  Napi::Value GetId(const Napi::CallbackInfo& info);
+  Napi::Value IsResumable(const Napi::CallbackInfo& info);
+  Napi::Value GetProtocolVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetTime(const Napi::CallbackInfo& info);
+  Napi::Value GetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value HasTicket(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherName(const Napi::CallbackInfo& info);
+  Owned<SSL_SESSION, SSL_SESSION_free> sess_;
 };
 
 }  // namespace ossl

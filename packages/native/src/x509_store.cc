@@ -48,7 +48,17 @@ void X509StoreWrap::Init(Napi::Env env, Napi::Object exports) {
   exports.Set("X509Purpose", purposes);
 }
 
+Napi::Value X509StoreWrap::NewFromRef(Napi::Env env, X509_STORE* store) {
+  if (store == nullptr || X509_STORE_up_ref(store) != 1) return ThrowOpenSSL(env, "no store");
+  return Data(env)->x509_store.New({Napi::External<X509_STORE>::New(env, store)});  // adopts the reference
+}
+
 X509StoreWrap::X509StoreWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509StoreWrap>(info) {
+  if (info.Length() >= 1 && info[0].IsExternal()) {
+    store_.reset(info[0].As<Napi::External<X509_STORE>>().Data());
+    info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+    return;
+  }
   store_.reset(X509_STORE_new());
   if (!store_) {
     ThrowOpenSSL(info.Env(), "could not create a store");

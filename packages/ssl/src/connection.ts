@@ -1,4 +1,5 @@
-import { PKey, X509, handleOf, kHandle } from '@ossl/crypto';
+import { isIP } from 'node:net';
+import { PKey, X509, X509Name, handleOf, kHandle } from '@ossl/crypto';
 import { native, type ConnectionHandle } from '@ossl/native';
 
 import {
@@ -8,7 +9,8 @@ import {
   SSL_ERROR_WANT_X509_LOOKUP,
   SSL_ERROR_ZERO_RETURN,
 } from './constants.js';
-import { adaptVerifyCallback, Context, sslGuard, type VerifyCallback } from './context.js';
+import { adaptVerifyCallback, alpnWire, Context, sslGuard, type VerifyCallback } from './context.js';
+import { Session } from './session.js';
 import { SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
 import { expectBytes, expectInteger, typeError } from './internal/args.js';
 
@@ -42,6 +44,8 @@ export class Connection {
   #handle: ConnectionHandle;
   #context: Context;
   #appData: unknown = null;
+  #client = false;
+  #hostChecked = false;
 
   /**
    * @param context the settings to use (the Connection keeps it alive).
@@ -69,6 +73,7 @@ export class Connection {
   /** Act as the client. */
   setConnectState(): void {
     sslGuard(() => this.#handle.setConnectState());
+    this.#client = true;
   }
 
   /** Act as the server. */
@@ -82,6 +87,7 @@ export class Connection {
    *   CertificateVerifyError) when the handshake fails; whatever a callback threw.
    */
   doHandshake(): void {
+    this.checkHostnameReady();
     let r: number;
     try {
       r = this.#handle.doHandshake();
@@ -255,10 +261,31 @@ export class Connection {
     return this.#handle.getProtocolVersion();
   }
 
-  /** Sets the SNI host name to send (client). A NUL byte inside it is refused. */
+  /**
+   * Sets the SNI host name to send (client). A NUL byte inside it is refused. When the Context checks
+   * host names (`createDefaultContext`), the server's certificate must also match this name (an IP
+   * address is checked, not sent as SNI, as RFC 6066 says).
+   */
   setTlsextHostName(name: Buffer | string): void {
     const data = expectBytes(name, 'name');
+    const text = typeof data === 'string' ? data : data.toString('latin1');
+    if (this.#context.checkHostname) {
+      sslGuard(() => this.#handle.setHost(data));
+      this.#hostChecked = true;
+      if (isIP(text)) return;
+    }
     sslGuard(() => this.#handle.setTlsextHostName(data));
+  }
+
+  /**
+   * A client whose Context checks host names must be told the name before the handshake
+   * (Python's "check_hostname requires server_hostname").
+   * @internal
+   */
+  checkHostnameReady(): void {
+    if (this.#client && this.#context.checkHostname && !this.#hostChecked) {
+      throw new SSLError('the context checks host names: call setTlsextHostName(name) before the handshake', [], 'ERR_SSL_NO_HOSTNAME');
+    }
   }
 
   /** The SNI host name: the one the client sent (server) or set (client), or null. */
@@ -273,6 +300,7 @@ export class Connection {
   setHost(hostname: string): void {
     const data = expectBytes(hostname, 'hostname');
     sslGuard(() => this.#handle.setHost(data));
+    this.#hostChecked = true;
   }
 
   /** The result of verifying the peer (`X509_V_OK` is 0). */
@@ -327,6 +355,123 @@ export class Connection {
   /** The names of the ciphers this Connection would offer or accept, in order. */
   getCipherList(): string[] {
     return this.#handle.getCipherList();
+  }
+
+  /** Switches to another Context (typically from the SNI callback). */
+  setContext(context: Context): void {
+    if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
+    sslGuard(() => this.#handle.setContext(context[kHandle]));
+    this.#context = context;
+  }
+
+  /** The session to resume later, or null before the handshake. */
+  getSession(): Session | null {
+    const h = this.#handle.getSession();
+    return h === null ? null : Session._fromHandle(h);
+  }
+
+  /** Offers `session` for resumption (client, before the handshake). */
+  setSession(session: Session): void {
+    if (!(session instanceof Session)) throw typeError('session', 'a Session', session);
+    sslGuard(() => this.#handle.setSession(session[kHandle]));
+  }
+
+  /** Whether the handshake resumed a session (extra). */
+  sessionReused(): boolean {
+    return this.#handle.sessionReused();
+  }
+
+  /** This side's most recent Finished message, or null. */
+  getFinished(): Buffer | null {
+    return this.#handle.getFinished();
+  }
+
+  /** The peer's most recent Finished message, or null. */
+  getPeerFinished(): Buffer | null {
+    return this.#handle.getPeerFinished();
+  }
+
+  /** Keying material from the TLS exporter (RFC 5705, RFC 8446 7.5). */
+  exportKeyingMaterial(label: Buffer | string, olen: number, context: Buffer | string | null = null): Buffer {
+    const l = expectBytes(label, 'label');
+    expectInteger(olen, 'olen');
+    const c = context === null || context === undefined ? null : expectBytes(context, 'context');
+    return sslGuard(() => this.#handle.exportKeyingMaterial(l, olen, c));
+  }
+
+  /** The server's random value from the handshake, or null. */
+  serverRandom(): Buffer | null {
+    return this.#handle.serverRandom();
+  }
+
+  /** The client's random value from the handshake, or null. */
+  clientRandom(): Buffer | null {
+    return this.#handle.clientRandom();
+  }
+
+  /** The session's master secret (TLS 1.2; the resumption secret in TLS 1.3), or null. */
+  masterKey(): Buffer | null {
+    return this.#handle.masterKey();
+  }
+
+  /** Starts a TLS 1.2 renegotiation (carried out by the next `doHandshake`). */
+  renegotiate(): boolean {
+    return sslGuard(() => this.#handle.renegotiate());
+  }
+
+  /** Whether a renegotiation is in progress. */
+  renegotiatePending(): boolean {
+    return this.#handle.renegotiatePending();
+  }
+
+  /** How many renegotiations have been requested. */
+  totalRenegotiations(): number {
+    return this.#handle.totalRenegotiations();
+  }
+
+  /** The CA names a server sends (server), or received from the server (client). */
+  getClientCaList(): X509Name[] {
+    return sslGuard(() => this.#handle.getClientCaList()).map((h) => X509Name._fromHandle(h));
+  }
+
+  /** Sets the ALPN protocols this client offers. */
+  setAlpnProtos(protos: (Buffer | string)[]): void {
+    const wire = alpnWire(protos);
+    sslGuard(() => this.#handle.setAlpnProtos(wire));
+  }
+
+  /** The negotiated ALPN protocol, or null. */
+  getAlpnProtoNegotiated(): Buffer | null {
+    return this.#handle.getAlpnProtoNegotiated();
+  }
+
+  /** Asks the server to staple an OCSP response (client, before the handshake). */
+  requestOcsp(): void {
+    sslGuard(() => this.#handle.requestOcsp());
+  }
+
+  /** The chain OpenSSL verified, leaf first, or null (no verification happened). */
+  getVerifiedChain(): X509[] | null {
+    const list = sslGuard(() => this.#handle.getVerifiedChain());
+    return list === null ? null : list.map((h) => X509._fromHandle(h));
+  }
+
+  /**
+   * Asks a TLS 1.3 client for its certificate after the handshake (pyopenssl#891). The request goes
+   * out with the next `send`; the answer is processed by the next `recv`.
+   */
+  verifyClientPostHandshake(): void {
+    sslGuard(() => this.#handle.verifyClientPostHandshake());
+  }
+
+  /** Lets this client answer TLS 1.3 post-handshake certificate requests (before the handshake). */
+  setPostHandshakeAuth(enabled = true): void {
+    this.#handle.setPostHandshakeAuth(Boolean(enabled));
+  }
+
+  /** Updates the TLS 1.3 traffic keys, asking the peer to update too when `requestPeer` (extra). */
+  keyUpdate(requestPeer = false): void {
+    sslGuard(() => this.#handle.keyUpdate(Boolean(requestPeer)));
   }
 
   /** Data of the application's own, kept with the Connection. */

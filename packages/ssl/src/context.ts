@@ -1,4 +1,4 @@
-import { PKey, X509, handleOf, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { PKey, X509, X509Name, X509Store, handleOf, kHandle, FILETYPE_PEM } from '@ossl/crypto';
 import { native, type ContextHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
@@ -8,6 +8,45 @@ import type { Connection } from './connection.js';
 
 /** `(conn, cert, errnum, depth, ok) => boolean`: accept (true) or reject (false) one chain element. */
 export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: number) => boolean | number;
+
+/** `(conn, where, ret)`: OpenSSL's info callback (`SSL_CB_*` bits in `where`). */
+export type InfoCallback = (conn: Connection, where: number, ret: number) => void;
+/** `(conn, line)`: one NSS key-log line (no newline) per secret. */
+export type KeylogCallback = (conn: Connection, line: Buffer) => void;
+/** `(conn)`: the client's SNI name is `conn.getServername()`; may call `conn.setContext(other)`. */
+export type ServernameCallback = (conn: Connection) => void;
+/** `(conn, offered)`: return the protocol to use, or `NO_OVERLAP` (or null) to go on without ALPN. */
+export type AlpnSelectCallback = (conn: Connection, offered: Buffer[]) => Buffer | string | typeof NO_OVERLAP | null;
+/** Server side: `(conn, data)` returns the DER OCSP response to staple, or an empty Buffer / null for none. */
+export type OcspServerCallback = (conn: Connection, data: unknown) => Buffer | null;
+/** Client side: `(conn, ocspData, data)` gets the stapled response (empty when none) and returns whether to go on. */
+export type OcspClientCallback = (conn: Connection, ocspData: Buffer, data: unknown) => boolean;
+/** `(maxLength, verify, userdata)`: the passphrase for `usePrivatekeyFile`. */
+export type PasswdCallback = (maxLength: number, verify: boolean, userdata: unknown) => Buffer | string;
+/** Server: `(conn, identity)` returns the pre-shared key for that identity, or null for none. */
+export type PskServerCallback = (conn: Connection, identity: Buffer | null) => Buffer | string | null;
+/** Client: `(conn, hint)` returns `[identity, psk]`. */
+export type PskClientCallback = (conn: Connection, hint: Buffer | null) => [Buffer | string, Buffer | string];
+
+/** Returned by an ALPN select callback: no protocol in common, go on without ALPN (pyOpenSSL's `NO_OVERLAP`). */
+export const NO_OVERLAP: unique symbol = Symbol.for('@ossl/ssl:NO_OVERLAP') as never;
+
+/** Encodes protocol names into ALPN wire format; each must be 1..255 bytes (a NUL byte is data). */
+export function alpnWire(protos: unknown): Buffer {
+  if (!Array.isArray(protos)) throw typeError('protos', 'an array of Buffer or string', protos);
+  const parts: Buffer[] = [];
+  protos.forEach((p, i) => {
+    const b = typeof p === 'string' ? Buffer.from(p) : Buffer.isBuffer(p) ? p : null;
+    if (b === null) throw typeError(`protos[${i}]`, 'a Buffer or string', p);
+    if (b.length < 1 || b.length > 255) throw new RangeError(`"protos[${i}]" must be 1 to 255 bytes long, got ${b.length}`);
+    parts.push(Buffer.from([b.length]), b);
+  });
+  return Buffer.concat(parts);
+}
+
+function checkCallback(callback: unknown, param = 'callback'): void {
+  if (callback !== null && callback !== undefined && typeof callback !== 'function') throw typeError(param, 'a function', callback);
+}
 
 /** Runs a native call, turning OpenSSL failures into `SSL.Error`. */
 export function sslGuard<T>(fn: () => T): T {
@@ -38,6 +77,11 @@ export class Context {
   #handle: ContextHandle;
   #verifyCallback: VerifyCallback | null = null;
   #appData: unknown = null;
+  #passwd: { cb: PasswdCallback; userdata: unknown } | null = null;
+  #ocspServer: { cb: OcspServerCallback; data: unknown } | null = null;
+  #ocspClient: { cb: OcspClientCallback; data: unknown } | null = null;
+  /** Whether client Connections check the server's host name (set by `createDefaultContext`). */
+  checkHostname = false;
 
   /**
    * @param method `TLS_METHOD`, `TLS_SERVER_METHOD`, `TLS_CLIENT_METHOD`, `TLSv1_2_METHOD`, ...
@@ -109,7 +153,18 @@ export class Context {
     const path = expectOptionalPath(keyfile, 'keyfile');
     if (path === null) throw typeError('keyfile', 'a string', keyfile);
     expectInteger(filetype, 'filetype');
-    sslGuard(() => this.#handle.usePrivateKeyFile(path, filetype));
+    const passwd = this.#passwd;
+    const source = passwd ? (writing: boolean, maxLength: number) => passwd.cb(maxLength, writing, passwd.userdata) : undefined;
+    sslGuard(() => this.#handle.usePrivateKeyFile(path, filetype, source));
+  }
+
+  /**
+   * Sets the callback that gives the passphrase of encrypted key files (pyOpenSSL `set_passwd_cb`):
+   * `(maxLength, verify, userdata) => Buffer | string`. What it throws is re-thrown by `usePrivatekeyFile`.
+   */
+  setPasswdCb(callback: PasswdCallback, userdata: unknown = null): void {
+    if (typeof callback !== 'function') throw typeError('callback', 'a function', callback);
+    this.#passwd = { cb: callback, userdata };
   }
 
   /** Uses `pkey` as this side's private key. */
@@ -222,6 +277,191 @@ export class Context {
   setSessionId(buf: Buffer | string): void {
     const id = expectBytes(buf, 'buf');
     sslGuard(() => this.#handle.setSessionIdContext(id));
+  }
+
+  /** Sends the CA names in a PEM file as the acceptable issuers of client certificates. */
+  loadClientCa(cafile: string | Buffer): void {
+    const path = expectOptionalPath(cafile, 'cafile');
+    if (path === null) throw typeError('cafile', 'a string', cafile);
+    sslGuard(() => this.#handle.loadClientCa(path));
+  }
+
+  /** Sets the acceptable client-certificate issuers sent to clients. */
+  setClientCaList(certificateAuthorities: X509Name[]): void {
+    if (!Array.isArray(certificateAuthorities)) throw typeError('certificateAuthorities', 'an array of X509Name', certificateAuthorities);
+    certificateAuthorities.forEach((n, i) => {
+      if (!(n instanceof X509Name)) throw typeError(`certificateAuthorities[${i}]`, 'an X509Name', n);
+    });
+    sslGuard(() => this.#handle.setClientCaList(certificateAuthorities.map((n) => handleOf(n))));
+  }
+
+  /** Adds a certificate's subject to the acceptable client-certificate issuers. */
+  addClientCa(certificateAuthority: X509): void {
+    if (!(certificateAuthority instanceof X509)) throw typeError('certificateAuthority', 'an X509', certificateAuthority);
+    sslGuard(() => this.#handle.addClientCa(handleOf(certificateAuthority)));
+  }
+
+  /** Sets the session cache mode (`SESS_CACHE_*`); returns the previous mode. */
+  setSessionCacheMode(mode: number): number {
+    expectInteger(mode, 'mode');
+    return this.#handle.setSessionCacheMode(mode);
+  }
+
+  /** The session cache mode. */
+  getSessionCacheMode(): number {
+    return this.#handle.getSessionCacheMode();
+  }
+
+  /** Sets the session lifetime in seconds; returns the previous one. */
+  setTimeout(timeout: number): number {
+    expectInteger(timeout, 'timeout');
+    return sslGuard(() => this.#handle.setTimeout(timeout));
+  }
+
+  /** The session lifetime in seconds. */
+  getTimeout(): number {
+    return this.#handle.getTimeout();
+  }
+
+  /** Loads finite-field DH parameters (PEM) for DHE cipher suites. */
+  loadTmpDh(dhfile: string | Buffer): void {
+    const path = expectOptionalPath(dhfile, 'dhfile');
+    if (path === null) throw typeError('dhfile', 'a string', dhfile);
+    sslGuard(() => this.#handle.loadTmpDh(path));
+  }
+
+  /** Uses one elliptic curve for ECDHE (pyOpenSSL `set_tmp_ecdh`; a curve name such as `prime256v1`). */
+  setTmpEcdh(curve: string): void {
+    if (typeof curve !== 'string') throw typeError('curve', 'a curve name', curve);
+    this.setGroups([curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : curve]);
+  }
+
+  /** Sets the key-exchange groups in preference order (`X25519`, `P-256`, `ffdhe2048`, ...). */
+  setGroups(groups: string[] | string): void {
+    const list = Array.isArray(groups) ? groups.join(':') : groups;
+    if (typeof list !== 'string') throw typeError('groups', 'an array of group names', groups);
+    sslGuard(() => this.#handle.setGroups(list));
+  }
+
+  /** Sets the signature algorithms in preference order (`ECDSA+SHA256`, `rsa_pss_rsae_sha256`, ...). */
+  setSigalgs(sigalgs: string[] | string): void {
+    const list = Array.isArray(sigalgs) ? sigalgs.join(':') : sigalgs;
+    if (typeof list !== 'string') throw typeError('sigalgs', 'an array of signature algorithm names', sigalgs);
+    sslGuard(() => this.#handle.setSigalgs(list));
+  }
+
+  /** Sets OpenSSL's info callback `(conn, where, ret)`; null removes it. */
+  setInfoCallback(callback: InfoCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('info', callback ? (conn: unknown, where: number, ret: number) => callback(conn as Connection, where, ret) : null);
+  }
+
+  /** Sets the key-log callback `(conn, line)`: NSS key-log lines, e.g. for Wireshark. */
+  setKeylogCallback(callback: KeylogCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('keylog', callback ? (conn: unknown, line: Buffer) => callback(conn as Connection, line) : null);
+  }
+
+  /** Sets the server's SNI callback `(conn)`; it may switch `conn` to another Context. A throw aborts the handshake. */
+  setTlsextServernameCallback(callback: ServernameCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('servername', callback ? (conn: unknown) => callback(conn as Connection) : null);
+  }
+
+  /** Sets the protocols a client offers with ALPN, most preferred first. */
+  setAlpnProtos(protos: (Buffer | string)[]): void {
+    const wire = alpnWire(protos);
+    sslGuard(() => this.#handle.setAlpnProtos(wire));
+  }
+
+  /** Sets the server's ALPN choice callback `(conn, offered) => protocol | NO_OVERLAP`. */
+  setAlpnSelectCallback(callback: AlpnSelectCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback(
+      'alpnSelect',
+      callback
+        ? (conn: unknown, offered: Buffer[]) => {
+            const r = callback(conn as Connection, offered);
+            return r === NO_OVERLAP ? null : r;
+          }
+        : null,
+    );
+  }
+
+  #installOcsp(): void {
+    const server = this.#ocspServer;
+    const client = this.#ocspClient;
+    if (!server && !client) {
+      this.#handle.setCallback('ocsp', null);
+      return;
+    }
+    // OpenSSL has one status callback; it is called with only the Connection on a server and with
+    // the stapled response as well on a client.
+    this.#handle.setCallback('ocsp', (...args: unknown[]) => {
+      const conn = args[0] as Connection;
+      if (args.length === 1) {
+        if (!server) return null;
+        const r = server.cb(conn, server.data);
+        return r === null || r === undefined || (Buffer.isBuffer(r) && r.length === 0) ? null : r;
+      }
+      if (!client) return true;
+      return client.cb(conn, (args[1] as Buffer | null) ?? Buffer.alloc(0), client.data);
+    });
+  }
+
+  /** Sets the server's OCSP stapling callback `(conn, data) => derResponse`. */
+  setOcspServerCallback(callback: OcspServerCallback, data: unknown = null): void {
+    if (typeof callback !== 'function') throw typeError('callback', 'a function', callback);
+    this.#ocspServer = { cb: callback, data };
+    this.#installOcsp();
+  }
+
+  /** Sets the client's OCSP callback `(conn, ocspData, data) => boolean` (use with `Connection.requestOcsp`). */
+  setOcspClientCallback(callback: OcspClientCallback, data: unknown = null): void {
+    if (typeof callback !== 'function') throw typeError('callback', 'a function', callback);
+    this.#ocspClient = { cb: callback, data };
+    this.#installOcsp();
+  }
+
+  /** The trusted-certificate store this Context verifies peers against (shared, not a copy). */
+  getCertStore(): X509Store {
+    return X509Store._fromHandle(sslGuard(() => this.#handle.getCertStore()));
+  }
+
+  /** The identity hint a PSK server sends. */
+  usePskIdentityHint(hint: Buffer | string): void {
+    const h = expectBytes(hint, 'hint');
+    sslGuard(() => this.#handle.usePskIdentityHint(h));
+  }
+
+  /** Sets the server's PSK callback `(conn, identity) => psk | null`. */
+  setPskServerCallback(callback: PskServerCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('pskServer', callback ? (conn: unknown, identity: Buffer | null) => callback(conn as Connection, identity) : null);
+  }
+
+  /** Sets the client's PSK callback `(conn, hint) => [identity, psk]`. */
+  setPskClientCallback(callback: PskClientCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('pskClient', callback ? (conn: unknown, hint: Buffer | null) => callback(conn as Connection, hint) : null);
+  }
+
+  /** Lets clients made from this Context answer TLS 1.3 post-handshake certificate requests. */
+  setPostHandshakeAuth(enabled = true): void {
+    this.#handle.setPostHandshakeAuth(Boolean(enabled));
+  }
+
+  /** Offers or accepts DTLS-SRTP profiles (`SRTP_AES128_CM_SHA1_80:...`). */
+  setTlsextUseSrtp(profiles: string | Buffer): void {
+    const p = Buffer.isBuffer(profiles) ? profiles.toString('latin1') : profiles;
+    if (typeof p !== 'string') throw typeError('profiles', 'a string', profiles);
+    sslGuard(() => this.#handle.setTlsextUseSrtp(p));
+  }
+
+  /** How many TLS 1.3 session tickets a server sends after the handshake (extra). */
+  setNumTickets(n: number): void {
+    expectInteger(n, 'n');
+    sslGuard(() => this.#handle.setNumTickets(n));
   }
 
   /** Data of the application's own, kept with the Context. */

@@ -9,6 +9,21 @@ export {
   SysCallError,
   CertificateVerifyError,
 } from './errors.js';
-export { Context, type VerifyCallback } from './context.js';
+export {
+  Context,
+  NO_OVERLAP,
+  type VerifyCallback,
+  type InfoCallback,
+  type KeylogCallback,
+  type ServernameCallback,
+  type AlpnSelectCallback,
+  type OcspServerCallback,
+  type OcspClientCallback,
+  type PasswdCallback,
+  type PskServerCallback,
+  type PskClientCallback,
+} from './context.js';
+export { Session } from './session.js';
+export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';
 export { Connection, MSG_PEEK } from './connection.js';
-export { SocketConnection, type SocketConnectionOptions, type Address } from './socket-connection.js';
+export { SocketConnection, SocketFile, type SocketConnectionOptions, type Address } from './socket-connection.js';

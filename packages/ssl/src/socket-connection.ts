@@ -7,7 +7,7 @@ import type { ConnectionHandle } from '@ossl/native';
 import { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE } from './constants.js';
 import { checkResult, Connection } from './connection.js';
 import { Context } from './context.js';
-import { SysCallError, toSSLError } from './errors.js';
+import { SysCallError, ZeroReturnError, toSSLError } from './errors.js';
 import { expectBytes, expectInteger, typeError } from './internal/args.js';
 
 const WANT_READ = -SSL_ERROR_WANT_READ;
@@ -42,7 +42,10 @@ const DELEGATED = [
   'getCipherName', 'getCipherBits', 'getCipherVersion', 'getProtocolVersionName', 'getProtocolVersion',
   'setTlsextHostName', 'getServername', 'setHost', 'getVerifyResult', 'setVerify', 'getVerifyMode', 'useCertificate',
   'usePrivatekey', 'getStateString', 'isInitFinished', 'pending', 'getShutdown', 'setShutdown', 'getCipherList',
-  'getAppData', 'setAppData',
+  'getAppData', 'setAppData', 'setContext', 'getSession', 'setSession', 'sessionReused', 'getFinished', 'getPeerFinished',
+  'exportKeyingMaterial', 'serverRandom', 'clientRandom', 'masterKey', 'renegotiatePending', 'totalRenegotiations',
+  'getClientCaList', 'setAlpnProtos', 'getAlpnProtoNegotiated', 'requestOcsp', 'getVerifiedChain', 'setPostHandshakeAuth',
+  'verifyClientPostHandshake', 'keyUpdate',
 ] as const;
 type Delegated = (typeof DELEGATED)[number];
 
@@ -249,7 +252,15 @@ export class SocketConnection {
    *   the transport fails or times out, whatever a callback threw.
    */
   async doHandshake(): Promise<void> {
+    this.connection.checkHostnameReady();
     await this.#drive(() => this.#h.doHandshake());
+  }
+
+  /** Starts a TLS 1.2 renegotiation and runs it to the end. */
+  async renegotiate(): Promise<boolean> {
+    const started = this.connection.renegotiate();
+    await this.doHandshake();
+    return started;
   }
 
   /**
@@ -321,6 +332,15 @@ export class SocketConnection {
     clearTimeout(timer);
   }
 
+  /**
+   * A file-like reader/writer over this connection (Python's `makefile`): `readline()`, `read(n)`,
+   * `readlines()`, `write()`, and async iteration over lines. The peer's close_notify reads as end
+   * of file (an empty Buffer); a stream cut without one still throws SysCallError.
+   */
+  makefile(): SocketFile {
+    return new SocketFile(this);
+  }
+
   /** Sets the per-wait timeout in milliseconds (null: wait forever), as Python's `settimeout`. */
   settimeout(timeout: number | null): void {
     if (timeout !== null) expectInteger(timeout, 'timeout');
@@ -343,3 +363,80 @@ for (const name of DELEGATED) {
   });
 }
 
+
+/** The file object `SocketConnection.makefile()` returns. */
+export class SocketFile {
+  #conn: SocketConnection;
+  #buffer: Buffer = Buffer.alloc(0);
+  #eof = false;
+
+  constructor(conn: SocketConnection) {
+    this.#conn = conn;
+  }
+
+  /** Reads more into the buffer; false at end of file. */
+  async #fill(): Promise<boolean> {
+    if (this.#eof) return false;
+    try {
+      const chunk = await this.#conn.recv(16384);
+      this.#buffer = this.#buffer.length === 0 ? chunk : Buffer.concat([this.#buffer, chunk]);
+      return true;
+    } catch (e) {
+      if (e instanceof ZeroReturnError) {
+        this.#eof = true;
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  /** One line including its `\n` (the last may lack it), or an empty Buffer at end of file. */
+  async readline(limit = -1): Promise<Buffer> {
+    for (;;) {
+      const nl = this.#buffer.indexOf(0x0a);
+      if (nl >= 0 && (limit < 0 || nl < limit)) return this.#take(nl + 1);
+      if (limit >= 0 && this.#buffer.length >= limit) return this.#take(limit);
+      if (!(await this.#fill())) return this.#take(this.#buffer.length);
+    }
+  }
+
+  /** Up to `n` bytes (all until end of file when `n` is negative). */
+  async read(n = -1): Promise<Buffer> {
+    if (n < 0) {
+      while (await this.#fill());
+      return this.#take(this.#buffer.length);
+    }
+    while (this.#buffer.length < n && (await this.#fill()));
+    return this.#take(Math.min(n, this.#buffer.length));
+  }
+
+  /** Every remaining line. */
+  async readlines(): Promise<Buffer[]> {
+    const lines: Buffer[] = [];
+    for (let line = await this.readline(); line.length > 0; line = await this.readline()) lines.push(line);
+    return lines;
+  }
+
+  /** Sends all of `data`. */
+  async write(data: Buffer | string): Promise<void> {
+    await this.#conn.sendall(data);
+  }
+
+  /** Sends the lines one after the other. */
+  async writelines(lines: Iterable<Buffer | string>): Promise<void> {
+    for (const line of lines) await this.write(line);
+  }
+
+  /** Nothing is buffered on the way out: every write is sent at once. */
+  async flush(): Promise<void> {}
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
+    for (let line = await this.readline(); line.length > 0; line = await this.readline()) yield line;
+  }
+
+  #take(n: number): Buffer {
+    const out = this.#buffer.subarray(0, n);
+    this.#buffer = this.#buffer.subarray(n);
+    return out;
+  }
+}

@@ -87,8 +87,21 @@ Napi::Value ThrowValue(Napi::Env env, const std::string& message);  // RangeErro
 struct Bytes {
   const unsigned char* data = nullptr;
   size_t size = 0;
-  std::string storage;
+  std::string storage;  // holds a string argument's UTF-8 bytes; `data` then points into it
   bool ok = false;
+
+  Bytes() = default;
+  Bytes(const Bytes& other) { *this = other; }
+  Bytes& operator=(const Bytes& other) {
+    if (this == &other) return *this;
+    storage = other.storage;
+    size = other.size;
+    ok = other.ok;
+    // A copy of a string argument must point into its own storage, not the original's.
+    bool owned = other.data != nullptr && other.data == reinterpret_cast<const unsigned char*>(other.storage.data());
+    data = owned ? reinterpret_cast<const unsigned char*>(storage.data()) : other.data;
+    return *this;
+  }
 };
 Bytes GetBytes(Napi::Value v, const char* param);  // throws TypeError and returns ok=false on bad type
 bool GetString(Napi::Value v, const char* param, std::string* out);
@@ -118,6 +131,7 @@ struct AddonData {
   Napi::FunctionReference digest;
   Napi::FunctionReference hmac;
   Napi::FunctionReference cipher;
+  Napi::FunctionReference session;
 };
 inline AddonData* Data(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
 

@@ -36,7 +36,7 @@ int PassphraseSource::Callback(char* buf, int size, int rwflag, void* u) {
     // A second call after a failure fails closed without running JavaScript again.
     if (!self->exception_.IsEmpty() || !self->type_problem_.empty()) return -1;
     Napi::Env env = self->env_;
-    Napi::Value result = self->fn_.Call({Napi::Boolean::New(env, rwflag != 0)});
+    Napi::Value result = self->fn_.Call({Napi::Boolean::New(env, rwflag != 0), Napi::Number::New(env, size)});
     if (env.IsExceptionPending()) {
       self->exception_ = Napi::Reference<Napi::Value>::New(env.GetAndClearPendingException().Value(), 1);
       return -1;

@@ -25,7 +25,7 @@ export interface NativeOpenSSLError extends Error {
   verifyMessage?: string;
 }
 
-export type PassphraseInput = Buffer | string | ((writing: boolean) => Buffer | string) | null | undefined;
+export type PassphraseInput = Buffer | string | ((writing: boolean, maxLength: number) => Buffer | string) | null | undefined;
 
 export interface PKeyHandle {
   type(): number;
@@ -190,7 +190,7 @@ export interface ContextHandle {
   usePrivateKey(pkey: PKeyHandle): void;
   useCertificateFile(path: string, type?: number): void;
   useCertificateChainFile(path: string): void;
-  usePrivateKeyFile(path: string, type?: number): void;
+  usePrivateKeyFile(path: string, type?: number, passphrase?: PassphraseInput | ((writing: boolean, maxLength: number) => Buffer | string)): void;
   addExtraChainCert(cert: X509Handle): void;
   checkPrivateKey(): void;
   loadVerifyLocations(cafile: string | null | undefined, capath?: string | null): void;
@@ -208,6 +208,34 @@ export interface ContextHandle {
   getOptions(): bigint;
   setMode(mode: number): number;
   setSessionIdContext(id: Buffer | string): void;
+  loadClientCa(cafile: string): void;
+  setClientCaList(names: X509NameHandle[]): void;
+  addClientCa(cert: X509Handle): void;
+  setSessionCacheMode(mode: number): number;
+  getSessionCacheMode(): number;
+  setTimeout(seconds: number): number;
+  getTimeout(): number;
+  loadTmpDh(path: string): void;
+  setGroups(groups: string): void;
+  setSigalgs(sigalgs: string): void;
+  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient', callback: ((...args: never[]) => unknown) | null): void;
+  setAlpnProtos(wire: Buffer): void;
+  getCertStore(): X509StoreHandle;
+  usePskIdentityHint(hint: Buffer | string): void;
+  setPostHandshakeAuth(on: boolean): void;
+  setTlsextUseSrtp(profiles: string): void;
+  setNumTickets(n: number): void;
+}
+
+export interface SessionHandle {
+  toDER(): Buffer;
+  getId(): Buffer;
+  isResumable(): boolean;
+  getProtocolVersion(): number;
+  getTime(): number;
+  getTimeout(): number;
+  hasTicket(): boolean;
+  getCipherName(): string | null;
 }
 
 export interface ConnectionHandle {
@@ -247,6 +275,29 @@ export interface ConnectionHandle {
   wantRead(): boolean;
   wantWrite(): boolean;
   getCipherList(): string[];
+  setContext(ctx: ContextHandle): void;
+  getSession(): SessionHandle | null;
+  setSession(session: SessionHandle): void;
+  sessionReused(): boolean;
+  getFinished(): Buffer | null;
+  getPeerFinished(): Buffer | null;
+  exportKeyingMaterial(label: Buffer | string, olen: number, context?: Buffer | string | null): Buffer;
+  serverRandom(): Buffer | null;
+  clientRandom(): Buffer | null;
+  masterKey(): Buffer | null;
+  renegotiate(): boolean;
+  renegotiatePending(): boolean;
+  totalRenegotiations(): number;
+  getClientCaList(): X509NameHandle[];
+  setAlpnProtos(wire: Buffer): void;
+  getAlpnProtoNegotiated(): Buffer | null;
+  requestOcsp(): void;
+  getVerifiedChain(): X509Handle[] | null;
+  verifyClientPostHandshake(): void;
+  setPostHandshakeAuth(on: boolean): void;
+  setOcspResponse(der: Buffer): void;
+  getOcspResponse(): Buffer | null;
+  keyUpdate(requestPeer: boolean): void;
 }
 
 export interface NativeBinding {
@@ -331,6 +382,7 @@ export interface NativeBinding {
 
   Context: new (method: number) => ContextHandle;
   Connection: new (context: ContextHandle, owner?: object) => ConnectionHandle;
+  Session: new (der: Buffer) => SessionHandle;
 }
 
 function packageRoot(): string {
