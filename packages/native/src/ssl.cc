@@ -22,6 +22,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::BioWrite>("bioWrite"),
           InstanceMethod<&SSLWrap::BioRead>("bioRead"),
           InstanceMethod<&SSLWrap::BioPending>("bioPending"),
+          InstanceMethod<&SSLWrap::BioInPending>("bioInPending"),
           InstanceMethod<&SSLWrap::BioShutdown>("bioShutdown"),
           InstanceMethod<&SSLWrap::ReadInto>("readInto"),
           InstanceMethod<&SSLWrap::Write>("write"),
@@ -254,6 +255,11 @@ Napi::Value SSLWrap::BioRead(const Napi::CallbackInfo& info) {
 
 Napi::Value SSLWrap::BioPending(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(BIO_ctrl_pending(wbio_)));
+}
+
+// bioInPending(): network bytes received but not yet consumed by the engine.
+Napi::Value SSLWrap::BioInPending(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(BIO_ctrl_pending(rbio_)));
 }
 
 // bioShutdown(): the transport reached end of stream; reads past the buffered bytes see EOF.

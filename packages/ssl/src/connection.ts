@@ -119,6 +119,11 @@ export class Connection {
     return this.#handle.bioPending();
   }
 
+  /** How many received bytes wait to be processed by the engine (extra). */
+  bioInPending(): number {
+    return this.#handle.bioInPending();
+  }
+
   /** Tells the Connection that the peer's byte stream has ended (EOF on the transport). */
   bioShutdown(): void {
     this.#handle.bioShutdown();

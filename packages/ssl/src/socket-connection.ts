@@ -13,6 +13,8 @@ import { expectBytes, expectInteger, typeError } from './internal/args.js';
 const WANT_READ = -SSL_ERROR_WANT_READ;
 const WANT_WRITE = -SSL_ERROR_WANT_WRITE;
 const CHUNK = 64 * 1024;
+/** Received bytes the engine has not consumed yet, above which the socket is paused. */
+const HIGH_WATER = 1 << 20;
 const ETIMEDOUT = 110;
 
 export interface SocketConnectionOptions {
@@ -106,6 +108,8 @@ export class SocketConnection {
     const stream = socket as Duplex;
     stream.on('data', (chunk: Buffer) => {
       this.#h.bioWrite(chunk);
+      // Backpressure: stop reading the socket while the application is not reading from us.
+      if (this.#h.bioInPending() > HIGH_WATER) stream.pause();
       this.#wake();
     });
     stream.on('end', () => {
@@ -136,6 +140,8 @@ export class SocketConnection {
   #wait(): Promise<void> {
     if (this.#error) return Promise.reject(transportError(this.#error));
     if (this.#eof) return Promise.resolve();
+    const stream = this.socket as Duplex;
+    if (typeof stream.isPaused === 'function' && stream.isPaused()) stream.resume();
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | null = null;
       const done = (): void => {

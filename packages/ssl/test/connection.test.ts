@@ -354,3 +354,32 @@ describe('Connection arguments', () => {
     expect(conn.getContext()).toBeInstanceOf(Context);
   });
 });
+
+describe('the rest of the Connection and Context surface', () => {
+  it('uses per-Connection certificates, reads into buffers and reports want/shutdown state', async () => {
+    const { MODE_RELEASE_BUFFERS } = await import('../src/index.js');
+    const pki = makePki();
+    const sctx = new Context(TLS_METHOD);
+    expect(sctx.setMode(MODE_RELEASE_BUFFERS) & MODE_RELEASE_BUFFERS).toBe(MODE_RELEASE_BUFFERS);
+    sctx.setTlsextUseSrtp('SRTP_AES128_CM_SHA1_80');
+    expect(() => sctx.setTlsextUseSrtp('NOPE')).toThrow(SSLError);
+    const { client, server } = pair(new Context(TLS_METHOD), sctx);
+    server.useCertificate(pki.server.cert);
+    server.usePrivatekey(pki.server.key);
+    expect(client.wantRead()).toBe(false);
+    expect(() => client.doHandshake()).toThrow(WantReadError);
+    expect(client.wantWrite()).toBe(true);
+    expect(client.wantRead()).toBe(true);
+    handshake(client, server);
+    expect(client.getPeerCertificate()!.getSubject().CN).toBe('localhost');
+    client.write('into a buffer');
+    pump(client, server);
+    const buf = Buffer.alloc(64);
+    expect(server.recvInto(buf, 4)).toBe(4);
+    expect(buf.subarray(0, 4).toString()).toBe('into');
+    expect(server.recvInto(buf)).toBe(9);
+    expect(() => server.recvInto('x' as never)).toThrow(TypeError);
+    server.setShutdown(SENT_SHUTDOWN | RECEIVED_SHUTDOWN);
+    expect(server.getShutdown()).toBe(SENT_SHUTDOWN | RECEIVED_SHUTDOWN);
+  });
+});

@@ -129,3 +129,77 @@ describe('SocketConnection as a server for node:tls', () => {
     await expect(conn.accept()).rejects.toBeInstanceOf(TypeError);
   });
 });
+
+/** Serves one connection with our own SocketConnection (which ends with a close_notify). */
+async function ourServer(body: (conn: SocketConnection) => Promise<void>): Promise<number> {
+  const pki = makePki();
+  const listener = net.createServer();
+  const port = await listen(listener);
+  const acceptor = new SocketConnection(serverContext(pki.server), listener, { timeout: 10_000 });
+  void (async () => {
+    const [conn] = await acceptor.accept();
+    try {
+      await conn.doHandshake();
+      await body(conn);
+      await conn.shutdown();
+    } finally {
+      await conn.close();
+    }
+  })();
+  return port;
+}
+
+describe('SocketConnection backpressure and makefile', () => {
+  it('pauses the socket while the application does not read, and loses nothing', async () => {
+    const total = 8 << 20;
+    const port = await ourServer(async (conn) => {
+      const block = Buffer.alloc(256 * 1024, 0x61);
+      for (let sent = 0; sent < total; sent += block.length) await conn.sendall(block);
+    });
+    const sock = net.connect(port, '127.0.0.1');
+    const conn = new SocketConnection(new Context(TLS_METHOD), sock, { timeout: 10_000 });
+    conn.setConnectState();
+    await conn.doHandshake();
+    await new Promise((r) => setTimeout(r, 300));
+    // The sender is far ahead, but the socket was paused instead of buffering everything.
+    expect(sock.isPaused()).toBe(true);
+    expect(conn.connection.bioInPending()).toBeLessThan(4 << 20);
+    let got = 0;
+    const file = conn.makefile();
+    for (;;) {
+      const chunk = await file.read(1 << 20);
+      if (chunk.length === 0) break;
+      got += chunk.length;
+    }
+    expect(got).toBe(total);
+    await conn.close();
+  });
+
+  it('reads lines with makefile().readline and iterates them', async () => {
+    const port = await ourServer(async (conn) => {
+      await conn.sendall('first\nsecond\nthird');
+    });
+    const conn = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 10_000 });
+    conn.setConnectState();
+    await conn.doHandshake();
+    const file = conn.makefile();
+    expect((await file.readline()).toString()).toBe('first\n');
+    const rest: string[] = [];
+    for await (const line of file) rest.push(line.toString());
+    expect(rest).toEqual(['second\n', 'third']);
+    expect((await file.readline()).length).toBe(0);
+    await conn.close();
+  });
+
+  it('keeps truncation an error in makefile reads (a peer that ends without close_notify)', async () => {
+    const pki = makePki();
+    // node:tls ends the TCP stream without a close_notify.
+    const server = tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem }, (s) => s.end('partial'));
+    const port = await listen(server);
+    const conn = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 10_000 });
+    conn.setConnectState();
+    await conn.doHandshake();
+    await expect(conn.makefile().read()).rejects.toBeInstanceOf(SysCallError);
+    await conn.close();
+  });
+});

@@ -247,6 +247,7 @@ export interface ConnectionHandle {
   /** Pending network bytes, or -SSL_ERROR_WANT_READ when there are none. */
   bioRead(bufsiz: number): Buffer | number;
   bioPending(): number;
+  bioInPending(): number;
   bioShutdown(): void;
   readInto(buf: Uint8Array, offset: number, nbytes: number, peek?: boolean): number;
   write(buf: Buffer | string): number;

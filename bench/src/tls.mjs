@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// TLS benchmark. In memory (both ends in this process): full and resumed TLS 1.3 handshakes per
+// second and bulk throughput between two Connections, beside pyOpenSSL doing the same sequence.
+// Over loopback (server in another process): SocketConnection handshakes per second at concurrency 1
+// and 16 beside node:tls. Prints a table; asserts nothing.
+//
+//   node bench/src/tls.mjs [seconds-per-measurement]
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import tls from 'node:tls';
+import { fileURLToPath } from 'node:url';
+
+import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM, PKey, TYPE_EC, TYPE_RSA, X509, X509Extension, opensslVersion } from '@ossl/crypto';
+import { Connection, Context, SocketConnection, TLS_METHOD, WantReadError } from '@ossl/ssl';
+
+const BUDGET = Number(process.argv[2] ?? 1);
+const here = dirname(fileURLToPath(import.meta.url));
+
+function identity(kind) {
+  const key = kind === 'rsa' ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1');
+  const cert = new X509();
+  cert.setVersion(2);
+  cert.setSerialNumber(1n);
+  cert.getSubject().CN = 'localhost';
+  cert.setIssuer(cert.getSubject());
+  cert.gmtimeAdjNotBefore(-60);
+  cert.gmtimeAdjNotAfter(86400);
+  cert.setPubkey(key);
+  cert.addExtensions([new X509Extension('subjectAltName', false, 'DNS:localhost')]);
+  cert.sign(key, 'sha256');
+  return { key, cert, certPem: dumpCertificate(FILETYPE_PEM, cert).toString(), keyPem: dumpPrivatekey(FILETYPE_PEM, key).toString() };
+}
+
+function pump(a, b) {
+  for (const [x, y] of [[a, b], [b, a]]) while (x.bioPending() > 0) y.bioWrite(x.bioRead(65536));
+}
+
+function handshake(cctx, sctx, session) {
+  const client = new Connection(cctx);
+  client.setConnectState();
+  if (session) client.setSession(session);
+  const server = new Connection(sctx);
+  server.setAcceptState();
+  for (let done = 0; done < 2; ) {
+    done = 0;
+    for (const side of [client, server]) {
+      try {
+        side.doHandshake();
+        done++;
+      } catch (e) {
+        if (!(e instanceof WantReadError)) throw e;
+      }
+    }
+    pump(client, server);
+  }
+  return { client, server };
+}
+
+function rate(fn, minIters = 5) {
+  fn();
+  let n = 0;
+  const start = process.hrtime.bigint();
+  for (;;) {
+    fn();
+    n++;
+    const s = Number(process.hrtime.bigint() - start) / 1e9;
+    if (s >= BUDGET && n >= minIters) return n / s;
+  }
+}
+
+const ids = { ec: identity('ec'), rsa: identity('rsa') };
+const ours = {};
+const cctx = new Context(TLS_METHOD);
+for (const [kind, label] of [['ec', 'P-256'], ['rsa', 'RSA-2048']]) {
+  const sctx = new Context(TLS_METHOD);
+  sctx.useCertificate(ids[kind].cert);
+  sctx.usePrivatekey(ids[kind].key);
+  ours[`full TLS 1.3 handshake (${label})`] = rate(() => handshake(cctx, sctx));
+  const { client } = handshake(cctx, sctx);
+  try {
+    client.recv(1);
+  } catch (e) {
+    if (!(e instanceof WantReadError)) throw e;
+  }
+  const session = client.getSession();
+  ours[`resumed TLS 1.3 handshake (${label})`] = rate(() => {
+    const p = handshake(cctx, sctx, session);
+    if (!p.client.sessionReused()) throw new Error('not resumed');
+  });
+}
+{
+  const sctx = new Context(TLS_METHOD);
+  sctx.useCertificate(ids.ec.cert);
+  sctx.usePrivatekey(ids.ec.key);
+  const { client, server } = handshake(cctx, sctx);
+  const chunk = Buffer.alloc(16384, 120);
+  const sink = Buffer.allocUnsafe(16384);
+  const bulk = () => {
+    let total = 0;
+    for (let i = 0; i < 64; i++) {
+      client.send(chunk);
+      pump(client, server);
+      for (let got = 0; got < chunk.length; ) got += server.recvInto(sink);
+      total += chunk.length;
+    }
+    return total;
+  };
+  bulk();
+  let moved = 0;
+  const start = process.hrtime.bigint();
+  while (Number(process.hrtime.bigint() - start) / 1e9 < BUDGET) moved += bulk();
+  ours['bulk 16 KiB sends (MB/s)'] = moved / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6;
+  ours.cipher = client.getCipherName();
+}
+
+let py = {};
+const r = spawnSync('/usr/bin/python3', [join(here, 'tls_bench.py'), String(BUDGET)], {
+  input: JSON.stringify({ ec: { cert: ids.ec.certPem, key: ids.ec.keyPem }, rsa: { cert: ids.rsa.certPem, key: ids.rsa.keyPem } }),
+  encoding: 'utf8',
+});
+if (r.status === 0) py = JSON.parse(r.stdout);
+else console.error(`pyOpenSSL not measured: ${r.stderr.trim().split('\n').pop()}`);
+
+// `openssl speed` for the negotiated cipher at 16 KiB: the one-core encryption limit.
+let speedLimit;
+const evp = ours.cipher === 'TLS_AES_256_GCM_SHA384' ? 'aes-256-gcm' : ours.cipher === 'TLS_AES_128_GCM_SHA256' ? 'aes-128-gcm' : 'chacha20-poly1305';
+const speed = spawnSync('openssl', ['speed', '-evp', evp, '-seconds', '1', '-bytes', '16384'], { encoding: 'utf8' });
+const m = /\n\S+\s+([\d.]+)k\s*$/m.exec(speed.stdout ?? '');
+if (m) speedLimit = (Number(m[1]) * 1000) / 1e6 / 2;
+
+// The same limit for the OpenSSL inside Node (what ossl runs on): node:crypto encrypting and
+// decrypting 16 KiB with the negotiated cipher, one core doing both.
+let inProcessLimit;
+{
+  const { createCipheriv, createDecipheriv } = await import('node:crypto');
+  const keyLen = evp === 'aes-128-gcm' ? 16 : 32;
+  const k = Buffer.alloc(keyLen, 1);
+  const iv = Buffer.alloc(12, 2);
+  const data = Buffer.alloc(16384, 3);
+  const enc = createCipheriv(evp, k, iv, evp.startsWith('chacha') ? { authTagLength: 16 } : undefined);
+  const dec = createDecipheriv(evp, k, iv, evp.startsWith('chacha') ? { authTagLength: 16 } : undefined);
+  const once = () => dec.update(enc.update(data));
+  for (let i = 0; i < 200; i++) once();
+  let n = 0;
+  const start = process.hrtime.bigint();
+  while (Number(process.hrtime.bigint() - start) / 1e9 < BUDGET) {
+    once();
+    n++;
+  }
+  inProcessLimit = (n * data.length) / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6;
+}
+
+// ---- loopback, server in another process ----
+const dir = mkdtempSync(join(tmpdir(), 'ossl-bench-'));
+writeFileSync(join(dir, 'c.pem'), ids.ec.certPem);
+writeFileSync(join(dir, 'k.pem'), ids.ec.keyPem);
+
+async function startPeer(impl) {
+  const proc = spawn(process.execPath, [join(here, 'tls-peer.mjs'), impl, join(dir, 'c.pem'), join(dir, 'k.pem')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve) => proc.stdout.once('data', (d) => resolve(Number(/PORT (\d+)/.exec(d.toString())[1]))));
+  return { proc, port };
+}
+
+async function oneOssl(port, ctx) {
+  const conn = new SocketConnection(ctx, new net.Socket(), { timeout: 10_000 });
+  await conn.connect(['127.0.0.1', port]);
+  await conn.doHandshake();
+  await conn.recv(1);
+  await conn.close();
+}
+
+function oneNode(port) {
+  return new Promise((resolve, reject) => {
+    const s = tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }, () => {
+      s.once('data', () => {
+        s.destroy();
+        resolve();
+      });
+    });
+    s.on('error', reject);
+  });
+}
+
+async function loopRate(one, concurrency) {
+  const run = async (seconds) => {
+    let n = 0;
+    const end = Date.now() + seconds * 1000;
+    await Promise.all(Array.from({ length: concurrency }, async () => {
+      while (Date.now() < end) {
+        await one();
+        n++;
+      }
+    }));
+    return n / seconds;
+  };
+  await run(0.2);
+  return run(BUDGET);
+}
+
+const loop = {};
+const clientCtx = new Context(TLS_METHOD);
+for (const impl of ['ossl', 'node']) {
+  const peer = await startPeer(impl);
+  const one = impl === 'ossl' ? () => oneOssl(peer.port, clientCtx) : () => oneNode(peer.port);
+  for (const c of [1, 16]) loop[`${impl} c${c}`] = await loopRate(one, c);
+  peer.proc.kill();
+}
+rmSync(dir, { recursive: true, force: true });
+
+const f = (x) => (x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
+console.log(`ossl TLS benchmark — ${opensslVersion()}, Node ${process.version}, ${BUDGET}s per measurement\n`);
+console.log('In memory, both ends in one process (per second; bulk in MB/s):');
+console.log('| measurement | ossl | pyOpenSSL 23 | ossl / pyOpenSSL |');
+console.log('|---|---|---|---|');
+for (const k of Object.keys(ours).filter((k) => k !== 'cipher')) {
+  console.log(`| ${k} | ${f(ours[k])} | ${f(py[k])} | ${py[k] ? (ours[k] / py[k]).toFixed(2) + 'x' : 'n/a'} |`);
+}
+const bulk = ours['bulk 16 KiB sends (MB/s)'];
+if (speedLimit) console.log(`\nBulk cipher ${ours.cipher}. One-core limit (encrypt + decrypt, 16 KiB): the system \`openssl speed -evp ${evp}\` gives ${f(speedLimit)} MB/s (ossl reaches ${((bulk / speedLimit) * 100).toFixed(0)}%);`);
+console.log(`the OpenSSL inside Node (node:crypto, same cipher) gives ${f(inProcessLimit)} MB/s (ossl reaches ${((bulk / inProcessLimit) * 100).toFixed(0)}%).`);
+console.log('\nOver loopback, server in another process, full TLS 1.3 handshakes per second (P-256):');
+console.log('| concurrency | ossl SocketConnection | node:tls | ossl / node:tls |');
+console.log('|---|---|---|---|');
+for (const c of [1, 16]) console.log(`| ${c} | ${f(loop[`ossl c${c}`])} | ${f(loop[`node c${c}`])} | ${(loop[`ossl c${c}`] / loop[`node c${c}`]).toFixed(2)}x |`);
