@@ -9,9 +9,6 @@
 namespace ossl {
 
 namespace {
-constexpr int kFiletypePem = 1;
-constexpr int kFiletypeAsn1 = 2;
-constexpr int kFiletypeText = 65535;
 
 // CRLReason codes in order (RFC 5280 5.3.1) as pyOpenSSL names them; 7 is unused.
 const char* const kReasons[] = {"unspecified", "keyCompromise", "CACompromise", "affiliationChanged",
@@ -304,24 +301,9 @@ Napi::Value CRLWrap::Dump(const Napi::CallbackInfo& info) {
 namespace {
 Napi::Value LoadCrl(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  Napi::Env env = info.Env();
-  int64_t filetype = 0;
-  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
-  Bytes in = GetBytes(info[1], "buffer");
-  if (!in.ok) return env.Undefined();
-  BIOPointer bio = MemBioFrom(in);
-  if (!bio) return ThrowOpenSSL(env, "could not read the CRL");
-  X509_CRL* raw = nullptr;
-  if (filetype == kFiletypePem) {
-    raw = PEM_read_bio_X509_CRL(bio.get(), nullptr, NoPassphrase, nullptr);
-  } else if (filetype == kFiletypeAsn1) {
-    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
-    else raw = d2i_X509_CRL_bio(bio.get(), nullptr);
-  } else {
-    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
-  }
-  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the CRL");
-  return Data(env)->crl.New({Napi::External<X509_CRL>::New(env, raw)});  // adopted by the constructor
+  X509_CRL* raw = LoadPemOrDer<X509_CRL>(info, PEM_read_bio_X509_CRL, d2i_X509_CRL_bio, "CRL");
+  if (raw == nullptr) return info.Env().Undefined();
+  return Data(info.Env())->crl.New({Napi::External<X509_CRL>::New(info.Env(), raw)});  // adopted
 }
 }  // namespace
 

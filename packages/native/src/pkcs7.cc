@@ -8,9 +8,6 @@
 namespace ossl {
 
 namespace {
-constexpr int kFiletypePem = 1;
-constexpr int kFiletypeAsn1 = 2;
-constexpr int kFiletypeText = 65535;
 using PKCS7Pointer = Owned<PKCS7, PKCS7_free>;
 
 class PKCS7Wrap : public Napi::ObjectWrap<PKCS7Wrap> {
@@ -93,24 +90,9 @@ bool GetFlags(Napi::Value v, int* flags) {
 
 Napi::Value LoadPkcs7Data(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  Napi::Env env = info.Env();
-  int64_t filetype = 0;
-  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
-  Bytes in = GetBytes(info[1], "buffer");
-  if (!in.ok) return env.Undefined();
-  BIOPointer bio = MemBioFrom(in);
-  if (!bio) return ThrowOpenSSL(env, "could not read the PKCS#7 data");
-  PKCS7* raw = nullptr;
-  if (filetype == kFiletypePem) {
-    raw = PEM_read_bio_PKCS7(bio.get(), nullptr, NoPassphrase, nullptr);
-  } else if (filetype == kFiletypeAsn1) {
-    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
-    else raw = d2i_PKCS7_bio(bio.get(), nullptr);
-  } else {
-    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
-  }
-  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the PKCS#7 data");
-  return PKCS7Wrap::NewOwned(env, PKCS7Pointer(raw));
+  PKCS7* raw = LoadPemOrDer<PKCS7>(info, PEM_read_bio_PKCS7, d2i_PKCS7_bio, "PKCS#7 data");
+  if (raw == nullptr) return info.Env().Undefined();
+  return PKCS7Wrap::NewOwned(info.Env(), PKCS7Pointer(raw));
 }
 
 // smimeSign(cert, key, data, certs?, flags?) -> PKCS7 (PKCS7_sign).

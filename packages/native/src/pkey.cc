@@ -10,9 +10,6 @@
 namespace ossl {
 
 namespace {
-constexpr int kFiletypePem = 1;
-constexpr int kFiletypeAsn1 = 2;
-constexpr int kFiletypeText = 65535;
 }  // namespace
 
 void PKeyWrap::Init(Napi::Env env, Napi::Object exports) {
@@ -257,24 +254,9 @@ Napi::Value LoadPrivateKey(const Napi::CallbackInfo& info) {
 // loadPublicKey(filetype, data)
 Napi::Value LoadPublicKey(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  Napi::Env env = info.Env();
-  int64_t filetype = 0;
-  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
-  Bytes in = GetBytes(info[1], "buffer");
-  if (!in.ok) return env.Undefined();
-  BIOPointer bio = MemBioFrom(in);
-  if (!bio) return ThrowOpenSSL(env, "could not read the key");
-  EVP_PKEY* raw = nullptr;
-  if (filetype == kFiletypePem) {
-    raw = PEM_read_bio_PUBKEY(bio.get(), nullptr, NoPassphrase, nullptr);
-  } else if (filetype == kFiletypeAsn1) {
-    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
-    else raw = d2i_PUBKEY_bio(bio.get(), nullptr);
-  } else {
-    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
-  }
-  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the public key");
-  return PKeyWrap::NewOwned(env, EVPKeyPointer(raw), true);
+  EVP_PKEY* raw = LoadPemOrDer<EVP_PKEY>(info, PEM_read_bio_PUBKEY, d2i_PUBKEY_bio, "public key");
+  if (raw == nullptr) return info.Env().Undefined();
+  return PKeyWrap::NewOwned(info.Env(), EVPKeyPointer(raw), true);
 }
 
 // dumpPrivateKey(filetype, pkey, cipher?, passphrase?)

@@ -158,9 +158,7 @@ int SSLWrap::VerifyTrampoline(int ok, X509_STORE_CTX* store) {
     return 0;
   }
   if (!result.IsBoolean() && !result.IsNumber()) {
-    Napi::TypeError::New(env, "the verify callback must return a boolean").ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::TypeError::New(env, "the verify callback must return a boolean"));
     return 0;
   }
   if (result.ToBoolean().Value()) {

@@ -226,6 +226,13 @@ Napi::Value SSLWrap::Invoke(const Napi::FunctionReference& fn, const std::vector
   return result;
 }
 
+void SSLWrap::FailCallback(const Napi::Error& error) {
+  Napi::Env env = Env();
+  error.ThrowAsJavaScriptException();
+  KeepException(env);
+  failed_ = true;
+}
+
 namespace {
 // The Connection for an SSL and the Context whose callbacks apply now.
 SSLCtxWrap* CtxOf(const SSL* ssl) { return SSLCtxWrap::FromCtx(SSL_get_SSL_CTX(ssl)); }
@@ -287,16 +294,12 @@ int SSLWrap::AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned 
   if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
   if (r.IsNull() || r.IsUndefined()) return SSL_TLSEXT_ERR_NOACK;  // no overlap: go on without ALPN
   if (!r.IsTypedArray() && !r.IsString()) {
-    Napi::TypeError::New(env, "the ALPN select callback must return a Buffer, a string or null").ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::TypeError::New(env, "the ALPN select callback must return a Buffer, a string or null"));
     return SSL_TLSEXT_ERR_ALERT_FATAL;
   }
   Bytes chosen = GetBytes(r, "protocol");
   if (chosen.size == 0 || chosen.size > 255) {
-    Napi::TypeError::New(env, "the ALPN select callback returned a protocol of invalid length").ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::TypeError::New(env, "the ALPN select callback returned a protocol of invalid length"));
     return SSL_TLSEXT_ERR_ALERT_FATAL;
   }
   self->alpn_selected_.assign(reinterpret_cast<const char*>(chosen.data), chosen.size);
@@ -319,9 +322,7 @@ int SSLWrap::OcspTrampoline(SSL* ssl, void*) {
     if (r.IsEmpty()) return SSL_TLSEXT_ERR_ALERT_FATAL;
     if (r.IsNull() || r.IsUndefined()) return SSL_TLSEXT_ERR_NOACK;
     if (!r.IsTypedArray() && !r.IsString()) {
-      Napi::TypeError::New(env, "the OCSP server callback must return a Buffer or null").ThrowAsJavaScriptException();
-      self->KeepException(env);
-      self->failed_ = true;
+      self->FailCallback(Napi::TypeError::New(env, "the OCSP server callback must return a Buffer or null"));
       return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
     Bytes der = GetBytes(r, "response");
@@ -339,9 +340,7 @@ int SSLWrap::OcspTrampoline(SSL* ssl, void*) {
   Napi::Value r = self->Invoke(ctx->ocsp_callback(), {self->Owner(env), data});
   if (r.IsEmpty()) return 0;
   if (!r.IsBoolean()) {
-    Napi::TypeError::New(env, "the OCSP client callback must return a boolean").ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::TypeError::New(env, "the OCSP client callback must return a boolean"));
     return 0;
   }
   return r.As<Napi::Boolean>().Value() ? 1 : 0;
@@ -358,16 +357,12 @@ unsigned int SSLWrap::PskServerTrampoline(SSL* ssl, const char* identity, unsign
   if (r.IsEmpty()) return 0;
   if (r.IsNull() || r.IsUndefined()) return 0;  // unknown identity: no key, the handshake fails
   if (!r.IsTypedArray() && !r.IsString()) {
-    Napi::TypeError::New(env, "the PSK server callback must return a Buffer or null").ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::TypeError::New(env, "the PSK server callback must return a Buffer or null"));
     return 0;
   }
   Bytes key = GetBytes(r, "psk");
   if (key.size > max_psk_len) {
-    Napi::RangeError::New(env, "the PSK is longer than OpenSSL accepts").ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::RangeError::New(env, "the PSK is longer than OpenSSL accepts"));
     return 0;
   }
   std::memcpy(psk, key.data, key.size);
@@ -385,9 +380,7 @@ unsigned int SSLWrap::PskClientTrampoline(SSL* ssl, const char* hint, char* iden
   Napi::Value r = self->Invoke(ctx->psk_client_callback(), {self->Owner(env), h});
   if (r.IsEmpty()) return 0;
   auto fail = [&](const char* message) -> unsigned int {
-    Napi::TypeError::New(env, message).ThrowAsJavaScriptException();
-    self->KeepException(env);
-    self->failed_ = true;
+    self->FailCallback(Napi::TypeError::New(env, message));
     return 0;
   };
   if (!r.IsArray() || r.As<Napi::Array>().Length() != 2) return fail("the PSK client callback must return [identity, psk]");

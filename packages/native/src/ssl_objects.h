@@ -113,6 +113,8 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   // Calls a JavaScript callback from inside OpenSSL: returns the result, or an empty Value after
   // keeping the exception and marking the Connection failed (it refuses further I/O).
   Napi::Value Invoke(const Napi::FunctionReference& fn, const std::vector<napi_value>& args);
+  // A callback returned something unusable: keep `error` as its exception and fail closed.
+  void FailCallback(const Napi::Error& error);
   Napi::Value Owner(Napi::Env env);
   bool RefuseIfFailed(Napi::Env env);
 

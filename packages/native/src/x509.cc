@@ -9,9 +9,6 @@
 namespace ossl {
 
 namespace {
-constexpr int kFiletypePem = 1;
-constexpr int kFiletypeAsn1 = 2;
-constexpr int kFiletypeText = 65535;
 
 }  // namespace
 
@@ -397,26 +394,9 @@ namespace {
 // loadCertificate(filetype, data)
 Napi::Value LoadCertificate(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  Napi::Env env = info.Env();
-  int64_t filetype = 0;
-  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
-  Bytes in = GetBytes(info[1], "buffer");
-  if (!in.ok) return env.Undefined();
-  BIOPointer bio = MemBioFrom(in);
-  if (!bio) return ThrowOpenSSL(env, "could not read the certificate");
-  X509* raw = nullptr;
-  if (filetype == kFiletypePem) {
-    // NoPassphrase: a PEM block claiming to be encrypted fails instead of prompting on a terminal.
-    raw = PEM_read_bio_X509(bio.get(), nullptr, NoPassphrase, nullptr);
-  } else if (filetype == kFiletypeAsn1) {
-    // An empty input leaves OpenSSL's queue empty; report it in OpenSSL's own words.
-    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
-    else raw = d2i_X509_bio(bio.get(), nullptr);
-  } else {
-    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
-  }
-  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the certificate");
-  return X509Wrap::NewOwned(env, X509Pointer(raw));
+  X509* raw = LoadPemOrDer<X509>(info, PEM_read_bio_X509, d2i_X509_bio, "certificate");
+  if (raw == nullptr) return info.Env().Undefined();
+  return X509Wrap::NewOwned(info.Env(), X509Pointer(raw));
 }
 
 }  // namespace

@@ -7,9 +7,6 @@
 namespace ossl {
 
 namespace {
-constexpr int kFiletypePem = 1;
-constexpr int kFiletypeAsn1 = 2;
-constexpr int kFiletypeText = 65535;
 
 void FreeExtStack(STACK_OF(X509_EXTENSION)* s) { sk_X509_EXTENSION_pop_free(s, X509_EXTENSION_free); }
 }  // namespace
@@ -177,25 +174,9 @@ Napi::Value X509ReqWrap::Dump(const Napi::CallbackInfo& info) {
 namespace {
 Napi::Value LoadCertificateRequest(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  Napi::Env env = info.Env();
-  int64_t filetype = 0;
-  if (!GetInt(info[0], "type", &filetype)) return env.Undefined();
-  Bytes in = GetBytes(info[1], "buffer");
-  if (!in.ok) return env.Undefined();
-  BIOPointer bio = MemBioFrom(in);
-  if (!bio) return ThrowOpenSSL(env, "could not read the request");
-  X509_REQ* raw = nullptr;
-  if (filetype == kFiletypePem) {
-    raw = PEM_read_bio_X509_REQ(bio.get(), nullptr, NoPassphrase, nullptr);
-  } else if (filetype == kFiletypeAsn1) {
-    if (in.size == 0) ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
-    else raw = d2i_X509_REQ_bio(bio.get(), nullptr);
-  } else {
-    return ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
-  }
-  if (raw == nullptr) return ThrowOpenSSL(env, "could not load the certificate request");
-  Napi::Value ext = Napi::External<X509_REQ>::New(env, raw);  // adopted by the constructor
-  return Data(env)->x509_req.New({ext});
+  X509_REQ* raw = LoadPemOrDer<X509_REQ>(info, PEM_read_bio_X509_REQ, d2i_X509_REQ_bio, "certificate request");
+  if (raw == nullptr) return info.Env().Undefined();
+  return Data(info.Env())->x509_req.New({Napi::External<X509_REQ>::New(info.Env(), raw)});  // adopted
 }
 }  // namespace
 

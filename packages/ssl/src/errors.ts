@@ -1,4 +1,4 @@
-import { OpenSSLError, translateError, type OpenSSLErrorEntry } from '@ossl/crypto';
+import { OpenSSLError, translateError, VERIFY_ERROR_NAMES, type OpenSSLErrorEntry } from '@ossl/crypto';
 
 /** `SSL.Error`: a TLS failure, with OpenSSL's error queue in `errors` (pyOpenSSL's `SSL.Error`). */
 export class SSLError extends OpenSSLError {
@@ -50,51 +50,6 @@ export class SysCallError extends SSLError {
   }
 }
 
-/** X509_V_ERR_* numbers and their node:tls-style names (the constant without X509_V_ERR_). */
-const VERIFY_CODE_NAMES: Record<number, string> = {
-  2: 'UNABLE_TO_GET_ISSUER_CERT',
-  3: 'UNABLE_TO_GET_CRL',
-  4: 'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
-  5: 'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
-  6: 'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
-  7: 'CERT_SIGNATURE_FAILURE',
-  8: 'CRL_SIGNATURE_FAILURE',
-  9: 'CERT_NOT_YET_VALID',
-  10: 'CERT_HAS_EXPIRED',
-  11: 'CRL_NOT_YET_VALID',
-  12: 'CRL_HAS_EXPIRED',
-  13: 'ERROR_IN_CERT_NOT_BEFORE_FIELD',
-  14: 'ERROR_IN_CERT_NOT_AFTER_FIELD',
-  18: 'DEPTH_ZERO_SELF_SIGNED_CERT',
-  19: 'SELF_SIGNED_CERT_IN_CHAIN',
-  20: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  21: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  22: 'CERT_CHAIN_TOO_LONG',
-  23: 'CERT_REVOKED',
-  24: 'INVALID_CA',
-  25: 'PATH_LENGTH_EXCEEDED',
-  26: 'INVALID_PURPOSE',
-  27: 'CERT_UNTRUSTED',
-  28: 'CERT_REJECTED',
-  29: 'SUBJECT_ISSUER_MISMATCH',
-  30: 'AKID_SKID_MISMATCH',
-  31: 'AKID_ISSUER_SERIAL_MISMATCH',
-  32: 'KEYUSAGE_NO_CERTSIGN',
-  47: 'NAME_CONSTRAINTS_WITHOUT_SUBJECT_NAME',
-  48: 'PERMITTED_VIOLATION',
-  49: 'EXCLUDED_VIOLATION',
-  50: 'SUBTREE_MINMAX',
-  62: 'HOSTNAME_MISMATCH',
-  63: 'EMAIL_MISMATCH',
-  64: 'IP_ADDRESS_MISMATCH',
-  68: 'CA_KEY_TOO_SMALL',
-  69: 'CA_MD_TOO_WEAK',
-  70: 'INVALID_CALL',
-  71: 'STORE_LOOKUP',
-  74: 'NO_ISSUER_PUBLIC_KEY',
-  79: 'EE_KEY_TOO_SMALL',
-};
-
 /**
  * A handshake failed certificate or host-name verification (Python's `SSLCertVerificationError`).
  * `verifyCode` is the `X509_V_ERR_*` number, `verifyMessage` OpenSSL's text for it, and `code` the
@@ -105,7 +60,7 @@ export class CertificateVerifyError extends SSLError {
   readonly verifyCode: number;
   readonly verifyMessage: string;
   constructor(verifyCode: number, verifyMessage: string, errors: OpenSSLErrorEntry[] = []) {
-    super(`certificate verify failed: ${verifyMessage}`, errors, VERIFY_CODE_NAMES[verifyCode] ?? `X509_V_ERR_${verifyCode}`);
+    super(`certificate verify failed: ${verifyMessage}`, errors, VERIFY_ERROR_NAMES[verifyCode] ?? `X509_V_ERR_${verifyCode}`);
     this.verifyCode = verifyCode;
     this.verifyMessage = verifyMessage;
   }

@@ -47,6 +47,11 @@ using ASN1GenTimePointer = Owned<ASN1_GENERALIZEDTIME, ASN1_GENERALIZEDTIME_free
 using OpensslString = Owned<char, FreeOpensslString>;
 using OpensslBytes = Owned<unsigned char, FreeOpensslBytes>;
 
+// pyOpenSSL's file types.
+inline constexpr int kFiletypePem = 1;
+inline constexpr int kFiletypeAsn1 = 2;
+inline constexpr int kFiletypeText = 65535;
+
 // Every entry point opens one of these: OpenSSL's error queue is empty when our code starts and
 // empty again when control returns to JavaScript, whatever path we leave by.
 class ErrGuard {

@@ -36,4 +36,34 @@ class PassphraseSource {
 // pem_password_cb that refuses: an encrypted PEM block fails instead of prompting on a terminal.
 int NoPassphrase(char* buf, int size, int rwflag, void* u);
 
+// Reads one T from the (filetype, data) arguments of a load* function: PEM through `pem` (which
+// never prompts for a passphrase) or DER through `der`. Returns null with a JavaScript exception
+// pending on failure; an empty DER input is reported in OpenSSL's own words.
+template <typename T>
+T* LoadPemOrDer(const Napi::CallbackInfo& info, T* (*pem)(BIO*, T**, pem_password_cb*, void*), T* (*der)(BIO*, T**),
+                const std::string& what) {
+  Napi::Env env = info.Env();
+  int64_t filetype = 0;
+  if (!GetInt(info[0], "type", &filetype)) return nullptr;
+  Bytes in = GetBytes(info[1], "buffer");
+  if (!in.ok) return nullptr;
+  if (filetype != kFiletypePem && filetype != kFiletypeAsn1) {
+    ThrowValue(env, "type argument must be FILETYPE_PEM or FILETYPE_ASN1");
+    return nullptr;
+  }
+  BIOPointer bio = MemBioFrom(in);
+  T* raw = nullptr;
+  if (!bio) {
+    // fall through to the error below
+  } else if (filetype == kFiletypePem) {
+    raw = pem(bio.get(), nullptr, NoPassphrase, nullptr);
+  } else if (in.size == 0) {
+    ERR_raise(ERR_LIB_ASN1, ASN1_R_NOT_ENOUGH_DATA);
+  } else {
+    raw = der(bio.get(), nullptr);
+  }
+  if (raw == nullptr) ThrowOpenSSL(env, "could not load the " + what);
+  return raw;
+}
+
 }  // namespace ossl
