@@ -74,6 +74,11 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::SetOcspResponse>("setOcspResponse"),
           InstanceMethod<&SSLWrap::GetOcspResponse>("getOcspResponse"),
           InstanceMethod<&SSLWrap::KeyUpdate>("keyUpdate"),
+          InstanceMethod<&SSLWrap::SetCiphertextMtu>("setCiphertextMtu"),
+          InstanceMethod<&SSLWrap::GetCleartextMtu>("getCleartextMtu"),
+          InstanceMethod<&SSLWrap::DtlsGetTimeout>("dtlsGetTimeout"),
+          InstanceMethod<&SSLWrap::DtlsHandleTimeout>("dtlsHandleTimeout"),
+          InstanceMethod<&SSLWrap::DtlsListen>("dtlsListen"),
       });
   Data(env)->ssl = Napi::Persistent(ctor);
   exports.Set("Connection", ctor);

@@ -3,6 +3,7 @@
 // SSL's current Context; a JavaScript exception is kept on the Connection, the trampoline returns
 // OpenSSL's fail-closed value, and the Connection refuses further I/O.
 #include <openssl/pem.h>
+#include <openssl/dtls1.h>
 #include <openssl/srtp.h>
 
 #include <cstring>
@@ -150,6 +151,12 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
   } else if (kind == "pskClient") {
     store(psk_client_cb_);
     SSL_CTX_set_psk_client_callback(ctx, on ? SSLWrap::PskClientTrampoline : nullptr);
+  } else if (kind == "cookieGenerate") {
+    store(cookie_generate_cb_);
+    SSL_CTX_set_cookie_generate_cb(ctx, on ? SSLWrap::CookieGenerateTrampoline : nullptr);
+  } else if (kind == "cookieVerify") {
+    store(cookie_verify_cb_);
+    SSL_CTX_set_cookie_verify_cb(ctx, on ? SSLWrap::CookieVerifyTrampoline : nullptr);
   } else {
     return ThrowValue(env, "unknown callback kind: " + kind);
   }
@@ -398,6 +405,45 @@ unsigned int SSLWrap::PskClientTrampoline(SSL* ssl, const char* hint, char* iden
   identity[id.size] = '\0';
   std::memcpy(psk, key.data, key.size);
   return static_cast<unsigned int>(key.size);
+}
+
+// DTLS cookies: the server's callback returns the cookie (a Buffer of 1..255 bytes); the verify
+// callback gets the cookie the client echoed and returns whether it is good.
+int SSLWrap::CookieGenerateTrampoline(SSL* ssl, unsigned char* cookie, unsigned int* cookie_len) {
+  SSLWrap* self = FromSSL(ssl);
+  SSLCtxWrap* ctx = CtxOf(ssl);
+  if (self == nullptr || ctx == nullptr || ctx->cookie_generate_callback().IsEmpty()) return 0;
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  Napi::Value r = self->Invoke(ctx->cookie_generate_callback(), {self->Owner(env)});
+  if (r.IsEmpty()) return 0;
+  if (!r.IsTypedArray() && !r.IsString()) {
+    self->FailCallback(Napi::TypeError::New(env, "the cookie generate callback must return a Buffer"));
+    return 0;
+  }
+  Bytes c = GetBytes(r, "cookie");
+  if (c.size == 0 || c.size > DTLS1_COOKIE_LENGTH) {
+    self->FailCallback(Napi::RangeError::New(env, "a DTLS cookie must be 1 to 255 bytes long"));
+    return 0;
+  }
+  std::memcpy(cookie, c.data, c.size);
+  *cookie_len = static_cast<unsigned int>(c.size);
+  return 1;
+}
+
+int SSLWrap::CookieVerifyTrampoline(SSL* ssl, const unsigned char* cookie, unsigned int cookie_len) {
+  SSLWrap* self = FromSSL(ssl);
+  SSLCtxWrap* ctx = CtxOf(ssl);
+  if (self == nullptr || ctx == nullptr || ctx->cookie_verify_callback().IsEmpty()) return 0;
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  Napi::Value r = self->Invoke(ctx->cookie_verify_callback(), {self->Owner(env), Napi::Buffer<unsigned char>::Copy(env, cookie, cookie_len)});
+  if (r.IsEmpty()) return 0;
+  if (!r.IsBoolean()) {
+    self->FailCallback(Napi::TypeError::New(env, "the cookie verify callback must return a boolean"));
+    return 0;
+  }
+  return r.As<Napi::Boolean>().Value() ? 1 : 0;
 }
 
 }  // namespace ossl

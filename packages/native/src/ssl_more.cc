@@ -209,6 +209,63 @@ Napi::Value SSLWrap::KeyUpdate(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// ---- DTLS ------------------------------------------------------------------------------------
+
+Napi::Value SSLWrap::SetCiphertextMtu(const Napi::CallbackInfo& info) {
+  int64_t mtu = 0;
+  if (!GetInt(info[0], "mtu", &mtu)) return info.Env().Undefined();
+  if (mtu <= 0 || mtu > 65535) return ThrowValue(info.Env(), "mtu must be between 1 and 65535");
+  SSL_set_mtu(ssl_.get(), static_cast<long>(mtu));
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::GetCleartextMtu(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(DTLS_get_data_mtu(ssl_.get())));
+}
+
+// dtlsGetTimeout(): seconds until the retransmission timer fires, or null when none runs.
+Napi::Value SSLWrap::DtlsGetTimeout(const Napi::CallbackInfo& info) {
+  struct timeval tv = {0, 0};
+  if (DTLSv1_get_timeout(ssl_.get(), &tv) != 1) return info.Env().Null();
+  return Napi::Number::New(info.Env(), static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6);
+}
+
+// dtlsHandleTimeout(): retransmits when the timer has fired; true when it did.
+Napi::Value SSLWrap::DtlsHandleTimeout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseIfBusy(env) || RefuseIfFailed(env)) return env.Undefined();
+  ErrGuard guard;
+  int r;
+  {
+    BusyScope busy(this);
+    r = DTLSv1_handle_timeout(ssl_.get());
+  }
+  if (RethrowCallbackException(env)) return env.Undefined();
+  if (r < 0) return ThrowOpenSSL(env, "DTLS retransmission failed");
+  return Napi::Boolean::New(env, r > 0);
+}
+
+// dtlsListen() -> 1 when a ClientHello with a valid cookie arrived, or -SSL_ERROR_WANT_READ.
+Napi::Value SSLWrap::DtlsListen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseIfBusy(env) || RefuseIfFailed(env)) return env.Undefined();
+  ErrGuard guard;
+  Owned<BIO_ADDR, BIO_ADDR_free> addr(BIO_ADDR_new());
+  if (!addr) return ThrowOpenSSL(env, "out of memory");
+  int r;
+  {
+    BusyScope busy(this);
+    r = DTLSv1_listen(ssl_.get(), addr.get());
+  }
+  if (RethrowCallbackException(env)) return env.Undefined();
+  // 0 means "no ClientHello with a valid cookie yet": keep feeding datagrams.
+  if (r == 0) {
+    ERR_clear_error();
+    return Napi::Number::New(env, -SSL_ERROR_WANT_READ);
+  }
+  return Result(env, r, "DTLS listen failed");
+}
+
 // ---- Session ---------------------------------------------------------------------------------
 
 void SessionWrap::Init(Napi::Env env, Napi::Object exports) {

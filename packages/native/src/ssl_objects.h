@@ -23,6 +23,8 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   const Napi::FunctionReference& ocsp_callback() const { return ocsp_cb_; }
   const Napi::FunctionReference& psk_server_callback() const { return psk_server_cb_; }
   const Napi::FunctionReference& psk_client_callback() const { return psk_client_cb_; }
+  const Napi::FunctionReference& cookie_generate_callback() const { return cookie_generate_cb_; }
+  const Napi::FunctionReference& cookie_verify_callback() const { return cookie_verify_cb_; }
 
  private:
   Napi::Value UseCertificate(const Napi::CallbackInfo& info);
@@ -73,6 +75,8 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::FunctionReference ocsp_cb_;
   Napi::FunctionReference psk_server_cb_;
   Napi::FunctionReference psk_client_cb_;
+  Napi::FunctionReference cookie_generate_cb_;
+  Napi::FunctionReference cookie_verify_cb_;
 };
 
 class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
@@ -92,6 +96,8 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   static unsigned int PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* psk, unsigned int max_psk_len);
   static unsigned int PskClientTrampoline(SSL* ssl, const char* hint, char* identity, unsigned int max_identity_len,
                                           unsigned char* psk, unsigned int max_psk_len);
+  static int CookieGenerateTrampoline(SSL* ssl, unsigned char* cookie, unsigned int* cookie_len);
+  static int CookieVerifyTrampoline(SSL* ssl, const unsigned char* cookie, unsigned int cookie_len);
   SSL* get() const { return ssl_.get(); }
 
  private:
@@ -176,6 +182,11 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value SetOcspResponse(const Napi::CallbackInfo& info);
   Napi::Value GetOcspResponse(const Napi::CallbackInfo& info);
   Napi::Value KeyUpdate(const Napi::CallbackInfo& info);
+  Napi::Value SetCiphertextMtu(const Napi::CallbackInfo& info);
+  Napi::Value GetCleartextMtu(const Napi::CallbackInfo& info);
+  Napi::Value DtlsGetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value DtlsHandleTimeout(const Napi::CallbackInfo& info);
+  Napi::Value DtlsListen(const Napi::CallbackInfo& info);
 
   SSLPointer ssl_;
   BIO* rbio_ = nullptr;  // borrowed: owned by ssl_ (SSL_set_bio); network bytes in

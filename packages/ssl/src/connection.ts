@@ -479,6 +479,41 @@ export class Connection {
     sslGuard(() => this.#handle.keyUpdate(Boolean(requestPeer)));
   }
 
+  /** DTLS: the path MTU, in bytes of ciphertext (pyOpenSSL `set_ciphertext_mtu`). */
+  setCiphertextMtu(mtu: number): void {
+    expectInteger(mtu, 'mtu');
+    sslGuard(() => this.#handle.setCiphertextMtu(mtu));
+  }
+
+  /** DTLS: the largest plaintext that fits one datagram (pyOpenSSL `get_cleartext_mtu`). */
+  getCleartextMtu(): number {
+    return this.#handle.getCleartextMtu();
+  }
+
+  /** DTLS: seconds until the retransmission timer fires, or null when no timer runs. */
+  DTLSv1GetTimeout(): number | null {
+    return this.#handle.dtlsGetTimeout();
+  }
+
+  /** DTLS: retransmits if the timer has fired; returns whether it did. */
+  DTLSv1HandleTimeout(): boolean {
+    return sslGuard(() => this.#handle.dtlsHandleTimeout());
+  }
+
+  /**
+   * DTLS server: waits for a ClientHello with a valid cookie (stateless, with the cookie callbacks).
+   * @throws WantReadError until one arrives; what a cookie callback threw.
+   */
+  DTLSv1Listen(): void {
+    let r: number;
+    try {
+      r = this.#handle.dtlsListen();
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    checkResult(r);
+  }
+
   /** Data of the application's own, kept with the Connection. */
   getAppData(): unknown {
     return this.#appData;

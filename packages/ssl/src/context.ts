@@ -28,6 +28,11 @@ export type PskServerCallback = (conn: Connection, identity: Buffer | null) => B
 /** Client: `(conn, hint)` returns `[identity, psk]`. */
 export type PskClientCallback = (conn: Connection, hint: Buffer | null) => [Buffer | string, Buffer | string];
 
+/** DTLS server: `(conn)` returns the cookie to send in a HelloVerifyRequest (1..255 bytes). */
+export type CookieGenerateCallback = (conn: Connection) => Buffer | string;
+/** DTLS server: `(conn, cookie)` returns whether the cookie the client echoed is good. */
+export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => boolean;
+
 /** Returned by an ALPN select callback: no protocol in common, go on without ALPN (pyOpenSSL's `NO_OVERLAP`). */
 export const NO_OVERLAP: unique symbol = Symbol.for('@ossl/ssl:NO_OVERLAP') as never;
 
@@ -456,6 +461,18 @@ export class Context {
     const p = Buffer.isBuffer(profiles) ? profiles.toString('latin1') : profiles;
     if (typeof p !== 'string') throw typeError('profiles', 'a string', profiles);
     sslGuard(() => this.#handle.setTlsextUseSrtp(p));
+  }
+
+  /** Sets the DTLS server's cookie generator `(conn) => cookie` (for `Connection.DTLSv1Listen`). */
+  setCookieGenerateCallback(callback: CookieGenerateCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('cookieGenerate', callback ? (conn: unknown) => callback(conn as Connection) : null);
+  }
+
+  /** Sets the DTLS server's cookie check `(conn, cookie) => boolean`. */
+  setCookieVerifyCallback(callback: CookieVerifyCallback | null): void {
+    checkCallback(callback);
+    this.#handle.setCallback('cookieVerify', callback ? (conn: unknown, cookie: Buffer) => callback(conn as Connection, cookie) : null);
   }
 
   /** How many TLS 1.3 session tickets a server sends after the handshake (extra). */

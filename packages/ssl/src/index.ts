@@ -22,6 +22,8 @@ export {
   type PasswdCallback,
   type PskServerCallback,
   type PskClientCallback,
+  type CookieGenerateCallback,
+  type CookieVerifyCallback,
 } from './context.js';
 export { Session } from './session.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';

@@ -218,7 +218,7 @@ export interface ContextHandle {
   loadTmpDh(path: string): void;
   setGroups(groups: string): void;
   setSigalgs(sigalgs: string): void;
-  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient', callback: ((...args: never[]) => unknown) | null): void;
+  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify', callback: ((...args: never[]) => unknown) | null): void;
   setAlpnProtos(wire: Buffer): void;
   getCertStore(): X509StoreHandle;
   usePskIdentityHint(hint: Buffer | string): void;
@@ -299,6 +299,11 @@ export interface ConnectionHandle {
   setOcspResponse(der: Buffer): void;
   getOcspResponse(): Buffer | null;
   keyUpdate(requestPeer: boolean): void;
+  setCiphertextMtu(mtu: number): void;
+  getCleartextMtu(): number;
+  dtlsGetTimeout(): number | null;
+  dtlsHandleTimeout(): boolean;
+  dtlsListen(): number;
 }
 
 export interface NativeBinding {
