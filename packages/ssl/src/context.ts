@@ -1,10 +1,12 @@
-import { PKey, X509, X509Name, X509Store, handleOf, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { rootCertificates } from 'node:tls';
+import { PKey, X509, X509Name, X509Store, handleOf, kHandle, loadCertificate, FILETYPE_PEM } from '@ossl/crypto';
 import { native, type ContextHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { SSLError, toSSLError } from './errors.js';
 import { expectBytes, expectInteger, expectOptionalPath, typeError } from './internal/args.js';
 import type { Connection } from './connection.js';
+import { systemStoreExists } from './default-context.js';
 
 /** `(conn, cert, errnum, depth, ok) => boolean`: accept (true) or reject (false) one chain element. */
 export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: number) => boolean | number;
@@ -121,9 +123,19 @@ export class Context {
     sslGuard(() => this.#handle.loadVerifyLocations(file, dir));
   }
 
-  /** Trusts OpenSSL's default CA locations (the system store). */
+  /**
+   * Trusts OpenSSL's default CA locations (the system store); on a system without one, Node's
+   * bundled root certificates instead.
+   */
   setDefaultVerifyPaths(): void {
     sslGuard(() => this.#handle.setDefaultVerifyPaths());
+    if (!systemStoreExists()) this.loadNodeRootCertificates();
+  }
+
+  /** Trusts the root certificates bundled with Node.js (`tls.rootCertificates`) (extra). */
+  loadNodeRootCertificates(): void {
+    const store = this.getCertStore();
+    for (const pem of rootCertificates) store.addCert(loadCertificate(FILETYPE_PEM, pem));
   }
 
   /** Uses the certificate in `certfile` (PEM by default). */

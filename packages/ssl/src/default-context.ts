@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { loadCertificate, FILETYPE_PEM } from '@ossl/crypto';
 
 import { TLS1_2_VERSION, TLS_CLIENT_METHOD, TLS_SERVER_METHOD, VERIFY_NONE, VERIFY_PEER } from './constants.js';
@@ -21,8 +20,8 @@ export interface DefaultContextOptions {
   cadata?: string | Buffer | null;
 }
 
-/** OpenSSL's default CA file and directory, and whether the system has either. */
-function systemStoreExists(): boolean {
+/** Whether the system has a CA store where OpenSSL looks by default. */
+export function systemStoreExists(): boolean {
   const candidates = [process.env.SSL_CERT_FILE, process.env.SSL_CERT_DIR, '/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/etc/ssl/certs'];
   return candidates.some((p) => typeof p === 'string' && p.length > 0 && existsSync(p));
 }
@@ -53,14 +52,7 @@ export function createDefaultContext(options: DefaultContextOptions = {}): Conte
       for (const pem of blocks) store.addCert(loadCertificate(FILETYPE_PEM, pem));
     }
   }
-  if (cafile === null && capath === null && cadata === null) {
-    if (systemStoreExists()) {
-      ctx.setDefaultVerifyPaths();
-    } else {
-      const store = ctx.getCertStore();
-      for (const pem of rootCertificates) store.addCert(loadCertificate(FILETYPE_PEM, pem));
-    }
-  }
+  if (cafile === null && capath === null && cadata === null) ctx.setDefaultVerifyPaths();
   if (purpose === Purpose.SERVER_AUTH) {
     ctx.setVerify(VERIFY_PEER);
     ctx.checkHostname = true;
