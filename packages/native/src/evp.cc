@@ -26,6 +26,9 @@ Napi::Value Finished(Napi::Env env) {
 
 class DigestWrap : public Napi::ObjectWrap<DigestWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(DigestWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c6d645f5fULL, 0x000000000000000dULL};
 
   static void Init(Napi::Env env, Napi::Object exports) {
@@ -120,6 +123,9 @@ class DigestWrap : public Napi::ObjectWrap<DigestWrap> {
 
 class HmacWrap : public Napi::ObjectWrap<HmacWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(HmacWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c686d6163ULL, 0x000000000000000eULL};
 
   static void Init(Napi::Env env, Napi::Object exports) {
@@ -190,6 +196,9 @@ class HmacWrap : public Napi::ObjectWrap<HmacWrap> {
 // ---- Cipher --------------------------------------------------------------------------------
 
 class CipherWrap : public Napi::ObjectWrap<CipherWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(CipherWrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c63697068ULL, 0x000000000000000fULL};
 

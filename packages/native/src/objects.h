@@ -8,6 +8,9 @@ namespace ossl {
 
 class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(PKeyWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c706b6579ULL, 0x0000000000000001ULL};
   static constexpr const char* kExpected = "a PKey";
   static void Init(Napi::Env env, Napi::Object exports);
@@ -44,6 +47,9 @@ EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey);
 X509Pointer ReparsedIfLegacyKey(X509* x);
 
 class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(X509Wrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c78353039ULL, 0x0000000000000002ULL};
   static constexpr const char* kExpected = "an X509";
@@ -83,6 +89,9 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
 // again on every use, so replacing the owner's name never leaves the view dangling.
 class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(X509NameWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c6e616d65ULL, 0x0000000000000003ULL};
   static constexpr const char* kExpected = "an X509Name";
   enum Source { kOwned = 0, kCertSubject = 1, kCertIssuer = 2, kReqSubject = 3 };
@@ -110,6 +119,9 @@ class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
 
 class X509ExtWrap : public Napi::ObjectWrap<X509ExtWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(X509ExtWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c65787465ULL, 0x0000000000000004ULL};
   static constexpr const char* kExpected = "an X509Extension";
   static void Init(Napi::Env env, Napi::Object exports);
@@ -127,6 +139,9 @@ class X509ExtWrap : public Napi::ObjectWrap<X509ExtWrap> {
 };
 
 class X509ReqWrap : public Napi::ObjectWrap<X509ReqWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(X509ReqWrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c72657175ULL, 0x0000000000000007ULL};
   static constexpr const char* kExpected = "an X509Req";
@@ -149,6 +164,9 @@ class X509ReqWrap : public Napi::ObjectWrap<X509ReqWrap> {
 };
 
 class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(X509StoreWrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c73746f72ULL, 0x0000000000000008ULL};
   static constexpr const char* kExpected = "an X509Store";
@@ -176,6 +194,9 @@ class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
 
 class CRLWrap : public Napi::ObjectWrap<CRLWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(CRLWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c63726c5fULL, 0x0000000000000009ULL};
   static constexpr const char* kExpected = "a CRL";
   static void Init(Napi::Env env, Napi::Object exports);
@@ -197,6 +218,9 @@ class CRLWrap : public Napi::ObjectWrap<CRLWrap> {
 };
 
 class RevokedWrap : public Napi::ObjectWrap<RevokedWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(RevokedWrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c7265766fULL, 0x000000000000000aULL};
   static constexpr const char* kExpected = "a Revoked";

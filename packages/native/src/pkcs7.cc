@@ -12,6 +12,9 @@ using PKCS7Pointer = Owned<PKCS7, PKCS7_free>;
 
 class PKCS7Wrap : public Napi::ObjectWrap<PKCS7Wrap> {
  public:
+  OSSL_TAGGED_UNWRAP(PKCS7Wrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c706b6337ULL, 0x000000000000000bULL};
   static constexpr const char* kExpected = "a PKCS7";
 

@@ -8,6 +8,9 @@ using SPKIPointer = Owned<NETSCAPE_SPKI, NETSCAPE_SPKI_free>;
 
 class SPKIWrap : public Napi::ObjectWrap<SPKIWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(SPKIWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c73706b69ULL, 0x000000000000000cULL};
 
   static void Init(Napi::Env env, Napi::Object exports) {

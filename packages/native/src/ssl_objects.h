@@ -9,6 +9,9 @@ namespace ossl {
 
 class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
  public:
+  OSSL_TAGGED_UNWRAP(SSLCtxWrap)
+
+ public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c73736c63ULL, 0x0000000000000005ULL};
   static constexpr const char* kExpected = "a Context";
   static void Init(Napi::Env env, Napi::Object exports);
@@ -80,6 +83,9 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
 };
 
 class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(SSLWrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c73736c73ULL, 0x0000000000000006ULL};
   static constexpr const char* kExpected = "a Connection";
@@ -201,6 +207,9 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
 };
 
 class SessionWrap : public Napi::ObjectWrap<SessionWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(SessionWrap)
+
  public:
   static constexpr napi_type_tag kTypeTag = {0x6f73736c73657373ULL, 0x0000000000000010ULL};
   static constexpr const char* kExpected = "a Session";

@@ -88,3 +88,18 @@ describe('type tags', () => {
     expect(() => new (native.X509Extension as unknown as new () => unknown)()).toThrow(TypeError);
   });
 });
+
+describe('method receivers', () => {
+  it('refuse a native method called on an object of another class', () => {
+    const key = native.generateKey(408, 'prime256v1');
+    const cert = new native.X509();
+    const getVersion = (native.X509.prototype as unknown as { getVersion: () => number }).getVersion;
+    expect(() => getVersion.call(key)).toThrow(/Illegal invocation/);
+    expect(() => getVersion.call({})).toThrow(TypeError);
+    expect(() => getVersion.call(5)).toThrow();
+    expect(getVersion.call(cert)).toBe(0);
+    const bits = (native.PKey.prototype as unknown as { bits: () => number }).bits;
+    expect(() => bits.call(cert)).toThrow(TypeError);
+    expect(native.errorQueueEmpty()).toBe(true);
+  });
+});

@@ -140,6 +140,24 @@ struct AddonData {
 };
 inline AddonData* Data(Napi::Env env) { return env.GetInstanceData<AddonData>(); }
 
+// Every wrapped class declares OSSL_TAGGED_UNWRAP(Class). node-addon-api finds `this` for instance
+// methods through T::Unwrap, so this check also covers `Method.call(otherObject)`: an object of
+// another class (or a plain object) is a TypeError, never reinterpreted memory.
+template <typename T>
+T* CheckedUnwrap(Napi::Object o) {
+  Napi::Env env = o.Env();
+  if (!o.CheckTypeTag(&T::kTypeTag)) {
+    if (!env.IsExceptionPending()) {
+      Napi::TypeError::New(env, "Illegal invocation: the receiver is not the native object this method belongs to")
+          .ThrowAsJavaScriptException();
+    }
+    return nullptr;
+  }
+  return Napi::ObjectWrap<T>::Unwrap(o);
+}
+#define OSSL_TAGGED_UNWRAP(Class) \
+  static Class* Unwrap(Napi::Object o) { return CheckedUnwrap<Class>(o); }
+
 // Type-tagged unwrapping: an object of the wrong class is a TypeError, never a reinterpretation.
 template <typename T>
 T* UnwrapAs(Napi::Value v, const char* param) {
