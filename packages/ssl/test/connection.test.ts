@@ -383,3 +383,20 @@ describe('the rest of the Connection and Context surface', () => {
     expect(server.getShutdown()).toBe(SENT_SHUTDOWN | RECEIVED_SHUTDOWN);
   });
 });
+
+describe('lifetimes', () => {
+  it('keeps working after its Context and certificates are dropped and collected', async () => {
+    const make = () => {
+      const pki = makePki();
+      return pair(new Context(TLS_METHOD), serverContext(pki.server));
+    };
+    const { client, server } = make();
+    for (let i = 0; i < 3; i++) {
+      globalThis.gc?.();
+      await new Promise((r) => setImmediate(r));
+    }
+    handshake(client, server);
+    expect(client.getPeerCertificate()!.getSubject().CN).toBe('localhost');
+    expect(server.getContext()).toBeInstanceOf(Context);
+  });
+});

@@ -203,3 +203,19 @@ describe('SocketConnection backpressure and makefile', () => {
     await conn.close();
   });
 });
+
+describe('SocketConnection and a peer that resets', () => {
+  it('reports a TCP reset mid-handshake as SysCallError with ECONNRESET', async () => {
+    const server = net.createServer((s) => {
+      s.once('data', () => s.resetAndDestroy());
+    });
+    const port = await listen(server);
+    const conn = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 5000 });
+    conn.setConnectState();
+    const e = (await conn.doHandshake().catch((err: unknown) => err)) as SysCallError;
+    expect(e).toBeInstanceOf(SysCallError);
+    expect(e.code).toBe('ECONNRESET');
+    expect(e.errno).toBe(104);
+    await conn.close();
+  });
+});
