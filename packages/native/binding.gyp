@@ -20,6 +20,7 @@
         "src/spki.cc",
         "src/evp.cc",
         "src/rand.cc",
+        "src/pycert.cc",
         "src/ssl_ctx.cc",
         "src/ssl.cc",
         "src/ssl_callbacks.cc",

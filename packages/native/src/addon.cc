@@ -23,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitSPKI(env, exports);
   InitEVP(env, exports);
   InitRand(env, exports);
+  InitPyCert(env, exports);
   InitSSLCtx(env, exports);
   InitSSL(env, exports);
   return exports;

@@ -251,6 +251,7 @@ void InitPKCS7(Napi::Env env, Napi::Object exports);
 void InitSPKI(Napi::Env env, Napi::Object exports);
 void InitEVP(Napi::Env env, Napi::Object exports);
 void InitRand(Napi::Env env, Napi::Object exports);
+void InitPyCert(Napi::Env env, Napi::Object exports);
 
 // Shared helpers for the families.
 const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool allow_null, bool* failed);

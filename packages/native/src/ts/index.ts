@@ -183,6 +183,20 @@ export interface Pkcs12Contents {
   friendlyName: Buffer | null;
 }
 
+/** The dictionary Python's `ssl.SSLSocket.getpeercert()` returns (tuples as arrays). */
+export interface PythonCertDict {
+  subject: [string, string][][];
+  issuer: [string, string][][];
+  version: number;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  subjectAltName?: [string, string | [string, string][][]][];
+  OCSP?: string[];
+  caIssuers?: string[];
+  crlDistributionPoints?: string[];
+}
+
 export type VerifyCallback = (conn: unknown, cert: X509Handle | null, errnum: number, depth: number, ok: number) => boolean | number;
 
 export interface ContextHandle {
@@ -357,6 +371,7 @@ export interface NativeBinding {
   MessageDigest: new (algo: string) => MessageDigestHandle;
   HMAC: new (key: Buffer | string, algo: string) => HMACHandle;
   Cipher: new (alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, padding?: boolean) => CipherHandle;
+  pythonCertDict(cert: X509Handle): PythonCertDict;
   getDigestNames(): string[];
   getCipherNames(): string[];
   signData(pkey: PKeyHandle, data: Buffer | string, digest: string | null): Buffer;
