@@ -23,6 +23,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::BioRead>("bioRead"),
           InstanceMethod<&SSLWrap::BioPending>("bioPending"),
           InstanceMethod<&SSLWrap::BioInPending>("bioInPending"),
+          InstanceMethod<&SSLWrap::TakeInput>("takeInput"),
           InstanceMethod<&SSLWrap::BioShutdown>("bioShutdown"),
           InstanceMethod<&SSLWrap::ReadInto>("readInto"),
           InstanceMethod<&SSLWrap::Write>("write"),
@@ -258,6 +259,17 @@ Napi::Value SSLWrap::BioRead(const Napi::CallbackInfo& info) {
 
 Napi::Value SSLWrap::BioPending(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(BIO_ctrl_pending(wbio_)));
+}
+
+// takeInput(): removes and returns the received bytes the engine has not consumed — after a
+// close_notify, the cleartext that followed it on the transport (the end of STARTTLS).
+Napi::Value SSLWrap::TakeInput(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  size_t n = BIO_ctrl_pending(rbio_);
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, n);
+  if (n > 0 && BIO_read(rbio_, out.Data(), static_cast<int>(n)) != static_cast<int>(n)) return ThrowOpenSSL(env, "could not read the input BIO");
+  return out;
 }
 
 // bioInPending(): network bytes received but not yet consumed by the engine.

@@ -137,6 +137,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value BioRead(const Napi::CallbackInfo& info);
   Napi::Value BioPending(const Napi::CallbackInfo& info);
   Napi::Value BioInPending(const Napi::CallbackInfo& info);
+  Napi::Value TakeInput(const Napi::CallbackInfo& info);
   Napi::Value BioShutdown(const Napi::CallbackInfo& info);
   Napi::Value ReadInto(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);

@@ -124,6 +124,14 @@ export class Connection {
     return this.#handle.bioInPending();
   }
 
+  /**
+   * Removes and returns the received bytes the engine has not consumed (extra). After the peer's
+   * close_notify these are the cleartext that followed TLS on the transport (the end of STARTTLS).
+   */
+  takeInput(): Buffer {
+    return sslGuard(() => this.#handle.takeInput());
+  }
+
   /** Tells the Connection that the peer's byte stream has ended (EOF on the transport). */
   bioShutdown(): void {
     this.#handle.bioShutdown();

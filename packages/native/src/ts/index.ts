@@ -262,6 +262,7 @@ export interface ConnectionHandle {
   bioRead(bufsiz: number): Buffer | number;
   bioPending(): number;
   bioInPending(): number;
+  takeInput(): Buffer;
   bioShutdown(): void;
   readInto(buf: Uint8Array, offset: number, nbytes: number, peek?: boolean): number;
   write(buf: Buffer | string): number;
