@@ -19,6 +19,7 @@ import {
   X509Extension,
 } from '@ossl/crypto';
 import { Context, SocketConnection, TLS_METHOD, VERIFY_PEER } from '@ossl/ssl';
+import secureNet from '@ossl/compat-net';
 
 interface Issued {
   key: PKey;
@@ -94,6 +95,39 @@ async function serveEcho(ctx: Context, listener: net.Server): Promise<void> {
   }
 }
 
+/**
+ * The SSLeay "five lines": plain net code, unchanged but for the module it uses, now speaks TLS.
+ * `echoOver(net)` is ordinary node:net code; it is handed @ossl/compat-net instead of node:net.
+ */
+async function retrofit(server: Issued, ca: Issued, message: string): Promise<void> {
+  const certPem = dumpCertificate(FILETYPE_PEM, server.cert).toString();
+  const keyPem = (await import('@ossl/crypto')).dumpPrivatekey(FILETYPE_PEM, server.key).toString();
+  const caPem = dumpCertificate(FILETYPE_PEM, ca.cert).toString();
+  type NetLike = typeof secureNet;
+  async function echoOver(net: NetLike): Promise<{ reply: string; sock: InstanceType<NetLike['SecureSocket']> }> {
+    const srv = net.createServer({ cert: certPem, key: keyPem }, (sock) => sock.on('data', (d) => sock.end(d)));
+    await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = srv.address() as net.AddressInfo;
+    const sock = net.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: caPem });
+    sock.write(message);
+    const reply = await new Promise<string>((resolve, reject) => {
+      let got = '';
+      sock.on('data', (d: Buffer) => (got += d.toString()));
+      sock.on('end', () => resolve(got));
+      sock.on('error', reject);
+    });
+    await new Promise((resolve) => srv.close(resolve));
+    return { reply, sock };
+  }
+  const { reply, sock } = await echoOver(secureNet);
+  const peer = sock.getpeercert() as { subject: [string, string][][] };
+  console.log('retrofitted net code (import net from "@ossl/compat-net")');
+  console.log(`  authorized   ${sock.authorized}`);
+  console.log(`  cipher()     ${JSON.stringify(sock.cipher())}`);
+  console.log(`  getpeercert  subject ${JSON.stringify(peer.subject)}`);
+  console.log(`  echoed       ${reply}`);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -150,6 +184,8 @@ async function main(): Promise<void> {
     await client.close();
     await serving;
     await new Promise((resolve) => listener.close(resolve));
+
+    await retrofit(server, ca, message);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

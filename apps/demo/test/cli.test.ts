@@ -17,6 +17,11 @@ describe('ossl-demo', () => {
     expect(stdout).toMatch(/protocol {5}TLSv1\.3/);
     expect(stdout).toMatch(/cipher {7}TLS_[A-Z0-9_]+ \(\d+ bits\)/);
     expect(stdout).toContain('echoed       demo test 123');
+    expect(stdout).toContain('retrofitted net code');
+    expect(stdout).toContain('authorized   true');
+    expect(stdout).toMatch(/cipher\(\) {5}\["TLS_[A-Z0-9_]+","TLSv1.3",\d+\]/);
+    expect(stdout).toContain('["commonName","localhost"]');
+    expect(stdout.match(/echoed {7}demo test 123/g)).toHaveLength(2);
   });
 
   it('works with RSA keys too', async () => {

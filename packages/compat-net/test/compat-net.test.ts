@@ -245,3 +245,40 @@ describe('SecureSocket over any Duplex', () => {
     expect(new Context(TLS_METHOD)).toBeInstanceOf(Context);
   });
 });
+
+describe('SecureSocket faults', () => {
+  it('reports a peer that hangs up mid-handshake as an error, and writes after close fail', async () => {
+    const server = nodeNet.createServer((s) => s.once('data', () => s.destroy()));
+    const port = await listen(server);
+    const sock = connect({ port, host: '127.0.0.1', servername: 'localhost' });
+    const [err] = await once(sock, 'error');
+    expect(['ECONNRESET', 'ERR_SSL_SYSCALL', 'EPIPE']).toContain((err as { code: string }).code);
+    expect(sock.destroyed).toBe(true);
+    await new Promise<void>((resolve) => {
+      sock.write('late', (e) => {
+        expect(e).toBeTruthy();
+        resolve();
+      });
+    });
+  });
+
+  it('reports garbage from the peer as an SSL error with OpenSSL reasons', async () => {
+    const server = nodeNet.createServer((s) => {
+      s.once('data', () => s.write('HTTP/1.1 400 Bad Request\r\n\r\n'));
+      s.on('error', () => undefined);
+    });
+    const port = await listen(server);
+    const sock = connect({ port, host: '127.0.0.1', servername: 'localhost' });
+    const [err] = await once(sock, 'error');
+    expect((err as { errors: { reason: string }[] }).errors.map((e) => e.reason).join()).toMatch(/wrong version number|record|packet/);
+  });
+
+  it('times out like net.Socket', async () => {
+    const server = nodeNet.createServer((s) => s.resume());
+    const port = await listen(server);
+    const sock = connect({ port, host: '127.0.0.1', servername: 'localhost', timeout: 150 });
+    await once(sock, 'timeout');
+    sock.destroy();
+    expect(sock.destroyed).toBe(true);
+  });
+});
