@@ -260,6 +260,15 @@ export class X509 {
     return guard(() => this.#handle.verifySignature(issuerKey[kHandle]));
   }
 
+  /**
+   * Whether the certificate is valid for `hostname` (a DNS name, matched with OpenSSL's own
+   * X509_check_host, wildcards included; or an IP address, matched against iPAddress names) (extra).
+   */
+  checkHost(hostname: string): boolean {
+    expectString(hostname, 'hostname');
+    return guard(() => this.#handle.checkHost(hostname));
+  }
+
   /** The certificate as a `node:crypto` X509Certificate. */
   toX509Certificate(): X509Certificate {
     return new X509Certificate(guard(() => this.#handle.dump(FILETYPE_ASN1)));

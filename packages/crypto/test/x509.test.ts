@@ -257,3 +257,18 @@ describe('X509 text dumps', () => {
     expect(san.toString()).toContain('email:null@python.org\0user@example.org');
   });
 });
+
+describe('X509.checkHost', () => {
+  it("matches names and IP addresses with OpenSSL's own rules", () => {
+    const { cert } = makeIdentity({ cn: 'host.example', sans: 'DNS:host.example, DNS:*.wild.example, IP:10.0.0.7, IP:2001:db8::1' });
+    expect(cert.checkHost('host.example')).toBe(true);
+    expect(cert.checkHost('a.wild.example')).toBe(true);
+    expect(cert.checkHost('a.b.wild.example')).toBe(false);
+    expect(cert.checkHost('other.example')).toBe(false);
+    expect(cert.checkHost('10.0.0.7')).toBe(true);
+    expect(cert.checkHost('2001:db8::1')).toBe(true);
+    expect(cert.checkHost('10.0.0.8')).toBe(false);
+    expect(cert.checkHost('host.example\0.evil')).toBe(false);
+    expect(() => cert.checkHost(5 as never)).toThrow(TypeError);
+  });
+});

@@ -1,6 +1,8 @@
 // X509: certificates — building, signing, reading fields, loading and dumping.
 #include <openssl/pem.h>
 
+#include <arpa/inet.h>
+
 #include <cstring>
 
 #include "common/passphrase.h"
@@ -357,8 +359,21 @@ Napi::Value X509Wrap::CheckHost(const Napi::CallbackInfo& info) {
   if (!host.ok) return env.Undefined();
   int64_t flags = 0;
   if (info.Length() > 1 && !GetInt(info[1], "flags", &flags)) return env.Undefined();
-  int r = X509_check_host(x509_.get(), reinterpret_cast<const char*>(host.data), host.size,
-                          static_cast<unsigned int>(flags), nullptr);
+  std::string name(reinterpret_cast<const char*>(host.data), host.size);
+  int r;
+  unsigned char ip[16];
+  // An IP address literal is checked against iPAddress SANs, a name against dNSName SANs (and CN).
+  if (name.find('\0') == std::string::npos &&
+      (inet_pton(AF_INET, name.c_str(), ip) == 1 || inet_pton(AF_INET6, name.c_str(), ip) == 1)) {
+    r = X509_check_ip_asc(x509_.get(), name.c_str(), static_cast<unsigned int>(flags));
+  } else {
+    r = X509_check_host(x509_.get(), name.data(), name.size(), static_cast<unsigned int>(flags), nullptr);
+  }
+  // -2 means the name itself is malformed (an embedded NUL, say): it matches nothing.
+  if (r == -2) {
+    ERR_clear_error();
+    return Napi::Boolean::New(env, false);
+  }
   if (r < 0) return ThrowOpenSSL(env, "host name check failed");
   return Napi::Boolean::New(env, r == 1);
 }

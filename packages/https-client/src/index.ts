@@ -1,0 +1,15 @@
+export {
+  HTTPSConnection,
+  HTTPResponse,
+  ProxyHTTPSConnection,
+  Checker,
+  request,
+  HTTPException,
+  ResponseNotReady,
+  BadStatusLine,
+  IncompleteRead,
+  WrongHost,
+  WrongCertificate,
+  type HTTPSConnectionOptions,
+  type RequestOptions,
+} from './client.js';
