@@ -6,5 +6,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  external: ['@ossl/crypto', '@ossl/ssl', '@ossl/native', '@ossl/compat-net'],
+  external: ['@ossl/crypto', '@ossl/ssl', '@ossl/native', '@ossl/compat-net', '@ossl/https-client'],
 });

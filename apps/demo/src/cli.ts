@@ -20,6 +20,8 @@ import {
 } from '@ossl/crypto';
 import { Context, SocketConnection, TLS_METHOD, VERIFY_PEER } from '@ossl/ssl';
 import secureNet from '@ossl/compat-net';
+import { HTTPSConnection } from '@ossl/https-client';
+import { createDefaultContext } from '@ossl/ssl';
 
 interface Issued {
   key: PKey;
@@ -128,6 +130,35 @@ async function retrofit(server: Issued, ca: Issued, message: string): Promise<vo
   console.log(`  echoed       ${reply}`);
 }
 
+/** An HTTPS exchange: a compat-net server answering HTTP, fetched with @ossl/https-client, twice on one connection. */
+async function fetchOverHttps(server: Issued, ca: Issued, message: string): Promise<void> {
+  const { dumpPrivatekey } = await import('@ossl/crypto');
+  const srv = secureNet.createServer({ cert: dumpCertificate(FILETYPE_PEM, server.cert), key: dumpPrivatekey(FILETYPE_PEM, server.key) }, (sock) => {
+    let buffered = '';
+    sock.on('data', (d: Buffer) => {
+      buffered += d.toString('latin1');
+      while (buffered.includes('\r\n\r\n')) {
+        const [head] = buffered.split('\r\n\r\n', 1);
+        buffered = buffered.slice(head!.length + 4);
+        const path = head!.split(' ')[1] ?? '/';
+        const body = `${message} (you asked for ${path})`;
+        sock.write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = srv.address() as net.AddressInfo;
+  const conn = new HTTPSConnection('127.0.0.1', port, { context: createDefaultContext({ cadata: dumpCertificate(FILETYPE_PEM, ca.cert).toString() }) });
+  console.log('HTTPS fetch (HTTPSConnection, one kept-alive connection)');
+  for (const path of ['/first', '/second']) {
+    await conn.request('GET', path);
+    const res = await conn.getresponse();
+    console.log(`  GET ${path.padEnd(8)} ${res.status} ${res.reason}: ${(await res.read()).toString()}`);
+  }
+  conn.close();
+  await new Promise((resolve) => srv.close(resolve));
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -186,6 +217,7 @@ async function main(): Promise<void> {
     await new Promise((resolve) => listener.close(resolve));
 
     await retrofit(server, ca, message);
+    await fetchOverHttps(server, ca, message);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

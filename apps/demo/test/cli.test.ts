@@ -22,6 +22,8 @@ describe('ossl-demo', () => {
     expect(stdout).toMatch(/cipher\(\) {5}\["TLS_[A-Z0-9_]+","TLSv1.3",\d+\]/);
     expect(stdout).toContain('["commonName","localhost"]');
     expect(stdout.match(/echoed {7}demo test 123/g)).toHaveLength(2);
+    expect(stdout).toContain('GET /first   200 OK: demo test 123 (you asked for /first)');
+    expect(stdout).toContain('GET /second  200 OK: demo test 123 (you asked for /second)');
   });
 
   it('works with RSA keys too', async () => {
