@@ -181,10 +181,19 @@ describe("python's http.server as the peer", () => {
       'hello.txt': 'hello from python\n'.repeat(1000),
     });
     cleanups.push(files.cleanup);
-    const proc = spawn('python3', ['-u', join(__dirname, 'support', 'python_https.py'), files.path('cert.pem'), files.path('key.pem'), files.path('')], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const proc = spawn('python3', ['-u', join(__dirname, 'support', 'python_https.py'), files.path('cert.pem'), files.path('key.pem'), files.path('')], { stdio: ['ignore', 'pipe', 'pipe'] });
     cleanups.push(() => proc.kill());
-    const [first] = (await once(proc.stdout, 'data')) as [Buffer];
-    const port = Number(/PORT (\d+)/.exec(first.toString())![1]);
+    const port = await new Promise<number>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      proc.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        const m = /PORT (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
+      proc.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      proc.on('exit', (code) => reject(new Error(`python's http.server exited (${code}): ${err}`)));
+    });
     const result = await request(`https://127.0.0.1:${port}/hello.txt`, { context: createDefaultContext({ cadata: pki.ca.certPem }) });
     expect(result.status).toBe(200);
     expect(result.body.toString()).toBe('hello from python\n'.repeat(1000));
