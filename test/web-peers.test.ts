@@ -1,0 +1,182 @@
+// HTTP over TLS with peers nobody here wrote: curl as a client of a compat-net server, nginx as the
+// server for https-client, and GnuTLS (gnutls-cli / gnutls-serv) against @ossl/ssl.
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
+import { createServer } from '@ossl/compat-net';
+import { HTTPSConnection } from '@ossl/https-client';
+import { Context, SocketConnection, TLS_METHOD, createDefaultContext } from '@ossl/ssl';
+import { makePki, tempFiles, type Pki } from '@ossl/testkit';
+
+import { startPeer, type Peer } from './support/peers.js';
+
+const running: Peer[] = [];
+const cleanups: Array<() => unknown> = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop()));
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function pkiFiles(pki: Pki) {
+  const f = tempFiles({
+    'ca.pem': dumpCertificate(FILETYPE_PEM, pki.ca.cert),
+    'server.pem': dumpCertificate(FILETYPE_PEM, pki.server.cert),
+    'server.key': dumpPrivatekey(FILETYPE_PEM, pki.server.key),
+  });
+  cleanups.push(f.cleanup);
+  return f;
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  s.listen(0, '127.0.0.1');
+  await once(s, 'listening');
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+describe('curl against a compat-net HTTPS server', () => {
+  it('verifies the server and gets the page', async () => {
+    const pki = makePki();
+    const f = pkiFiles(pki);
+    const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (sock) => {
+      sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nhello, curl\n'));
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
+    const port = (server.address() as net.AddressInfo).port;
+    const curl = spawn('curl', ['-sS', '--cacert', f.path('ca.pem'), '--resolve', `localhost:${port}:127.0.0.1`, `https://localhost:${port}/`]);
+    let out = '';
+    curl.stdout.on('data', (d) => (out += d));
+    let err = '';
+    curl.stderr.on('data', (d) => (err += d));
+    const [code] = await once(curl, 'exit');
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toBe('hello, curl\n');
+  });
+});
+
+describe('https-client against nginx', () => {
+  it('fetches static files over one kept-alive, verified connection', async () => {
+    const pki = makePki();
+    const f = pkiFiles(pki);
+    const root = join(f.path('www'));
+    mkdirSync(root);
+    writeFileSync(join(root, 'index.html'), '<h1>nginx says hi</h1>\n');
+    writeFileSync(join(root, 'big.bin'), Buffer.alloc(300_000, 7));
+    const port = await freePort();
+    const prefix = f.path('nginx');
+    mkdirSync(prefix);
+    writeFileSync(join(prefix, 'nginx.conf'), `
+daemon off;
+master_process off;
+worker_processes 1;
+error_log ${prefix}/error.log;
+pid ${prefix}/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${prefix};
+  proxy_temp_path ${prefix};
+  fastcgi_temp_path ${prefix};
+  uwsgi_temp_path ${prefix};
+  scgi_temp_path ${prefix};
+  server {
+    listen 127.0.0.1:${port} ssl;
+    server_name localhost;
+    ssl_certificate ${f.path('server.pem')};
+    ssl_certificate_key ${f.path('server.key')};
+    keepalive_requests 100;
+    root ${root};
+  }
+}
+`);
+    const nginx = startPeer('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
+    running.push(nginx);
+    let up = false;
+    for (let i = 0; i < 50 && !up; i++) {
+      up = await new Promise<boolean>((resolve) => {
+        const s = net.connect(port, '127.0.0.1');
+        s.on('connect', () => {
+          s.destroy();
+          resolve(true);
+        });
+        s.on('error', () => resolve(false));
+      });
+      if (!up) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(up, `nginx did not start: ${nginx.output()}`).toBe(true);
+
+    const conn = new HTTPSConnection('localhost', port, { context: createDefaultContext({ cadata: pki.ca.certPem }) });
+    cleanups.push(() => conn.close());
+    await conn.request('GET', '/index.html');
+    let res = await conn.getresponse();
+    expect(res.status).toBe(200);
+    expect(res.getheader('server')).toMatch(/^nginx/);
+    expect((await res.read()).toString()).toBe('<h1>nginx says hi</h1>\n');
+    await conn.request('GET', '/big.bin');
+    res = await conn.getresponse();
+    const body = await res.read();
+    expect(body.length).toBe(300_000);
+    expect(body.every((b) => b === 7)).toBe(true);
+    await conn.request('GET', '/missing');
+    res = await conn.getresponse();
+    expect(res.status).toBe(404);
+    await res.read();
+  });
+});
+
+describe('GnuTLS against @ossl/ssl', () => {
+  it('gnutls-cli verifies our server and exchanges data', async () => {
+    const pki = makePki();
+    const f = pkiFiles(pki);
+    const sctx = new Context(TLS_METHOD);
+    sctx.useCertificate(pki.server.cert);
+    sctx.usePrivatekey(pki.server.key);
+    const listener = net.createServer();
+    listener.listen(0, '127.0.0.1');
+    await once(listener, 'listening');
+    const port = (listener.address() as net.AddressInfo).port;
+    const acceptor = new SocketConnection(sctx, listener, { timeout: 10_000 });
+    const serving = (async () => {
+      const [conn] = await acceptor.accept();
+      await conn.doHandshake();
+      const line = await conn.makefile().readline();
+      await conn.sendall(Buffer.concat([Buffer.from('echo:'), line]));
+      await conn.shutdown();
+      await conn.close();
+      await acceptor.close();
+      return conn.getProtocolVersionName();
+    })();
+    const client = startPeer('gnutls-cli', ['--x509cafile', f.path('ca.pem'), '--port', String(port), 'localhost']);
+    running.push(client);
+    await client.waitFor(/Handshake was completed/);
+    client.proc.stdin.write('hello from gnutls\n');
+    await client.waitFor('echo:hello from gnutls');
+    expect(await serving).toBe('TLSv1.3');
+  });
+
+  it('our client verifies gnutls-serv', async () => {
+    const pki = makePki();
+    const f = pkiFiles(pki);
+    const port = await freePort();
+    const server = startPeer('gnutls-serv', ['--x509certfile', f.path('server.pem'), '--x509keyfile', f.path('server.key'), '--port', String(port), '--echo']);
+    running.push(server);
+    await server.waitFor(/listening/i);
+    const conn = new SocketConnection(createDefaultContext({ cadata: pki.ca.certPem }), new net.Socket(), { timeout: 10_000 });
+    cleanups.push(() => conn.close());
+    await conn.connect(['127.0.0.1', port]);
+    conn.setTlsextHostName('localhost');
+    await conn.doHandshake();
+    await conn.sendall('echo me\n');
+    expect((await conn.makefile().readline()).toString()).toBe('echo me\n');
+    expect(spawnSync('gnutls-cli', ['--version']).status).toBe(0);
+  });
+});
