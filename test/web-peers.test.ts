@@ -2,7 +2,7 @@
 // server for https-client, and GnuTLS (gnutls-cli / gnutls-serv) against @ossl/ssl.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -98,7 +98,8 @@ http {
   }
 }
 `);
-    const nginx = startPeer('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
+    // Debian installs nginx in /usr/sbin, which a non-login PATH may lack.
+    const nginx = startPeer(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
     running.push(nginx);
     let up = false;
     for (let i = 0; i < 50 && !up; i++) {
