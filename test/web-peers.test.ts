@@ -31,6 +31,23 @@ function pkiFiles(pki: Pki) {
   return f;
 }
 
+/** Resolves once something accepts TCP connections on the port (or fails after ~5 s). */
+async function waitForPort(port: number): Promise<boolean> {
+  for (let i = 0; i < 50; i++) {
+    const up = await new Promise<boolean>((resolve) => {
+      const s = net.connect(port, '127.0.0.1');
+      s.on('connect', () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (up) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
+
 async function freePort(): Promise<number> {
   const s = net.createServer();
   s.listen(0, '127.0.0.1');
@@ -101,19 +118,7 @@ http {
     // Debian installs nginx in /usr/sbin, which a non-login PATH may lack.
     const nginx = startPeer(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
     running.push(nginx);
-    let up = false;
-    for (let i = 0; i < 50 && !up; i++) {
-      up = await new Promise<boolean>((resolve) => {
-        const s = net.connect(port, '127.0.0.1');
-        s.on('connect', () => {
-          s.destroy();
-          resolve(true);
-        });
-        s.on('error', () => resolve(false));
-      });
-      if (!up) await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(up, `nginx did not start: ${nginx.output()}`).toBe(true);
+    expect(await waitForPort(port), `nginx did not start: ${nginx.output()}`).toBe(true);
 
     const conn = new HTTPSConnection('localhost', port, { context: createDefaultContext({ cadata: pki.ca.certPem }) });
     cleanups.push(() => conn.close());
@@ -170,7 +175,7 @@ describe('GnuTLS against @ossl/ssl', () => {
     const port = await freePort();
     const server = startPeer('gnutls-serv', ['--x509certfile', f.path('server.pem'), '--x509keyfile', f.path('server.key'), '--port', String(port), '--echo']);
     running.push(server);
-    await server.waitFor(/listening/i);
+    expect(await waitForPort(port), `gnutls-serv did not start: ${server.output()}`).toBe(true);
     const conn = new SocketConnection(createDefaultContext({ cadata: pki.ca.certPem }), new net.Socket(), { timeout: 10_000 });
     cleanups.push(() => conn.close());
     await conn.connect(['127.0.0.1', port]);
