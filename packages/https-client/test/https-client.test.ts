@@ -256,3 +256,48 @@ describe('proxy tunnels through tinyproxy', () => {
     await expect(refused.request('GET', '/')).rejects.toThrow(/Tunnel connection failed/);
   });
 });
+
+describe('client certificates, source address and debug output', () => {
+  it('authenticates with certFile/keyFile, binds sourceAddress and prints the exchange at debuglevel 1', async () => {
+    const pki = makePki();
+    const files = tempFiles({
+      'client.pem': dumpCertificate(FILETYPE_PEM, pki.client.cert),
+      'client.key': dumpPrivatekey(FILETYPE_PEM, pki.client.key),
+    });
+    cleanups.push(files.cleanup);
+    let seenPeer: string | undefined;
+    let seenPort: number | undefined;
+    const server = https.createServer({ key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
+      const sock = req.socket as import('node:tls').TLSSocket;
+      seenPeer = sock.getPeerCertificate().subject.CN;
+      seenPort = sock.remotePort;
+      res.end('authenticated');
+    });
+    const port = await listen(server);
+    const conn = new HTTPSConnection('127.0.0.1', port, {
+      context: createDefaultContext({ cadata: pki.ca.certPem }),
+      certFile: files.path('client.pem'),
+      keyFile: files.path('client.key'),
+      sourceAddress: ['127.0.0.1', 0],
+    });
+    cleanups.push(() => conn.close());
+    const writes: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    (process.stderr as unknown as { write: (s: string) => boolean }).write = (s: string) => {
+      writes.push(String(s));
+      return true;
+    };
+    conn.setDebuglevel(1);
+    try {
+      await conn.request('GET', '/me');
+      const res = await conn.getresponse();
+      expect((await res.read()).toString()).toBe('authenticated');
+    } finally {
+      (process.stderr as unknown as { write: typeof original }).write = original;
+    }
+    expect(seenPeer).toBe('ossl test client');
+    expect(seenPort).toBeGreaterThan(0);
+    expect(writes.some((w) => w.startsWith('send: "GET /me HTTP/1.1'))).toBe(true);
+    expect(writes.some((w) => w.startsWith('reply: "HTTP/1.1 200 OK'))).toBe(true);
+  });
+});
