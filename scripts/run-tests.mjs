@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Runs every workspace package's tests through turbo (build first, as turbo.json says), then adds up
-// the vitest reports the runs wrote and prints one closing line: `N passed, N failed`.
+// Runs every workspace package's tests through turbo (build first, as turbo.json says) and the
+// typecheck, then adds up the vitest reports the runs wrote and prints one closing line:
+// `N passed, N failed` (a failed typecheck counts as one failure).
 // A package whose test run produced no report counts as one failure, so a crash cannot pass.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,11 +30,10 @@ const dirs = workspaceDirs();
 for (const d of dirs) rmSync(join(d, '.vitest-report.json'), { force: true });
 
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
-const result = spawnSync(turbo, ['run', 'test', '--continue', '--concurrency=2', ...extra], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' },
-});
+const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+const result = spawnSync(turbo, ['run', 'test', '--continue', '--concurrency=2', ...extra], { cwd: root, stdio: 'inherit', env });
+// Type errors in sources or tests count as a failure too (vitest itself only strips types).
+const typecheck = spawnSync(turbo, ['run', 'typecheck', '--continue', '--concurrency=2', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env });
 
 let passed = 0;
 let failed = 0;
@@ -56,9 +56,15 @@ for (const d of dirs) {
   failed += brokenFiles;
   rows.push(`  ${name}: ${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed`);
 }
+if (typecheck.status !== 0) {
+  failed += 1;
+  rows.push('  typecheck: failed (see the errors above)');
+} else {
+  rows.push('  typecheck: clean');
+}
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 console.log('\nTest summary by package:');
 for (const row of rows) console.log(row);
 writeFileSync(join(root, '.test-summary'), `${line}\n`);
 console.log(line);
-process.exit(result.status === 0 && failed === 0 ? 0 : 1);
+process.exit(result.status === 0 && typecheck.status === 0 && failed === 0 ? 0 : 1);

@@ -7,6 +7,7 @@ import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 import compatNet, { connect, createServer, readline } from '@ossl/compat-net';
 import { makePki, tempFiles, type Pki } from '@ossl/testkit';
 
+import { pkiFiles } from './support/pki-files.js';
 import { startPeer, startSServer, type Peer } from './support/peers.js';
 
 const running: Peer[] = [];
@@ -16,20 +17,11 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function files(pki: Pki) {
-  const f = tempFiles({
-    'ca.pem': dumpCertificate(FILETYPE_PEM, pki.ca.cert),
-    'server.pem': dumpCertificate(FILETYPE_PEM, pki.server.cert),
-    'server.key': dumpPrivatekey(FILETYPE_PEM, pki.server.key),
-  });
-  cleanups.push(f.cleanup);
-  return f;
-}
 
 describe('compat-net and the openssl CLI', () => {
   it('connects to openssl s_server, verifies it and exchanges lines', async () => {
     const pki = makePki();
-    const f = files(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = await startSServer(['-cert', f.path('server.pem'), '-key', f.path('server.key'), '-naccept', '1']);
     running.push(server);
     const sock = connect({ port: server.port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
@@ -44,7 +36,7 @@ describe('compat-net and the openssl CLI', () => {
 
   it('serves openssl s_client, which verifies the server', async () => {
     const pki = makePki();
-    const f = files(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (sock) => {
       sock.on('data', (d) => sock.write(`echo:${d}`));
     });
@@ -63,7 +55,7 @@ describe('compat-net and the openssl CLI', () => {
 describe('compat-net and python ssl', () => {
   it('is a server python verifies and talks to', async () => {
     const pki = makePki();
-    const f = files(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = compatNet.createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (sock) => {
       sock.on('data', (d) => sock.write(`echo:${d}`));
     });

@@ -61,7 +61,7 @@ describe('our client against a node:tls server', () => {
           const peer = nodeSide as unknown as tls.TLSSocket;
           expect(peer.getProtocol()).toBe(name);
           if (clientCert) expect(peer.getPeerCertificate().subject.CN).toBe('ossl test client');
-          expect(conn.exportKeyingMaterial('EXPERIMENTAL-interop', 48).equals(peer.exportKeyingMaterial(48, 'EXPERIMENTAL-interop'))).toBe(true);
+          expect(conn.exportKeyingMaterial('EXPERIMENTAL-interop', 48).equals(peer.exportKeyingMaterial(48, 'EXPERIMENTAL-interop', undefined as unknown as Buffer))).toBe(true);
           expect(conn.exportKeyingMaterial('EXPERIMENTAL-interop', 16, Buffer.from([1, 2])).equals(peer.exportKeyingMaterial(16, 'EXPERIMENTAL-interop', Buffer.from([1, 2])))).toBe(true);
           expect(conn.getFinished()!.equals(peer.getPeerFinished()!)).toBe(true);
           expect(conn.getPeerFinished()!.equals(peer.getFinished()!)).toBe(true);
@@ -131,7 +131,7 @@ describe('a node:tls client against our server', () => {
           const [reply] = await once(client, 'data');
           expect(reply.toString()).toBe('echo:hi');
           // Read node's side before our server closes the connection.
-          const nodeEkm = client.exportKeyingMaterial(32, 'EXPERIMENTAL-interop');
+          const nodeEkm = client.exportKeyingMaterial(32, 'EXPERIMENTAL-interop', undefined as unknown as Buffer);
           const nodePeerFinished = client.getPeerFinished()!;
           const result = await serving;
           expect(result.peer).toBe(clientCert ? 'ossl test client' : null);

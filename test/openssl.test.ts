@@ -15,6 +15,7 @@ import {
 } from '@ossl/ssl';
 import { makePki, tempFiles, type KeyKind, type Pki } from '@ossl/testkit';
 
+import { pkiFiles } from './support/pki-files.js';
 import { startPeer, startSServer, type Peer } from './support/peers.js';
 
 const running: Peer[] = [];
@@ -24,17 +25,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function pkiFiles(pki: Pki) {
-  const files = tempFiles({
-    'ca.pem': dumpCertificate(FILETYPE_PEM, pki.ca.cert),
-    'server.pem': dumpCertificate(FILETYPE_PEM, pki.server.cert),
-    'server.key': dumpPrivatekey(FILETYPE_PEM, pki.server.key),
-    'client.pem': dumpCertificate(FILETYPE_PEM, pki.client.cert),
-    'client.key': dumpPrivatekey(FILETYPE_PEM, pki.client.key),
-  });
-  cleanups.push(files.cleanup);
-  return files;
-}
 
 function verifyingClientContext(caFile: string): Context {
   const ctx = new Context(TLS_METHOD);
@@ -48,7 +38,7 @@ describe('our client against openssl s_server', () => {
     for (const version of ['-tls1_3', '-tls1_2']) {
       it(`handshakes (${kind}, ${version}), verifies and exchanges data both ways`, async () => {
         const pki = makePki(kind);
-        const f = pkiFiles(pki);
+        const f = pkiFiles(pki, (fn) => cleanups.push(fn));
         const server = await startSServer(['-cert', f.path('server.pem'), '-key', f.path('server.key'), version, '-naccept', '1']);
         running.push(server);
         const conn = new SocketConnection(verifyingClientContext(f.path('ca.pem')), new net.Socket(), { timeout: 10_000 });
@@ -72,7 +62,7 @@ describe('our client against openssl s_server', () => {
 
   it('authenticates with a client certificate when s_server demands one', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = await startSServer(['-cert', f.path('server.pem'), '-key', f.path('server.key'), '-Verify', '2', '-CAfile', f.path('ca.pem'), '-verify_return_error', '-naccept', '1']);
     running.push(server);
     const ctx = verifyingClientContext(f.path('ca.pem'));
@@ -90,8 +80,8 @@ describe('our client against openssl s_server', () => {
   it('fails with CertificateVerifyError when the server certificate is not trusted', async () => {
     const pki = makePki();
     const other = makePki();
-    const f = pkiFiles(pki);
-    const g = pkiFiles(other);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
+    const g = pkiFiles(other, (fn) => cleanups.push(fn));
     const server = await startSServer(['-cert', f.path('server.pem'), '-key', f.path('server.key'), '-naccept', '1']);
     running.push(server);
     const conn = new SocketConnection(verifyingClientContext(g.path('ca.pem')), new net.Socket(), { timeout: 10_000 });
@@ -104,7 +94,7 @@ describe('our client against openssl s_server', () => {
 
   it('fails with SSL.Error naming the reason when no protocol version is shared', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = await startSServer(['-cert', f.path('server.pem'), '-key', f.path('server.key'), '-tls1_3', '-naccept', '1']);
     running.push(server);
     const ctx = new Context(TLS_METHOD);
@@ -140,7 +130,7 @@ describe('openssl s_client against our server', () => {
     for (const version of ['-tls1_3', '-tls1_2']) {
       it(`serves s_client (${kind}, ${version}), which verifies us, and echoes data`, async () => {
         const pki = makePki(kind);
-        const f = pkiFiles(pki);
+        const f = pkiFiles(pki, (fn) => cleanups.push(fn));
         const sctx = new Context(TLS_METHOD);
         sctx.useCertificate(pki.server.cert);
         sctx.usePrivatekey(pki.server.key);
@@ -166,7 +156,7 @@ describe('openssl s_client against our server', () => {
 
   it('requires and verifies the client certificate of s_client', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const sctx = new Context(TLS_METHOD);
     sctx.useCertificate(pki.server.cert);
     sctx.usePrivatekey(pki.server.key);
@@ -188,7 +178,7 @@ describe('openssl s_client against our server', () => {
 
   it('fails cleanly when s_client offers no certificate it requires', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const sctx = new Context(TLS_METHOD);
     sctx.useCertificate(pki.server.cert);
     sctx.usePrivatekey(pki.server.key);

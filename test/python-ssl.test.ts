@@ -7,6 +7,7 @@ import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 import { Context, SocketConnection, SSLError, TLS1_2_VERSION, TLS_METHOD, VERIFY_FAIL_IF_NO_PEER_CERT, VERIFY_PEER, createDefaultContext } from '@ossl/ssl';
 import { makePki, tempFiles, type KeyKind, type Pki } from '@ossl/testkit';
 
+import { pkiFiles } from './support/pki-files.js';
 import { startPeer, type Peer } from './support/peers.js';
 
 const PY = 'python3';
@@ -18,17 +19,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) c();
 });
 
-function files(pki: Pki) {
-  const f = tempFiles({
-    'ca.pem': dumpCertificate(FILETYPE_PEM, pki.ca.cert),
-    'server.pem': dumpCertificate(FILETYPE_PEM, pki.server.cert),
-    'server.key': dumpPrivatekey(FILETYPE_PEM, pki.server.key),
-    'client.pem': dumpCertificate(FILETYPE_PEM, pki.client.cert),
-    'client.key': dumpPrivatekey(FILETYPE_PEM, pki.client.key),
-  });
-  cleanups.push(f.cleanup);
-  return f;
-}
 
 const cases: [KeyKind, 'tls1_3' | 'tls1_2', boolean][] = [];
 for (const kind of ['ec', 'rsa'] as KeyKind[]) for (const v of ['tls1_3', 'tls1_2'] as const) for (const cc of [false, true]) cases.push([kind, v, cc]);
@@ -37,7 +27,7 @@ describe('our client against a python ssl server', () => {
   for (const [kind, version, clientCert] of cases) {
     it(`${kind} ${version}${clientCert ? ' with a client certificate' : ''}`, async () => {
       const pki = makePki(kind);
-      const f = files(pki);
+      const f = pkiFiles(pki, (fn) => cleanups.push(fn));
       const args = ['-u', script, 'server', f.path('server.pem'), f.path('server.key'), '--ca', f.path('ca.pem'), '--max', version];
       if (clientCert) args.push('--require-cert');
       const server = startPeer(PY, args);
@@ -66,7 +56,7 @@ describe('our client against a python ssl server', () => {
 
   it('fails when python demands a client certificate we do not have', async () => {
     const pki = makePki();
-    const f = files(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = startPeer(PY, ['-u', script, 'server', f.path('server.pem'), f.path('server.key'), '--ca', f.path('ca.pem'), '--require-cert', '--max', 'tls1_2']);
     running.push(server);
     const port = Number((await server.waitFor(/PORT (\d+)/))[1]);
@@ -83,7 +73,7 @@ describe('a python ssl client against our server', () => {
   for (const [kind, version, clientCert] of cases) {
     it(`${kind} ${version}${clientCert ? ' with a client certificate' : ''}`, async () => {
       const pki = makePki(kind);
-      const f = files(pki);
+      const f = pkiFiles(pki, (fn) => cleanups.push(fn));
       const sctx = new Context(TLS_METHOD);
       sctx.useCertificate(pki.server.cert);
       sctx.usePrivatekey(pki.server.key);

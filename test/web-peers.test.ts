@@ -12,6 +12,7 @@ import { HTTPSConnection } from '@ossl/https-client';
 import { Context, SocketConnection, TLS_METHOD, createDefaultContext } from '@ossl/ssl';
 import { makePki, tempFiles, type Pki } from '@ossl/testkit';
 
+import { pkiFiles } from './support/pki-files.js';
 import { startPeer, type Peer } from './support/peers.js';
 
 const running: Peer[] = [];
@@ -21,15 +22,6 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function pkiFiles(pki: Pki) {
-  const f = tempFiles({
-    'ca.pem': dumpCertificate(FILETYPE_PEM, pki.ca.cert),
-    'server.pem': dumpCertificate(FILETYPE_PEM, pki.server.cert),
-    'server.key': dumpPrivatekey(FILETYPE_PEM, pki.server.key),
-  });
-  cleanups.push(f.cleanup);
-  return f;
-}
 
 /** Resolves once something accepts TCP connections on the port (or fails after ~5 s). */
 async function waitForPort(port: number): Promise<boolean> {
@@ -60,7 +52,7 @@ async function freePort(): Promise<number> {
 describe('curl against a compat-net HTTPS server', () => {
   it('verifies the server and gets the page', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (sock) => {
       sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nhello, curl\n'));
     });
@@ -83,7 +75,7 @@ describe('curl against a compat-net HTTPS server', () => {
 describe('https-client against nginx', () => {
   it('fetches static files over one kept-alive, verified connection', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const root = join(f.path('www'));
     mkdirSync(root);
     writeFileSync(join(root, 'index.html'), '<h1>nginx says hi</h1>\n');
@@ -142,7 +134,7 @@ http {
 describe('GnuTLS against @ossl/ssl', () => {
   it('gnutls-cli verifies our server and exchanges data', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const sctx = new Context(TLS_METHOD);
     sctx.useCertificate(pki.server.cert);
     sctx.usePrivatekey(pki.server.key);
@@ -171,7 +163,7 @@ describe('GnuTLS against @ossl/ssl', () => {
 
   it('our client verifies gnutls-serv', async () => {
     const pki = makePki();
-    const f = pkiFiles(pki);
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
     const port = await freePort();
     const server = startPeer('gnutls-serv', ['--x509certfile', f.path('server.pem'), '--x509keyfile', f.path('server.key'), '--port', String(port), '--echo']);
     running.push(server);

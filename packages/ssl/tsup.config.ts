@@ -7,5 +7,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
-  external: ['@ossl/native', '@ossl/crypto'],
+  external: ['@ossl/native', '@ossl/crypto', '@ossl/crypto/internal'],
 });

@@ -23,8 +23,19 @@ import {
 } from '../src/index.js';
 import { makeIdentity, thrown, vectorsDir } from './support/helpers.js';
 
+interface WycheproofTest {
+  tcId: number;
+  result: 'valid' | 'invalid' | 'acceptable';
+  key: string;
+  iv: string;
+  aad: string;
+  msg: string;
+  ct: string;
+  tag: string;
+  sig: string;
+}
 interface WycheproofGroup {
-  tests: Array<Record<string, string & unknown> & { tcId: number; result: 'valid' | 'invalid' | 'acceptable' }>;
+  tests: WycheproofTest[];
   [k: string]: unknown;
 }
 function wycheproof(name: string): WycheproofGroup[] {

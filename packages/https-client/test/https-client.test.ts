@@ -269,7 +269,7 @@ describe('client certificates, source address and debug output', () => {
     let seenPort: number | undefined;
     const server = https.createServer({ key: pki.server.keyPem, cert: pki.server.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: true }, (req, res) => {
       const sock = req.socket as import('node:tls').TLSSocket;
-      seenPeer = sock.getPeerCertificate().subject.CN;
+      seenPeer = String(sock.getPeerCertificate().subject.CN);
       seenPort = sock.remotePort;
       res.end('authenticated');
     });

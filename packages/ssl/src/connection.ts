@@ -12,7 +12,7 @@ import {
 import { adaptVerifyCallback, alpnWire, Context, sslGuard, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, typeError } from '@ossl/crypto/internal';
 
 /** Turns a native result (>= 0, or -SSL_ERROR_*) into a value or pyOpenSSL's exception. */
 export function checkResult(n: number): number {

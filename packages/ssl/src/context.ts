@@ -4,7 +4,7 @@ import { native, type ContextHandle, type VerifyCallback as NativeVerifyCallback
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { SSLError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, expectOptionalPath, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, expectOptionalPath, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
 import { systemStoreExists } from './default-context.js';
 

@@ -3,7 +3,7 @@ import { loadCertificate, FILETYPE_PEM } from '@ossl/crypto';
 
 import { TLS1_2_VERSION, TLS_CLIENT_METHOD, TLS_SERVER_METHOD, VERIFY_NONE, VERIFY_PEER } from './constants.js';
 import { Context } from './context.js';
-import { typeError } from './internal/args.js';
+import { typeError } from '@ossl/crypto/internal';
 
 /** The peer the context authenticates: a server (for clients) or a client (for servers), as Python's `ssl.Purpose`. */
 export const Purpose = Object.freeze({ SERVER_AUTH: 'SERVER_AUTH', CLIENT_AUTH: 'CLIENT_AUTH' } as const);

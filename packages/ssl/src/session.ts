@@ -2,7 +2,7 @@ import { kHandle } from '@ossl/crypto';
 import { native, type SessionHandle } from '@ossl/native';
 
 import { sslGuard } from './context.js';
-import { typeError } from './internal/args.js';
+import { typeError } from '@ossl/crypto/internal';
 
 let adopt: SessionHandle | null = null;
 const PEM_LABEL = 'SSL SESSION PARAMETERS';

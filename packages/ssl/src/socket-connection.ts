@@ -8,7 +8,7 @@ import { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE } from './constants.js';
 import { checkResult, Connection } from './connection.js';
 import { Context } from './context.js';
 import { SysCallError, ZeroReturnError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, typeError } from '@ossl/crypto/internal';
 
 const WANT_READ = -SSL_ERROR_WANT_READ;
 const WANT_WRITE = -SSL_ERROR_WANT_WRITE;

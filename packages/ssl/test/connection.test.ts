@@ -20,18 +20,9 @@ import {
   WantReadError,
   ZeroReturnError,
 } from '../src/index.js';
-import { handshake, makeIdentity, makePki, pair, pump, serverContext, tempFiles } from './support/memory.js';
+import { caught, handshake, makeIdentity, makePki, pair, pump, serverContext, tempFiles } from './support/memory.js';
 
 const vectors = join(__dirname, '..', '..', '..', '..', 'shared', 'vectors');
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
-}
 
 describe('Connection handshake in memory', () => {
   it('completes TLS 1.3 with ECDSA and RSA certificates and exchanges data', () => {

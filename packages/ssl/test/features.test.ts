@@ -25,18 +25,9 @@ import {
   VERIFY_PEER,
   WantReadError,
 } from '../src/index.js';
-import { handshake, makeIdentity, makePki, pair, pump, serverContext, tempFiles } from './support/memory.js';
+import { caught, handshake, makeIdentity, makePki, pair, pump, serverContext, tempFiles } from './support/memory.js';
 
 const vectors = join(__dirname, '..', '..', '..', '..', 'shared', 'vectors');
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the call to throw');
-}
 
 /** Lets the client read what the server sent after the handshake (TLS 1.3 session tickets). */
 function drain(conn: Connection): void {

@@ -1,4 +1,4 @@
-// Argument checks shared by the crypto classes: every message names the parameter.
+// Argument checks shared by the ossl packages (as `@ossl/crypto/internal`): every message names the parameter.
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -43,4 +43,10 @@ export function expectFiletype(value: unknown, allowed: readonly number[], param
     throw new RangeError(`"${param}" must be ${names.join(', ').replace(/, ([^,]*)$/, ' or $1')}, got ${n}`);
   }
   return n;
+}
+
+export function expectOptionalPath(value: unknown, param: string): string | null {
+  if (value === undefined || value === null) return null;
+  if (Buffer.isBuffer(value)) return value.toString();
+  return expectString(value, param);
 }

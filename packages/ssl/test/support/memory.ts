@@ -50,3 +50,13 @@ export function pair(clientCtx: Context, serverCtx: Context): { client: Connecti
   server.setAcceptState();
   return { client, server };
 }
+
+/** What `fn` threw (the test fails when it did not throw). */
+export function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected the call to throw');
+}

@@ -1,0 +1,2 @@
+// Helpers for the ossl packages built on @ossl/crypto; not part of the public API.
+export { describe, typeError, expectBytes, expectString, expectInteger, expectInstance, expectFiletype, expectOptionalPath } from './args.js';
