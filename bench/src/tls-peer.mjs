@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// A handshake-benchmark server in its own process: `node tls-peer.mjs ossl|node CERT KEY`. Prints its
-// port, then accepts connections forever: handshake, one byte back, close.
+// A benchmark server in its own process: `node tls-peer.mjs ossl|node|bulk CERT KEY`. Prints its port,
+// then accepts connections forever. `ossl` and `node`: handshake, one byte back, close. `bulk` (node:tls):
+// stream 32 MiB in 64 KiB writes, then close.
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
@@ -13,7 +14,21 @@ const cert = readFileSync(certFile);
 const key = readFileSync(keyFile);
 
 let server;
-if (impl === 'node') {
+if (impl === 'bulk') {
+  const chunk = Buffer.alloc(64 * 1024, 0x61);
+  server = tls.createServer({ cert, key }, (s) => {
+    s.on('error', () => {});
+    let left = 512;
+    const more = () => {
+      while (left > 0) {
+        left--;
+        if (!s.write(chunk)) return void s.once('drain', more);
+      }
+      s.end();
+    };
+    more();
+  });
+} else if (impl === 'node') {
   server = tls.createServer({ cert, key }, (s) => {
     s.on('error', () => {});
     s.end('k');

@@ -2,7 +2,8 @@
 // TLS benchmark. In memory (both ends in this process): full and resumed TLS 1.3 handshakes per
 // second and bulk throughput between two Connections, beside pyOpenSSL doing the same sequence.
 // Over loopback (server in another process): SocketConnection handshakes per second at concurrency 1
-// and 16 beside node:tls. Prints a table; asserts nothing.
+// and 16 beside node:tls, and receive throughput of node:tls, compat-net's SecureSocket and
+// SocketConnection from one node:tls server. Prints tables; asserts nothing.
 //
 //   node bench/src/tls.mjs [seconds-per-measurement]
 import { spawn, spawnSync } from 'node:child_process';
@@ -13,8 +14,9 @@ import { dirname, join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
+import compatNet from '@ossl/compat-net';
 import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM, PKey, TYPE_EC, TYPE_RSA, X509, X509Extension, opensslVersion } from '@ossl/crypto';
-import { Connection, Context, SocketConnection, TLS_METHOD, WantReadError } from '@ossl/ssl';
+import { Connection, Context, SocketConnection, TLS_METHOD, WantReadError, ZeroReturnError } from '@ossl/ssl';
 
 const BUDGET = Number(process.argv[2] ?? 1);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -158,8 +160,11 @@ const dir = mkdtempSync(join(tmpdir(), 'ossl-bench-'));
 writeFileSync(join(dir, 'c.pem'), ids.ec.certPem);
 writeFileSync(join(dir, 'k.pem'), ids.ec.keyPem);
 
+const peers = new Set();
+process.on('exit', () => peers.forEach((p) => p.kill()));
 async function startPeer(impl) {
   const proc = spawn(process.execPath, [join(here, 'tls-peer.mjs'), impl, join(dir, 'c.pem'), join(dir, 'k.pem')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  peers.add(proc);
   const port = await new Promise((resolve) => proc.stdout.once('data', (d) => resolve(Number(/PORT (\d+)/.exec(d.toString())[1]))));
   return { proc, port };
 }
@@ -208,6 +213,54 @@ for (const impl of ['ossl', 'node']) {
   for (const c of [1, 16]) loop[`${impl} c${c}`] = await loopRate(one, c);
   peer.proc.kill();
 }
+
+// Bulk over loopback: a node:tls server in another process streams 32 MiB to each client.
+const BULK_BYTES = 32 * 1024 * 1024;
+async function bulkOssl(port) {
+  const conn = new SocketConnection(clientCtx, new net.Socket(), { timeout: 30_000 });
+  await conn.connect(['127.0.0.1', port]);
+  await conn.doHandshake();
+  let got = 0;
+  for (;;) {
+    try {
+      got += (await conn.recv(256 * 1024)).length;
+    } catch (e) {
+      if (e instanceof ZeroReturnError) break; // the server's close_notify, as in pyOpenSSL
+      throw e;
+    }
+  }
+  await conn.close();
+  return got;
+}
+function bulkStream(socket) {
+  return new Promise((resolve, reject) => {
+    let got = 0;
+    socket.on('data', (d) => (got += d.length));
+    socket.on('end', () => {
+      socket.destroy();
+      resolve(got);
+    });
+    socket.on('error', reject);
+  });
+}
+const bulkNode = (port) => bulkStream(tls.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }));
+const bulkCompat = (port) => bulkStream(compatNet.connect({ port, host: '127.0.0.1', rejectUnauthorized: false }));
+const stream = {};
+{
+  const peer = await startPeer('bulk');
+  for (const [name, fn] of [['node:tls', bulkNode], ['ossl SecureSocket', bulkCompat], ['ossl SocketConnection', bulkOssl]]) {
+    await fn(peer.port);
+    let bytes = 0;
+    const start = process.hrtime.bigint();
+    do {
+      const got = await fn(peer.port);
+      if (got !== BULK_BYTES) throw new Error(`${name} received ${got} bytes, expected ${BULK_BYTES}`);
+      bytes += got;
+    } while (Number(process.hrtime.bigint() - start) / 1e9 < BUDGET);
+    stream[name] = bytes / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6;
+  }
+  peer.proc.kill();
+}
 rmSync(dir, { recursive: true, force: true });
 
 const f = (x) => (x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
@@ -225,3 +278,7 @@ console.log('\nOver loopback, server in another process, full TLS 1.3 handshakes
 console.log('| concurrency | ossl SocketConnection | node:tls | ossl / node:tls |');
 console.log('|---|---|---|---|');
 for (const c of [1, 16]) console.log(`| ${c} | ${f(loop[`ossl c${c}`])} | ${f(loop[`node c${c}`])} | ${(loop[`ossl c${c}`] / loop[`node c${c}`]).toFixed(2)}x |`);
+console.log('\nOver loopback, a node:tls server in another process streams 32 MiB per connection; client receive MB/s:');
+console.log('| client | MB/s | / node:tls |');
+console.log('|---|---|---|');
+for (const [name, v] of Object.entries(stream)) console.log(`| ${name} | ${f(v)} | ${(v / stream['node:tls']).toFixed(2)}x |`);

@@ -31,7 +31,7 @@ export {
   certToPythonDict,
   certToNodeObject,
 } from './python.js';
-export { createDefaultContext, CertificateVerifyError } from '@ossl/ssl';
+export { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths, type DefaultVerifyPaths } from '@ossl/ssl';
 
 /** `import net from '@ossl/compat-net'`: node:net's shape, secured. */
 const net = { connect, createConnection, createServer, Server, Socket: SecureSocket, SecureSocket, wrapSocket, fromSocket, getServerCertificate, readline, readlines, writelines };

@@ -73,7 +73,7 @@ export function contextFromOptions(opts: SecureSocketOptions): Context {
       for (const block of text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) store.addCert(loadCertificate(FILETYPE_PEM, block));
     }
   } else if (!server) {
-    ctx.setDefaultVerifyPaths();
+    ctx.loadDefaultTrust(); // the CA bundle is parsed once per process, as node:tls does
   }
   if (opts.ALPNProtocols && opts.ALPNProtocols.length > 0) {
     if (server) {
@@ -223,11 +223,10 @@ export class SecureSocket extends Duplex {
         if (this.destroyed) return;
       }
       while (!this.#readPaused && !this.#ended) {
-        let data: Buffer;
+        let data: Buffer | null;
         try {
-          data = this.connection.recv(16384);
+          data = this.connection.tryRecv(16384);
         } catch (e) {
-          if (e instanceof WantReadError) break;
           if (e instanceof ZeroReturnError) {
             this.#endReadable();
             break;
@@ -240,6 +239,7 @@ export class SecureSocket extends Duplex {
           }
           throw e;
         }
+        if (data === null) break; // the engine wants more bytes from the transport
         if (!this.push(data)) this.#readPaused = true;
       }
       this.#flush();

@@ -96,6 +96,32 @@ describe('connect (a client with net.Socket shape)', () => {
     lax.destroy();
   });
 
+  it('trusts the default CA file (SSL_CERT_FILE) when no ca is given, and rejects what it does not hold', async () => {
+    const pki = makePki();
+    const port = await listen(nodeEchoServer(pki));
+    const files = tempFiles({ 'bundle.pem': pki.ca.certPem, 'other.pem': makePki().ca.certPem, empty: '' });
+    const saved = [process.env.SSL_CERT_FILE, process.env.SSL_CERT_DIR];
+    cleanups.push(() => {
+      for (const [k, v] of [['SSL_CERT_FILE', saved[0]], ['SSL_CERT_DIR', saved[1]]] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      files.cleanup();
+    });
+    process.env.SSL_CERT_DIR = files.path('empty');
+    for (const round of [1, 2]) {
+      process.env.SSL_CERT_FILE = files.path('bundle.pem');
+      const ok = connect({ port, host: '127.0.0.1', servername: 'localhost' });
+      await once(ok, 'secureConnect');
+      expect(ok.authorized, `round ${round}`).toBe(true);
+      ok.destroy();
+      process.env.SSL_CERT_FILE = files.path('other.pem');
+      const refused = connect({ port, host: '127.0.0.1', servername: 'localhost' });
+      const [err] = await once(refused, 'error');
+      expect(err.code, `round ${round}`).toBe('UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+    }
+  });
+
   it('reports a refused connection as an error event', async () => {
     const probe = nodeNet.createServer();
     const port = await listen(probe);

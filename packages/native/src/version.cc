@@ -2,6 +2,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/opensslv.h>
+#include <openssl/x509.h>
 
 #include "objects.h"
 
@@ -19,6 +20,16 @@ void InitVersion(Napi::Env env, Napi::Object exports) {
     bool empty = ERR_peek_error() == 0;
     ERR_clear_error();
     return Napi::Boolean::New(info.Env(), empty);
+  }));
+  // defaultVerifyPaths(): where X509_STORE_set_default_paths looks (the library's compiled-in CA file and
+  // directory, and the environment variables that override them), as Python's get_default_verify_paths.
+  exports.Set("defaultVerifyPaths", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    Napi::Object out = Napi::Object::New(info.Env());
+    out.Set("cafileEnv", X509_get_default_cert_file_env());
+    out.Set("cafile", X509_get_default_cert_file());
+    out.Set("capathEnv", X509_get_default_cert_dir_env());
+    out.Set("capath", X509_get_default_cert_dir());
+    return out;
   }));
   exports.Set("OPENSSL_VERSION_NUMBER", Napi::Number::New(env, static_cast<double>(OpenSSL_version_num())));
   exports.Set("OPENSSL_VERSION_TEXT", Napi::String::New(env, OpenSSL_version(OPENSSL_VERSION)));

@@ -25,6 +25,14 @@ describe('addon loading', () => {
     expect(nm).toMatch(/\bX509_sign\b/);
   });
 
+  it('loads its ESM build where a global __dirname exists (node -e), and its CJS build', () => {
+    const pkg = join(__dirname, '..');
+    const esm = execFileSync(process.execPath, ['-e', "import('@ossl/native').then((m) => console.log(m.native.defaultVerifyPaths().cafileEnv))"], { cwd: pkg, encoding: 'utf8' });
+    expect(esm.trim()).toBe('SSL_CERT_FILE');
+    const cjs = execFileSync(process.execPath, ['-e', "console.log(require('@ossl/native').native.defaultVerifyPaths().capathEnv)"], { cwd: pkg, encoding: 'utf8' });
+    expect(cjs.trim()).toBe('SSL_CERT_DIR');
+  });
+
   it('loads in a worker thread too (context-aware addon)', async () => {
     const { Worker } = await import('node:worker_threads');
     const entry = require.resolve('../dist/index.cjs');

@@ -179,6 +179,26 @@ export class Connection {
     return n === bufsiz ? out : out.subarray(0, n);
   }
 
+  /**
+   * `recv` for event loops: returns null where `recv` throws WantReadError (the engine needs more
+   * bytes from the peer), so a loop that reads until the engine is dry pays for no exception. Every
+   * other outcome (data, ZeroReturnError, SysCallError, SSLError) is as `recv`'s. (extra)
+   */
+  tryRecv(bufsiz: number): Buffer | null {
+    expectInteger(bufsiz, 'bufsiz');
+    if (bufsiz < 0) throw new RangeError('"bufsiz" must not be negative');
+    const out = Buffer.allocUnsafe(bufsiz);
+    let r: number;
+    try {
+      r = this.#handle.readInto(out, 0, bufsiz, false);
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    if (r === -SSL_ERROR_WANT_READ) return null;
+    const n = checkResult(r);
+    return n === bufsiz ? out : out.subarray(0, n);
+  }
+
   /** The same as `recv`. */
   read(bufsiz: number, flags?: number): Buffer {
     return this.recv(bufsiz, flags);

@@ -1,12 +1,11 @@
-import { rootCertificates } from 'node:tls';
-import { PKey, X509, X509Name, X509Store, handleOf, kHandle, loadCertificate, FILETYPE_PEM } from '@ossl/crypto';
+import { PKey, X509, X509Name, X509Store, handleOf, kHandle, FILETYPE_PEM } from '@ossl/crypto';
 import { native, type ContextHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { SSLError, toSSLError } from './errors.js';
 import { expectBytes, expectInteger, expectOptionalPath, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
-import { systemStoreExists } from './default-context.js';
+import { cachedFileAnchors, cachedNodeRoots, systemStoreExists } from './trust.js';
 
 /** `(conn, cert, errnum, depth, ok) => boolean`: accept (true) or reject (false) one chain element. */
 export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: number) => boolean | number;
@@ -135,7 +134,24 @@ export class Context {
   /** Trusts the root certificates bundled with Node.js (`tls.rootCertificates`) (extra). */
   loadNodeRootCertificates(): void {
     const store = this.getCertStore();
-    for (const pem of rootCertificates) store.addCert(loadCertificate(FILETYPE_PEM, pem));
+    for (const cert of cachedNodeRoots()) store.addCert(cert);
+  }
+
+  /**
+   * Trusts what `setDefaultVerifyPaths` trusts (the CA file and directory of `getDefaultVerifyPaths()`,
+   * else Node's bundled roots), but parses the CA file once per process, and again only when it
+   * changes, as node:tls does with its roots. The certificates are shared; the store stays this
+   * Context's own. The directory is searched lazily, by subject hash, as OpenSSL always does. (extra)
+   */
+  loadDefaultTrust(): void {
+    const p = native.defaultVerifyPaths();
+    const store = this.getCertStore();
+    const anchors = cachedFileAnchors(process.env[p.cafileEnv] ?? p.cafile);
+    for (const cert of anchors.certs) store.addCert(cert);
+    for (const crl of anchors.crls) store.addCrl(crl);
+    const dir = process.env[p.capathEnv] ?? p.capath;
+    if (dir.length > 0) store.loadLocations(null, dir);
+    if (!systemStoreExists()) this.loadNodeRootCertificates();
   }
 
   /** Uses the certificate in `certfile` (PEM by default). */

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { loadCertificate, FILETYPE_PEM } from '@ossl/crypto';
 
 import { TLS1_2_VERSION, TLS_CLIENT_METHOD, TLS_SERVER_METHOD, VERIFY_NONE, VERIFY_PEER } from './constants.js';
@@ -18,12 +17,6 @@ export interface DefaultContextOptions {
   capath?: string | null;
   /** Trusted CAs as PEM text (one or more certificates) or DER. */
   cadata?: string | Buffer | null;
-}
-
-/** Whether the system has a CA store where OpenSSL looks by default. */
-export function systemStoreExists(): boolean {
-  const candidates = [process.env.SSL_CERT_FILE, process.env.SSL_CERT_DIR, '/etc/ssl/certs/ca-certificates.crt', '/etc/pki/tls/certs/ca-bundle.crt', '/etc/ssl/cert.pem', '/etc/ssl/certs'];
-  return candidates.some((p) => typeof p === 'string' && p.length > 0 && existsSync(p));
 }
 
 /**

@@ -27,5 +27,6 @@ export {
 } from './context.js';
 export { Session } from './session.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';
+export { getDefaultVerifyPaths, type DefaultVerifyPaths } from './trust.js';
 export { Connection, MSG_PEEK } from './connection.js';
 export { SocketConnection, SocketFile, type SocketConnectionOptions, type Address } from './socket-connection.js';

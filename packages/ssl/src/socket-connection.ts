@@ -80,6 +80,8 @@ export class SocketConnection {
   #error: (Error & { errno?: number; code?: string }) | null = null;
   #timeout: number | null;
   #incoming: Socket[] = [];
+  /** A failure met while taking extra records in `recv`, reported by the next `recv`. */
+  #deferred: Error | null = null;
 
   /**
    * @param context the TLS settings.
@@ -277,8 +279,39 @@ export class SocketConnection {
     expectInteger(bufsiz, 'bufsiz');
     if (bufsiz < 0) throw new RangeError('"bufsiz" must not be negative');
     if (bufsiz === 0) return Buffer.alloc(0);
+    if (this.#deferred) {
+      const e = this.#deferred;
+      this.#deferred = null;
+      throw e;
+    }
     const out = Buffer.allocUnsafe(bufsiz);
-    const n = await this.#drive(() => this.#h.readInto(out, 0, bufsiz, false));
+    let n = await this.#drive(() => this.#h.readInto(out, 0, bufsiz, false));
+    // As a socket's recv returns all that has arrived: take the records already here too, without
+    // waiting. A failure among them belongs to the next call, after the bytes before it.
+    let more = false;
+    while (n > 0 && n < bufsiz) {
+      let r: number;
+      try {
+        r = this.#h.readInto(out, n, bufsiz - n, false);
+      } catch (e) {
+        this.#deferred = toSSLError(e) as Error;
+        break;
+      }
+      if (r > 0) {
+        n += r;
+        more = true;
+        continue;
+      }
+      if (r !== WANT_READ && r !== WANT_WRITE) {
+        try {
+          checkResult(r);
+        } catch (e) {
+          this.#deferred = e as Error; // ZeroReturnError or SysCallError, thrown by the next recv
+        }
+      }
+      break;
+    }
+    if (more || this.#deferred) await this.#flushQuietly();
     return n === bufsiz ? out : out.subarray(0, n);
   }
 

@@ -108,6 +108,28 @@ describe('Connection shutdown and truncation', () => {
     expect(client.shutdown()).toBe(true);
   });
 
+  it('tryRecv returns null where recv throws WantReadError, and otherwise behaves as recv', () => {
+    const pki = makePki();
+    const { client, server } = pair(new Context(TLS_METHOD), serverContext(pki.server));
+    handshake(client, server);
+    expect(server.tryRecv(10)).toBeNull();
+    expect(() => server.recv(10)).toThrow(WantReadError);
+    client.sendall('hello, tryRecv');
+    pump(client, server);
+    expect(server.tryRecv(5)!.toString()).toBe('hello');
+    expect(server.tryRecv(100)!.toString()).toBe(', tryRecv');
+    expect(server.tryRecv(100)).toBeNull();
+    expect(() => server.tryRecv(-1)).toThrow(RangeError);
+    expect(() => server.tryRecv('10' as never)).toThrow(TypeError);
+    client.shutdown();
+    pump(client, server);
+    expect(() => server.tryRecv(10)).toThrow(ZeroReturnError);
+    const other = pair(new Context(TLS_METHOD), serverContext(pki.server));
+    handshake(other.client, other.server);
+    other.server.bioShutdown();
+    expect(caught(() => other.server.tryRecv(10))).toBeInstanceOf(SysCallError);
+  });
+
   it('reports EOF without close_notify as SysCallError, never as a clean end', () => {
     const pki = makePki();
     const { client, server } = pair(new Context(TLS_METHOD), serverContext(pki.server));

@@ -3,7 +3,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { Context, SocketConnection, SSLError, SysCallError, TLS_METHOD, VERIFY_PEER, ZeroReturnError } from '../src/index.js';
+import { Connection, Context, SocketConnection, SSLError, SysCallError, TLS_METHOD, VERIFY_PEER, WantReadError, ZeroReturnError } from '../src/index.js';
 import { makePki, serverContext } from './support/memory.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -217,5 +217,82 @@ describe('SocketConnection and a peer that resets', () => {
     expect(e.code).toBe('ECONNRESET');
     expect(e.errno).toBe(104);
     await conn.close();
+  });
+});
+
+describe('SocketConnection.recv takes every record that has arrived', () => {
+  // The peer is a sans-IO Connection driven by hand over a raw TCP socket, so the test decides which
+  // records travel together.
+  async function rawPeer(): Promise<{ client: SocketConnection; peer: Connection; raw: net.Socket; arrived: (n: number) => Promise<void> }> {
+    const pki = makePki();
+    const ctx = serverContext(pki.server);
+    ctx.setNumTickets(0); // nothing follows the handshake but what the test sends
+    const peer = new Connection(ctx);
+    peer.setAcceptState();
+    let raw!: net.Socket;
+    const server = net.createServer((s) => {
+      raw = s;
+      s.on('data', (d) => {
+        peer.bioWrite(d);
+        try {
+          peer.doHandshake();
+        } catch (e) {
+          if (!(e instanceof WantReadError)) throw e;
+        }
+        if (peer.bioPending() > 0) s.write(peer.bioRead(1 << 20));
+      });
+    });
+    const port = await listen(server);
+    const client = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 10_000 });
+    cleanups.push(() => client.close());
+    client.setConnectState();
+    await client.doHandshake();
+    while (!peer.isInitFinished()) await new Promise((r) => setImmediate(r));
+    const arrived = async (n: number) => {
+      while (client.connection.bioInPending() < n) await new Promise((r) => setImmediate(r));
+    };
+    return { client, peer, raw, arrived };
+  }
+
+  it('returns three records that came in one segment from one recv', async () => {
+    const { client, peer, raw, arrived } = await rawPeer();
+    for (const part of ['one,', 'two,', 'three']) peer.send(part);
+    const wire = peer.bioRead(1 << 20);
+    raw.write(wire);
+    await arrived(wire.length);
+    expect((await client.recv(1000)).toString()).toBe('one,two,three');
+    // ...never more than asked for; the rest waits for the next call.
+    for (const part of ['four,', 'five']) peer.send(part);
+    const wire2 = peer.bioRead(1 << 20);
+    raw.write(wire2);
+    await arrived(wire2.length);
+    expect((await client.recv(7)).toString()).toBe('four,fi');
+    expect((await client.recv(100)).toString()).toBe('ve');
+  });
+
+  it('returns the data before a close_notify, then ZeroReturnError', async () => {
+    const { client, peer, raw, arrived } = await rawPeer();
+    peer.send('last words');
+    peer.shutdown();
+    const wire = peer.bioRead(1 << 20);
+    raw.write(wire);
+    await arrived(wire.length);
+    expect((await client.recv(1000)).toString()).toBe('last words');
+    await expect(client.recv(1000)).rejects.toBeInstanceOf(ZeroReturnError);
+  });
+
+  it('returns the data before a damaged record, then the SSL.Error for it', async () => {
+    const { client, peer, raw, arrived } = await rawPeer();
+    peer.send('good');
+    peer.send('tampered');
+    const wire = Buffer.from(peer.bioRead(1 << 20));
+    wire[wire.length - 1]! ^= 0x01; // the last byte of the second record's tag
+    raw.write(wire);
+    await arrived(wire.length);
+    expect((await client.recv(1000)).toString()).toBe('good');
+    const e = await client.recv(1000).catch((err: unknown) => err);
+    expect(e).toBeInstanceOf(SSLError);
+    expect(e).not.toBeInstanceOf(ZeroReturnError);
+    expect((e as SSLError).message).toMatch(/bad record mac|decryption failed/i);
   });
 });

@@ -324,6 +324,7 @@ export interface ConnectionHandle {
 export interface NativeBinding {
   opensslVersion(type?: number): string;
   errorQueueEmpty(): boolean;
+  defaultVerifyPaths(): { cafileEnv: string; cafile: string; capathEnv: string; capath: string };
   OPENSSL_VERSION_NUMBER: number;
   OPENSSL_VERSION_TEXT: string;
   SSLEAY_VERSION: number;
@@ -408,8 +409,11 @@ export interface NativeBinding {
 }
 
 function packageRoot(): string {
-  // dist/index.{js,cjs} → the package root, where binding.gyp and build/ live.
-  const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+  // dist/index.{js,cjs} → the package root, where binding.gyp and build/ live. The ESM build asks
+  // import.meta first: a global __dirname (as `node -e` defines) must not steer it. The CJS build has
+  // no import.meta.url and uses the module's own __dirname.
+  const url = (import.meta as { url?: string }).url;
+  const here = url ? dirname(fileURLToPath(url)) : __dirname;
   return join(here, '..');
 }
 
