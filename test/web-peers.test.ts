@@ -1,5 +1,6 @@
 // HTTP over TLS with peers nobody here wrote: curl as a client of a compat-net server, nginx as the
-// server for https-client, and GnuTLS (gnutls-cli / gnutls-serv) against @ossl/ssl.
+// server for https-client and compat-net, and GnuTLS (gnutls-cli / gnutls-serv) against @ossl/ssl and
+// compat-net.
 import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
-import { createServer } from '@ossl/compat-net';
+import { connect, createServer, type SecureSocket } from '@ossl/compat-net';
 import { HTTPSConnection } from '@ossl/https-client';
 import { Context, SocketConnection, TLS_METHOD, createDefaultContext } from '@ossl/ssl';
 import { makePki, tempFiles, type Pki } from '@ossl/testkit';
@@ -72,18 +73,16 @@ describe('curl against a compat-net HTTPS server', () => {
   });
 });
 
-describe('https-client against nginx', () => {
-  it('fetches static files over one kept-alive, verified connection', async () => {
-    const pki = makePki();
-    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
-    const root = join(f.path('www'));
-    mkdirSync(root);
-    writeFileSync(join(root, 'index.html'), '<h1>nginx says hi</h1>\n');
-    writeFileSync(join(root, 'big.bin'), Buffer.alloc(300_000, 7));
-    const port = await freePort();
-    const prefix = f.path('nginx');
-    mkdirSync(prefix);
-    writeFileSync(join(prefix, 'nginx.conf'), `
+/** Starts nginx serving `files` over TLS with the PKI's server certificate; returns its port. */
+async function startNginx(pki: Pki, files: Record<string, string | Buffer>): Promise<number> {
+  const f = pkiFiles(pki, (fn) => cleanups.push(fn));
+  const root = join(f.path('www'));
+  mkdirSync(root);
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(root, name), content);
+  const port = await freePort();
+  const prefix = f.path('nginx');
+  mkdirSync(prefix);
+  writeFileSync(join(prefix, 'nginx.conf'), `
 daemon off;
 master_process off;
 worker_processes 1;
@@ -107,11 +106,17 @@ http {
   }
 }
 `);
-    // Debian installs nginx in /usr/sbin, which a non-login PATH may lack.
-    const nginx = startPeer(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
-    running.push(nginx);
-    expect(await waitForPort(port), `nginx did not start: ${nginx.output()}`).toBe(true);
+  // Debian installs nginx in /usr/sbin, which a non-login PATH may lack.
+  const nginx = startPeer(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
+  running.push(nginx);
+  expect(await waitForPort(port), `nginx did not start: ${nginx.output()}`).toBe(true);
+  return port;
+}
 
+describe('https-client against nginx', () => {
+  it('fetches static files over one kept-alive, verified connection', async () => {
+    const pki = makePki();
+    const port = await startNginx(pki, { 'index.html': '<h1>nginx says hi</h1>\n', 'big.bin': Buffer.alloc(300_000, 7) });
     const conn = new HTTPSConnection('localhost', port, { context: createDefaultContext({ cadata: pki.ca.certPem }) });
     cleanups.push(() => conn.close());
     await conn.request('GET', '/index.html');
@@ -128,6 +133,73 @@ http {
     res = await conn.getresponse();
     expect(res.status).toBe(404);
     await res.read();
+  });
+});
+
+/** Everything a SecureSocket receives until it ends. */
+async function readAll(sock: SecureSocket): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  sock.on('data', (d: Buffer) => parts.push(d));
+  await once(sock, 'end');
+  return Buffer.concat(parts);
+}
+
+describe('compat-net clients against nginx and gnutls-serv', () => {
+  it('a compat-net client verifies nginx, speaks HTTP/1.0 and sees its close_notify', async () => {
+    const pki = makePki();
+    const port = await startNginx(pki, { 'big.bin': Buffer.alloc(200_000, 9) });
+    const sock = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
+    await once(sock, 'secureConnect');
+    expect(sock.authorized).toBe(true);
+    sock.write('GET /big.bin HTTP/1.0\r\nHost: localhost\r\n\r\n');
+    const reply = await readAll(sock);
+    const head = reply.subarray(0, reply.indexOf('\r\n\r\n')).toString();
+    expect(head).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(head).toMatch(/\r\nServer: nginx/);
+    const body = reply.subarray(reply.indexOf('\r\n\r\n') + 4);
+    expect(body.length).toBe(200_000);
+    expect(body.every((b) => b === 9)).toBe(true);
+    expect(sock.truncated).toBe(false);
+    sock.destroy();
+
+    const untrusted = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: makePki().ca.certPem });
+    const [err] = await once(untrusted, 'error');
+    expect(err.code).toBe('UNABLE_TO_GET_ISSUER_CERT_LOCALLY');
+  });
+
+  it('a compat-net client verifies gnutls-serv and echoes through it', async () => {
+    const pki = makePki();
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
+    const port = await freePort();
+    const server = startPeer('gnutls-serv', ['--x509certfile', f.path('server.pem'), '--x509keyfile', f.path('server.key'), '--port', String(port), '--echo']);
+    running.push(server);
+    expect(await waitForPort(port), `gnutls-serv did not start: ${server.output()}`).toBe(true);
+    const sock = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
+    cleanups.push(() => sock.destroy());
+    await once(sock, 'secureConnect');
+    expect(sock.authorized).toBe(true);
+    expect(sock.getProtocol()).toBe('TLSv1.3');
+    sock.write('echo me, gnutls\n');
+    const [echoed] = await once(sock, 'data');
+    expect(echoed.toString()).toBe('echo me, gnutls\n');
+  });
+
+  it('gnutls-cli verifies a compat-net server', async () => {
+    const pki = makePki();
+    const f = pkiFiles(pki, (fn) => cleanups.push(fn));
+    const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (sock) => {
+      sock.on('data', (d) => sock.write(Buffer.concat([Buffer.from('compat-net:'), d])));
+      sock.on('error', () => undefined);
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
+    const port = (server.address() as net.AddressInfo).port;
+    const client = startPeer('gnutls-cli', ['--x509cafile', f.path('ca.pem'), '--port', String(port), 'localhost']);
+    running.push(client);
+    await client.waitFor(/Handshake was completed/);
+    client.proc.stdin.write('hi from gnutls\n');
+    await client.waitFor('compat-net:hi from gnutls');
   });
 });
 
