@@ -41,6 +41,14 @@ async function waitForPort(port: number): Promise<boolean> {
   return false;
 }
 
+/** Listens on a free loopback port, closed after the test; returns the port. */
+async function listen(server: net.Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
+  return (server.address() as net.AddressInfo).port;
+}
+
 async function freePort(): Promise<number> {
   const s = net.createServer();
   s.listen(0, '127.0.0.1');
@@ -57,10 +65,7 @@ describe('curl against a compat-net HTTPS server', () => {
     const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (sock) => {
       sock.once('data', () => sock.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\nConnection: close\r\n\r\nhello, curl\n'));
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
-    const port = (server.address() as net.AddressInfo).port;
+    const port = await listen(server);
     const curl = spawn('curl', ['-sS', '--cacert', f.path('ca.pem'), '--resolve', `localhost:${port}:127.0.0.1`, `https://localhost:${port}/`]);
     let out = '';
     curl.stdout.on('data', (d) => (out += d));
@@ -191,10 +196,7 @@ describe('compat-net clients against nginx and gnutls-serv', () => {
       sock.on('data', (d) => sock.write(Buffer.concat([Buffer.from('compat-net:'), d])));
       sock.on('error', () => undefined);
     });
-    server.listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    cleanups.push(() => new Promise((r) => server.close(() => r(undefined))));
-    const port = (server.address() as net.AddressInfo).port;
+    const port = await listen(server);
     const client = startPeer('gnutls-cli', ['--x509cafile', f.path('ca.pem'), '--port', String(port), 'localhost']);
     running.push(client);
     await client.waitFor(/Handshake was completed/);
