@@ -5,7 +5,7 @@ import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { SSLError, toSSLError } from './errors.js';
 import { expectBytes, expectInteger, expectOptionalPath, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
-import { cachedFileAnchors, cachedNodeRoots, systemStoreExists } from './trust.js';
+import { cachedFileAnchors, cachedNodeRoots, defaultCaLocations, systemStoreExists } from './trust.js';
 
 /** `(conn, cert, errnum, depth, ok) => boolean`: accept (true) or reject (false) one chain element. */
 export type VerifyCallback = (conn: Connection, cert: X509, errnum: number, depth: number, ok: number) => boolean | number;
@@ -144,13 +144,12 @@ export class Context {
    * Context's own. The directory is searched lazily, by subject hash, as OpenSSL always does. (extra)
    */
   loadDefaultTrust(): void {
-    const p = native.defaultVerifyPaths();
+    const { cafile, capath } = defaultCaLocations();
     const store = this.getCertStore();
-    const anchors = cachedFileAnchors(process.env[p.cafileEnv] ?? p.cafile);
+    const anchors = cachedFileAnchors(cafile);
     for (const cert of anchors.certs) store.addCert(cert);
     for (const crl of anchors.crls) store.addCrl(crl);
-    const dir = process.env[p.capathEnv] ?? p.capath;
-    if (dir.length > 0) store.loadLocations(null, dir);
+    if (capath.length > 0) store.loadLocations(null, capath);
     if (!systemStoreExists()) this.loadNodeRootCertificates();
   }
 

@@ -31,11 +31,15 @@ function kind(path: string): 'file' | 'dir' | null {
   }
 }
 
+/** The CA file and directory OpenSSL's default loading reads: the environment's, else the library's. */
+export function defaultCaLocations(p = native.defaultVerifyPaths()): { cafile: string; capath: string } {
+  return { cafile: process.env[p.cafileEnv] ?? p.cafile, capath: process.env[p.capathEnv] ?? p.capath };
+}
+
 /** The CA file and directory `setDefaultVerifyPaths` uses, as Python's `ssl.get_default_verify_paths()` reports them. */
 export function getDefaultVerifyPaths(): DefaultVerifyPaths {
   const p = native.defaultVerifyPaths();
-  const cafile = process.env[p.cafileEnv] ?? p.cafile;
-  const capath = process.env[p.capathEnv] ?? p.capath;
+  const { cafile, capath } = defaultCaLocations(p);
   return Object.freeze({
     cafile: kind(cafile) === 'file' ? cafile : null,
     capath: kind(capath) === 'dir' ? capath : null,
