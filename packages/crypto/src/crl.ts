@@ -3,13 +3,13 @@ import { native, type CRLHandle, type RevokedHandle } from '@ossl/native';
 import { FILETYPE_PEM } from './constants.js';
 import { guard } from './errors.js';
 import { expectFiletype, expectInteger, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509, dateToAsn1Time } from './x509.js';
 import { X509Name } from './x509name.js';
 
-let adoptRevoked: RevokedHandle | null = null;
-let adoptCrl: CRLHandle | null = null;
+const revokedAdoption = new Adoption<RevokedHandle>();
+const crlAdoption = new Adoption<CRLHandle>();
 
 function asn1(when: string | Date, param: string): string {
   return when instanceof Date ? dateToAsn1Time(when) : expectString(when, param);
@@ -22,18 +22,12 @@ export class Revoked {
   #handle: RevokedHandle;
 
   constructor() {
-    if (adoptRevoked !== null) {
-      this.#handle = adoptRevoked;
-      adoptRevoked = null;
-    } else {
-      this.#handle = guard(() => new native.Revoked());
-    }
+    this.#handle = revokedAdoption.take() ?? guard(() => new native.Revoked());
   }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: RevokedHandle): Revoked {
-    adoptRevoked = handle;
-    return new Revoked();
+    return revokedAdoption.adopt(handle, () => new Revoked());
   }
 
   /** @internal */
@@ -105,18 +99,12 @@ export class CRL {
   #handle: CRLHandle;
 
   constructor() {
-    if (adoptCrl !== null) {
-      this.#handle = adoptCrl;
-      adoptCrl = null;
-    } else {
-      this.#handle = guard(() => new native.CRL());
-    }
+    this.#handle = crlAdoption.take() ?? guard(() => new native.CRL());
   }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: CRLHandle): CRL {
-    adoptCrl = handle;
-    return new CRL();
+    return crlAdoption.adopt(handle, () => new CRL());
   }
 
   /** @internal */

@@ -2,7 +2,7 @@ import { native, type CipherHandle, type HMACHandle, type MessageDigestHandle } 
 
 import { guard } from './errors.js';
 import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 
@@ -11,7 +11,7 @@ export const ENCRYPT = 1;
 /** `Cipher` operation: decrypt (M2Crypto's `op=0`). */
 export const DECRYPT = 0;
 
-let adoptDigest: MessageDigestHandle | null = null;
+const digestAdoption = new Adoption<MessageDigestHandle>();
 
 /**
  * A message digest: M2Crypto's `EVP.MessageDigest`. Output equals `node:crypto`'s `createHash`.
@@ -27,9 +27,9 @@ export class MessageDigest {
 
   /** @throws RangeError for a digest OpenSSL does not know. */
   constructor(algo: string) {
-    if (adoptDigest !== null) {
-      this.#handle = adoptDigest;
-      adoptDigest = null;
+    const adopted = digestAdoption.take();
+    if (adopted !== null) {
+      this.#handle = adopted;
       return;
     }
     expectString(algo, 'algo');
@@ -55,8 +55,7 @@ export class MessageDigest {
 
   /** An independent copy of the state so far. */
   copy(): MessageDigest {
-    adoptDigest = guard(() => this.#handle.copy());
-    return new MessageDigest('');
+    return digestAdoption.adopt(guard(() => this.#handle.copy()), () => new MessageDigest(''));
   }
 
   /** The digest's size in bytes. */

@@ -2,7 +2,7 @@ import { native, type PKCS7Handle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 import { X509Store } from './x509store.js';
@@ -24,7 +24,7 @@ export const PKCS7Flags = Object.freeze({ ...native.PKCS7Flags }) as Readonly<{
   NOCRL: number;
 }>;
 
-let adopt: PKCS7Handle | null = null;
+const adoption = new Adoption<PKCS7Handle>();
 
 /**
  * A PKCS#7 structure: pyOpenSSL's `PKCS7` (type predicates) plus M2Crypto's S/MIME operations as
@@ -35,15 +35,14 @@ export class PKCS7 {
 
   /** PKCS7 objects come from `loadPkcs7Data`, `readSmime`, `smimeSign` and `smimeEncrypt`. */
   constructor() {
-    if (adopt === null) throw new TypeError('PKCS7 objects come from loadPkcs7Data, readSmime, smimeSign or smimeEncrypt');
-    this.#handle = adopt;
-    adopt = null;
+    const adopted = adoption.take();
+    if (adopted === null) throw new TypeError('PKCS7 objects come from loadPkcs7Data, readSmime, smimeSign or smimeEncrypt');
+    this.#handle = adopted;
   }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: PKCS7Handle): PKCS7 {
-    adopt = handle;
-    return new PKCS7();
+    return adoption.adopt(handle, () => new PKCS7());
   }
 
   /** @internal */

@@ -4,7 +4,7 @@ import { native, type X509Handle } from '@ossl/native';
 import { FILETYPE_ASN1, FILETYPE_PEM } from './constants.js';
 import { guard } from './errors.js';
 import { expectInteger, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509Extension } from './x509extension.js';
 import { X509Name } from './x509name.js';
@@ -48,26 +48,19 @@ function toAsn1(when: string | Date, param: string): string {
  * cert.sign(key, 'sha256');
  * ```
  */
-// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
-let adopt: X509Handle | null = null;
+const adoption = new Adoption<X509Handle>();
 
 export class X509 {
   #handle: X509Handle;
 
   /** An empty certificate, to fill in and sign. */
   constructor() {
-    if (adopt !== null) {
-      this.#handle = adopt;
-      adopt = null;
-    } else {
-      this.#handle = guard(() => new native.X509());
-    }
+    this.#handle = adoption.take() ?? guard(() => new native.X509());
   }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: X509Handle): X509 {
-    adopt = handle;
-    return new X509();
+    return adoption.adopt(handle, () => new X509());
   }
 
   /** Loads a PEM certificate. */

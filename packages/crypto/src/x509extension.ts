@@ -2,7 +2,7 @@ import { native, type X509ExtensionHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { X509 } from './x509.js';
 
 export interface X509ExtensionOptions {
@@ -21,8 +21,7 @@ export interface X509ExtensionOptions {
  * new X509Extension('subjectAltName', false, 'DNS:example.com, IP:127.0.0.1');
  * ```
  */
-// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
-let adopt: X509ExtensionHandle | null = null;
+const adoption = new Adoption<X509ExtensionHandle>();
 
 export class X509Extension {
   #handle: X509ExtensionHandle;
@@ -35,9 +34,9 @@ export class X509Extension {
    *   extension or a value it cannot parse.
    */
   constructor(typeName: string | Buffer, critical: boolean, value: string | Buffer, options: X509ExtensionOptions = {}) {
-    if (adopt !== null) {
-      this.#handle = adopt;
-      adopt = null;
+    const adopted = adoption.take();
+    if (adopted !== null) {
+      this.#handle = adopted;
       return;
     }
     const name = Buffer.isBuffer(typeName) ? typeName.toString('latin1') : expectString(typeName, 'typeName');
@@ -54,8 +53,7 @@ export class X509Extension {
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: X509ExtensionHandle): X509Extension {
-    adopt = handle;
-    return new X509Extension('', false, '');
+    return adoption.adopt(handle, () => new X509Extension('', false, ''));
   }
 
   /** @internal */

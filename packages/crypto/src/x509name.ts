@@ -2,7 +2,7 @@ import { native, type X509NameHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 
 /** The attribute names readable and writable as properties, short and long. */
 const ATTRIBUTES = [
@@ -27,9 +27,7 @@ export const XN_FLAG_MULTILINE: number = native.XN_FLAG_MULTILINE;
  * certificate, and the view keeps the certificate alive, so it stays valid after the certificate
  * object is dropped and garbage-collected.
  */
-// Set by _fromHandle for the constructor call it makes: private fields exist only on objects the
-// constructor built, so wrapping a native handle goes through the constructor too.
-let adopt: X509NameHandle | null = null;
+const adoption = new Adoption<X509NameHandle>();
 
 export class X509Name {
   #handle: X509NameHandle;
@@ -60,9 +58,9 @@ export class X509Name {
    * @throws TypeError when `name` is not an X509Name.
    */
   constructor(name?: X509Name) {
-    if (adopt !== null) {
-      this.#handle = adopt;
-      adopt = null;
+    const adopted = adoption.take();
+    if (adopted !== null) {
+      this.#handle = adopted;
     } else if (name === undefined) {
       this.#handle = guard(() => new native.X509Name());
     } else {
@@ -73,8 +71,7 @@ export class X509Name {
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: X509NameHandle): X509Name {
-    adopt = handle;
-    return new X509Name();
+    return adoption.adopt(handle, () => new X509Name());
   }
 
   /** @internal */

@@ -2,13 +2,12 @@ import { native, type X509ReqHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectInteger, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509Extension } from './x509extension.js';
 import { X509Name } from './x509name.js';
 
-// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
-let adopt: X509ReqHandle | null = null;
+const adoption = new Adoption<X509ReqHandle>();
 
 /**
  * A certificate signing request (PKCS#10): pyOpenSSL's `X509Req`.
@@ -26,18 +25,12 @@ export class X509Req {
 
   /** An empty request. */
   constructor() {
-    if (adopt !== null) {
-      this.#handle = adopt;
-      adopt = null;
-    } else {
-      this.#handle = guard(() => new native.X509Req());
-    }
+    this.#handle = adoption.take() ?? guard(() => new native.X509Req());
   }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: X509ReqHandle): X509Req {
-    adopt = handle;
-    return new X509Req();
+    return adoption.adopt(handle, () => new X509Req());
   }
 
   /** @internal */

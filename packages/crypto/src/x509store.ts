@@ -3,7 +3,7 @@ import { native, type X509Handle, type X509StoreHandle } from '@ossl/native';
 import { CRL } from './crl.js';
 import { guard } from './errors.js';
 import { expectInteger, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { Adoption, kHandle } from './internal/handle.js';
 import { X509 } from './x509.js';
 
 /** Verification flags for `X509Store.setFlags` (OpenSSL's `X509_V_FLAG_*`), as pyOpenSSL's `X509StoreFlags`. */
@@ -166,25 +166,18 @@ export class X509StoreContextError extends globalThis.Error {
 /**
  * Trusted certificates and CRLs plus verification settings: pyOpenSSL's `X509Store`.
  */
-// Set by _fromHandle for the constructor call it makes (private fields need the constructor).
-let adoptStore: X509StoreHandle | null = null;
+const adoption = new Adoption<X509StoreHandle>();
 
 export class X509Store {
   #handle: X509StoreHandle;
 
   constructor() {
-    if (adoptStore !== null) {
-      this.#handle = adoptStore;
-      adoptStore = null;
-    } else {
-      this.#handle = guard(() => new native.X509Store());
-    }
+    this.#handle = adoption.take() ?? guard(() => new native.X509Store());
   }
 
   /** Wraps a native handle (internal; @ossl/ssl's `Context.getCertStore`). */
   static _fromHandle(handle: X509StoreHandle): X509Store {
-    adoptStore = handle;
-    return new X509Store();
+    return adoption.adopt(handle, () => new X509Store());
   }
 
   /** @internal */

@@ -46,16 +46,7 @@ void RevokedWrap::Init(Napi::Env env, Napi::Object exports) {
 }
 
 RevokedWrap::RevokedWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<RevokedWrap>(info) {
-  if (info.Length() >= 1 && info[0].IsExternal()) {
-    rev_.reset(info[0].As<Napi::External<X509_REVOKED>>().Data());
-  } else {
-    rev_.reset(X509_REVOKED_new());
-    if (!rev_) {
-      ThrowOpenSSL(info.Env(), "could not create a revocation entry");
-      return;
-    }
-  }
-  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+  AdoptOrCreate<RevokedWrap>(info, rev_, X509_REVOKED_new, "could not create a revocation entry");
 }
 
 // setSerial(hex): the revoked certificate's serial number as hexadecimal text.
@@ -167,16 +158,7 @@ void CRLWrap::Init(Napi::Env env, Napi::Object exports) {
 }
 
 CRLWrap::CRLWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<CRLWrap>(info) {
-  if (info.Length() >= 1 && info[0].IsExternal()) {
-    crl_.reset(info[0].As<Napi::External<X509_CRL>>().Data());
-  } else {
-    crl_.reset(X509_CRL_new());
-    if (!crl_) {
-      ThrowOpenSSL(info.Env(), "could not create a CRL");
-      return;
-    }
-  }
-  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+  AdoptOrCreate<CRLWrap>(info, crl_, X509_CRL_new, "could not create a CRL");
 }
 
 // getRevoked(): copies of the entries, or null when there are none (as pyOpenSSL).

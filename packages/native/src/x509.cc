@@ -132,16 +132,7 @@ void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
 
 // new X509(): an empty certificate; native code passes an External to adopt an existing one.
 X509Wrap::X509Wrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509Wrap>(info) {
-  if (info.Length() >= 1 && info[0].IsExternal()) {
-    x509_.reset(info[0].As<Napi::External<X509>>().Data());
-  } else {
-    x509_.reset(X509_new());
-    if (!x509_) {
-      ThrowOpenSSL(info.Env(), "could not create a certificate");
-      return;
-    }
-  }
-  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+  AdoptOrCreate<X509Wrap>(info, x509_, X509_new, "could not create a certificate");
 }
 
 Napi::Value X509Wrap::NewOwned(Napi::Env env, X509Pointer x) {

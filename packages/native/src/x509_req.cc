@@ -31,16 +31,7 @@ void X509ReqWrap::Init(Napi::Env env, Napi::Object exports) {
 
 // new X509Req(): an empty request; native code passes an External to adopt a loaded one.
 X509ReqWrap::X509ReqWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509ReqWrap>(info) {
-  if (info.Length() >= 1 && info[0].IsExternal()) {
-    req_.reset(info[0].As<Napi::External<X509_REQ>>().Data());
-  } else {
-    req_.reset(X509_REQ_new());
-    if (!req_) {
-      ThrowOpenSSL(info.Env(), "could not create a request");
-      return;
-    }
-  }
-  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+  AdoptOrCreate<X509ReqWrap>(info, req_, X509_REQ_new, "could not create a request");
 }
 
 Napi::Value X509ReqWrap::SetPubkey(const Napi::CallbackInfo& info) {

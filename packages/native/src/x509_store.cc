@@ -54,17 +54,7 @@ Napi::Value X509StoreWrap::NewFromRef(Napi::Env env, X509_STORE* store) {
 }
 
 X509StoreWrap::X509StoreWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509StoreWrap>(info) {
-  if (info.Length() >= 1 && info[0].IsExternal()) {
-    store_.reset(info[0].As<Napi::External<X509_STORE>>().Data());
-    info.This().As<Napi::Object>().TypeTag(&kTypeTag);
-    return;
-  }
-  store_.reset(X509_STORE_new());
-  if (!store_) {
-    ThrowOpenSSL(info.Env(), "could not create a store");
-    return;
-  }
-  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+  AdoptOrCreate<X509StoreWrap>(info, store_, X509_STORE_new, "could not create a store");
 }
 
 Napi::Value X509StoreWrap::AddCert(const Napi::CallbackInfo& info) {

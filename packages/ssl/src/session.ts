@@ -2,9 +2,9 @@ import { kHandle } from '@ossl/crypto';
 import { native, type SessionHandle } from '@ossl/native';
 
 import { sslGuard } from './context.js';
-import { typeError } from '@ossl/crypto/internal';
+import { Adoption, typeError } from '@ossl/crypto/internal';
 
-let adopt: SessionHandle | null = null;
+const adoption = new Adoption<SessionHandle>();
 const PEM_LABEL = 'SSL SESSION PARAMETERS';
 
 /**
@@ -22,15 +22,14 @@ export class Session {
 
   /** Sessions come from `Connection.getSession()`, `Session.fromDER()` or `Session.fromPEM()`. */
   constructor() {
-    if (adopt === null) throw new TypeError('Session objects come from Connection.getSession(), Session.fromDER() or Session.fromPEM()');
-    this.#handle = adopt;
-    adopt = null;
+    const adopted = adoption.take();
+    if (adopted === null) throw new TypeError('Session objects come from Connection.getSession(), Session.fromDER() or Session.fromPEM()');
+    this.#handle = adopted;
   }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: SessionHandle): Session {
-    adopt = handle;
-    return new Session();
+    return adoption.adopt(handle, () => new Session());
   }
 
   /** @internal */

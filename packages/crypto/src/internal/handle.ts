@@ -10,3 +10,29 @@ export interface HasHandle<H> {
 export function handleOf<H>(obj: HasHandle<H>): H {
   return obj[kHandle];
 }
+
+/**
+ * Hands a native handle to a class's own constructor, where private fields must be set: a factory
+ * calls `adopt(handle, () => new Class())`, and the constructor begins with `take()`, which is null
+ * for a plain `new`. A handle never outlives the construction it was meant for.
+ */
+export class Adoption<H> {
+  #pending: H | null = null;
+
+  /** Runs `construct` with `handle` waiting for the constructor's `take()`. */
+  adopt<T>(handle: H, construct: () => T): T {
+    this.#pending = handle;
+    try {
+      return construct();
+    } finally {
+      this.#pending = null;
+    }
+  }
+
+  /** The handle a factory is passing in, or null. */
+  take(): H | null {
+    const handle = this.#pending;
+    this.#pending = null;
+    return handle;
+  }
+}

@@ -169,6 +169,23 @@ T* UnwrapAs(Napi::Value v, const char* param) {
   return nullptr;
 }
 
+// The body of a constructor for class T that owns one OpenSSL object in `slot`: adopt the External
+// that native code passes (see WrapNew), or make an empty object with `make`. Tags `this` only when
+// it holds an object, so a failed construction is never mistaken for a T.
+template <typename T, typename Ptr, typename Raw>
+void AdoptOrCreate(const Napi::CallbackInfo& info, Ptr& slot, Raw* (*make)(), const char* failure) {
+  if (info.Length() >= 1 && info[0].IsExternal()) {
+    slot.reset(info[0].As<Napi::External<Raw>>().Data());
+  } else {
+    slot.reset(make());
+  }
+  if (!slot) {
+    ThrowOpenSSL(info.Env(), failure);
+    return;
+  }
+  info.This().As<Napi::Object>().TypeTag(&T::kTypeTag);
+}
+
 // Wraps a freshly owned pointer in a new JS object of class T (constructed from an External).
 template <typename T, typename P>
 Napi::Value WrapNew(Napi::Env env, Napi::FunctionReference& ctor, P* owned) {
