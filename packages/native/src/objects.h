@@ -263,6 +263,8 @@ Napi::Value CertStackToArray(Napi::Env env, const STACK_OF(X509)* stack);
 // Builds a stack of new references from a JS array of X509 handles; null on a bad element (throws).
 using X509StackPointer = std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)>;
 X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok);
+// The same, where null or undefined means no stack (a null pointer, *ok true).
+X509StackPointer OptionalCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok);
 void InitSSL(Napi::Env env, Napi::Object exports);
 
 }  // namespace ossl

@@ -75,12 +75,9 @@ Napi::Value ExportPkcs12(const Napi::CallbackInfo& info) {
     if (c == nullptr) return env.Undefined();
     cert = c->get();
   }
-  X509StackPointer ca(nullptr, [](STACK_OF(X509)*) {});
-  if (!info[2].IsNull() && !info[2].IsUndefined()) {
-    bool ok = false;
-    ca = ArrayToCertStack(env, info[2], "cacerts", &ok);
-    if (!ok) return env.Undefined();
-  }
+  bool ca_ok = false;
+  X509StackPointer ca = OptionalCertStack(env, info[2], "cacerts", &ca_ok);
+  if (!ca_ok) return env.Undefined();
   std::string name, pass;
   bool has_name = false, has_pass = false;
   if (!info[3].IsNull() && !info[3].IsUndefined()) {

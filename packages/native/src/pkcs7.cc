@@ -108,12 +108,9 @@ Napi::Value SmimeSign(const Napi::CallbackInfo& info) {
   if (key == nullptr) return env.Undefined();
   Bytes data = GetBytes(info[2], "data");
   if (!data.ok) return env.Undefined();
-  X509StackPointer certs(nullptr, [](STACK_OF(X509)*) {});
-  if (!info[3].IsUndefined() && !info[3].IsNull()) {
-    bool ok = false;
-    certs = ArrayToCertStack(env, info[3], "certs", &ok);
-    if (!ok) return env.Undefined();
-  }
+  bool certs_ok = false;
+  X509StackPointer certs = OptionalCertStack(env, info[3], "certs", &certs_ok);
+  if (!certs_ok) return env.Undefined();
   int flags = 0;
   if (!GetFlags(info[4], &flags)) return env.Undefined();
   BIOPointer in = MemBioFrom(data);
@@ -130,12 +127,9 @@ Napi::Value SmimeVerify(const Napi::CallbackInfo& info) {
   if (p7 == nullptr) return env.Undefined();
   X509StoreWrap* store = UnwrapAs<X509StoreWrap>(info[1], "store");
   if (store == nullptr) return env.Undefined();
-  X509StackPointer certs(nullptr, [](STACK_OF(X509)*) {});
-  if (!info[2].IsUndefined() && !info[2].IsNull()) {
-    bool ok = false;
-    certs = ArrayToCertStack(env, info[2], "certs", &ok);
-    if (!ok) return env.Undefined();
-  }
+  bool certs_ok = false;
+  X509StackPointer certs = OptionalCertStack(env, info[2], "certs", &certs_ok);
+  if (!certs_ok) return env.Undefined();
   BIOPointer indata(nullptr);
   Bytes data;
   if (!info[3].IsUndefined() && !info[3].IsNull()) {

@@ -100,6 +100,14 @@ X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* para
   return stack;
 }
 
+X509StackPointer OptionalCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok) {
+  if (v.IsUndefined() || v.IsNull()) {
+    *ok = true;
+    return X509StackPointer(nullptr, FreeCertStack);
+  }
+  return ArrayToCertStack(env, v, param, ok);
+}
+
 void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "X509",
       {

@@ -142,12 +142,9 @@ Napi::Value X509StoreWrap::Verify(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   X509Wrap* cert = UnwrapAs<X509Wrap>(info[0], "certificate");
   if (cert == nullptr) return env.Undefined();
-  X509StackPointer untrusted(nullptr, [](STACK_OF(X509)*) {});
-  if (!info[1].IsUndefined() && !info[1].IsNull()) {
-    bool ok = false;
-    untrusted = ArrayToCertStack(env, info[1], "chain", &ok);
-    if (!ok) return env.Undefined();
-  }
+  bool untrusted_ok = false;
+  X509StackPointer untrusted = OptionalCertStack(env, info[1], "chain", &untrusted_ok);
+  if (!untrusted_ok) return env.Undefined();
   StoreCtxPointer ctx(X509_STORE_CTX_new());
   if (!ctx || X509_STORE_CTX_init(ctx.get(), store_.get(), cert->get(), untrusted.get()) != 1) {
     return ThrowOpenSSL(env, "could not set up verification");
