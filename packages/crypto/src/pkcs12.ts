@@ -1,7 +1,7 @@
 import { native } from '@ossl/native';
 
 import { guard } from './errors.js';
-import { expectBytes, expectInteger, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, ownOptions, typeError } from './internal/args.js';
 import { kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
@@ -89,10 +89,21 @@ export class PKCS12 {
   }
 
   /**
-   * The bundle in DER, as `openssl pkcs12` reads it.
+   * The bundle in DER, as `openssl pkcs12` reads it. Called as pyOpenSSL calls it,
+   * `export(passphrase, iter, maciter)`, or with an options object, `export({passphrase, iter, maciter})`.
+   * @param passphrase protects the key and the MAC; null (or absent) writes no encryption and no MAC.
    * @throws RangeError when there is nothing to export; crypto.Error when OpenSSL fails.
    */
-  export(options: Pkcs12ExportOptions = {}): Buffer {
+  export(passphrase?: Buffer | string | null, iter?: number, maciter?: number): Buffer;
+  export(options?: Pkcs12ExportOptions): Buffer;
+  export(passphraseOrOptions: Buffer | Uint8Array | string | null | Pkcs12ExportOptions = null, iterArg?: number, maciterArg?: number): Buffer {
+    const positional = passphraseOrOptions === null || typeof passphraseOrOptions === 'string' || passphraseOrOptions instanceof Uint8Array;
+    if (!positional && (typeof passphraseOrOptions !== 'object' || Array.isArray(passphraseOrOptions))) {
+      throw typeError('passphrase', 'a Buffer, string, null or an options object', passphraseOrOptions);
+    }
+    const options: Pkcs12ExportOptions = positional
+      ? { passphrase: passphraseOrOptions as Buffer | string | null, iter: iterArg, maciter: maciterArg }
+      : ownOptions(passphraseOrOptions as Pkcs12ExportOptions);
     const passphrase = options.passphrase === undefined || options.passphrase === null ? null : expectBytes(options.passphrase, 'passphrase');
     const iter = options.iter === undefined ? 2048 : expectInteger(options.iter, 'iter');
     const maciter = options.maciter === undefined ? 1 : expectInteger(options.maciter, 'maciter');

@@ -50,6 +50,64 @@ describe('PKCS12.export', () => {
   });
 });
 
+describe('PKCS12.export (pyOpenSSL positional passphrase)', () => {
+  const id = makeIdentity({ cn: 'positional' });
+  const bundle = (): PKCS12 => {
+    const p12 = new PKCS12();
+    p12.setPrivatekey(id.key);
+    p12.setCertificate(id.cert);
+    return p12;
+  };
+
+  it.each([
+    ['a string', 'secret', 'secret'],
+    ['a Buffer', Buffer.from('secret'), 'secret'],
+    ['a Uint8Array', new Uint8Array(Buffer.from('s3cr3t')), 's3cr3t'],
+  ])('encrypts and MACs with the passphrase given as %s', (_label, passphrase, text) => {
+    const der = bundle().export(passphrase as string);
+    expect(thrown(() => loadPkcs12(der))).toBeInstanceOf(CryptoError);
+    expect(thrown(() => loadPkcs12(der, 'wrong'))).toBeInstanceOf(CryptoError);
+    expect(loadPkcs12(der, text).getPrivatekey()!.equals(id.key)).toBe(true);
+    const files = tempFiles({ 'p.p12': der });
+    try {
+      const info = spawnInfo(files.path('p.p12'), text);
+      expect(info).toMatch(/MAC: sha256, Iteration 1\b/);
+      expect(info).toMatch(/Shrouded Keybag: PBES2, PBKDF2, AES-256-CBC, Iteration 2048\b/);
+    } finally {
+      files.cleanup();
+    }
+  });
+
+  it('takes iter and maciter positionally, as pyOpenSSL does', () => {
+    const der = bundle().export('secret', 3000, 7);
+    const files = tempFiles({ 'p.p12': der });
+    try {
+      const info = spawnInfo(files.path('p.p12'), 'secret');
+      expect(info).toMatch(/MAC: sha256, Iteration 7\b/);
+      expect(info).toMatch(/Iteration 3000\b/);
+    } finally {
+      files.cleanup();
+    }
+  });
+
+  it('reads an options object through its own properties only', () => {
+    const inherited = Object.create({ passphrase: 'from-the-prototype' }) as { passphrase?: string };
+    const der = bundle().export(inherited);
+    // The inherited passphrase is not used: the bundle is the one export() with no passphrase writes.
+    expect(loadPkcs12(der).getPrivatekey()!.equals(id.key)).toBe(true);
+    expect(thrown(() => loadPkcs12(bundle().export({ passphrase: 'own' })))).toBeInstanceOf(CryptoError);
+  });
+
+  it('refuses a passphrase of another type, naming it', () => {
+    for (const bad of [42, true, [1, 2], () => 'x']) {
+      const e = thrown(() => bundle().export(bad as never));
+      expect(e).toBeInstanceOf(TypeError);
+      expect((e as Error).message).toMatch(/"passphrase"/);
+    }
+    expect(thrown(() => bundle().export('x', 'many' as never))).toBeInstanceOf(TypeError);
+  });
+});
+
 function spawnInfo(path: string, pass: string): string {
   const r = spawnSync('openssl', ['pkcs12', '-in', path, '-info', '-noout', '-passin', `pass:${pass}`], { encoding: 'utf8' });
   return `${r.stdout}${r.stderr}`;

@@ -50,3 +50,19 @@ export function expectOptionalPath(value: unknown, param: string): string | null
   if (Buffer.isBuffer(value)) return value.toString();
   return expectString(value, param);
 }
+
+/**
+ * An options object reduced to its own enumerable properties, on a null prototype, so that a value
+ * only an (attacker-polluted) `Object.prototype` holds reads as absent. `undefined` and `null` give
+ * an empty object; anything else that is not an object is a TypeError naming `param`.
+ */
+export function ownOptions<T extends object>(value: T | null | undefined, param = 'options'): Partial<T> {
+  if (value === undefined || value === null) return Object.create(null) as Partial<T>;
+  if (typeof value !== 'object') throw typeError(param, 'an object', value);
+  return Object.assign(Object.create(null) as Partial<T>, value);
+}
+
+/** Whether `options` has `key` as an own property set to exactly `false` (the only way to turn a security default off). */
+export function isOwnFalse(options: object | null | undefined, key: string): boolean {
+  return options !== null && options !== undefined && Object.hasOwn(options, key) && (options as Record<string, unknown>)[key] === false;
+}
