@@ -44,6 +44,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::SetHost>("setHost"),
           InstanceMethod<&SSLWrap::GetVerifyResult>("getVerifyResult"),
           InstanceMethod<&SSLWrap::SetVerify>("setVerify"),
+          InstanceMethod<&SSLWrap::SetVerifyDeferred>("setVerifyDeferred"),
           InstanceMethod<&SSLWrap::GetVerifyMode>("getVerifyMode"),
           InstanceMethod<&SSLWrap::UseCertificate>("useCertificate"),
           InstanceMethod<&SSLWrap::UsePrivateKey>("usePrivateKey"),
@@ -477,6 +478,18 @@ Napi::Value SSLWrap::SetVerify(const Napi::CallbackInfo& info) {
     return ThrowType(env, "callback", "a function", info[1]);
   }
   SSL_set_verify(ssl_.get(), static_cast<int>(mode), verify_cb_.IsEmpty() ? nullptr : VerifyTrampoline);
+  return env.Undefined();
+}
+
+int SSLWrap::DeferVerdict(int, X509_STORE_CTX*) { return 1; }
+
+Napi::Value SSLWrap::SetVerifyDeferred(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseIfBusy(env)) return env.Undefined();
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return env.Undefined();
+  verify_cb_.Reset();
+  SSL_set_verify(ssl_.get(), static_cast<int>(mode), DeferVerdict);
   return env.Undefined();
 }
 

@@ -43,6 +43,7 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLCtxWrap::LoadVerifyLocations>("loadVerifyLocations"),
           InstanceMethod<&SSLCtxWrap::SetDefaultVerifyPaths>("setDefaultVerifyPaths"),
           InstanceMethod<&SSLCtxWrap::SetVerify>("setVerify"),
+          InstanceMethod<&SSLCtxWrap::SetVerifyDeferred>("setVerifyDeferred"),
           InstanceMethod<&SSLCtxWrap::GetVerifyMode>("getVerifyMode"),
           InstanceMethod<&SSLCtxWrap::SetVerifyDepth>("setVerifyDepth"),
           InstanceMethod<&SSLCtxWrap::GetVerifyDepth>("getVerifyDepth"),
@@ -243,6 +244,18 @@ Napi::Value SSLCtxWrap::SetVerify(const Napi::CallbackInfo& info) {
     return ThrowType(env, "callback", "a function", info[1]);
   }
   SSL_CTX_set_verify(ctx_.get(), static_cast<int>(mode), verify_cb_.IsEmpty() ? nullptr : SSLWrap::VerifyTrampoline);
+  return env.Undefined();
+}
+
+// setVerifyDeferred(mode): verify as `mode` says, but let the handshake finish whatever the verdict;
+// OpenSSL's verdict stays in SSL_get_verify_result and in the session (so a resumed connection
+// gets the same verdict), for the caller to act on. node:tls's model.
+Napi::Value SSLCtxWrap::SetVerifyDeferred(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return env.Undefined();
+  verify_cb_.Reset();
+  SSL_CTX_set_verify(ctx_.get(), static_cast<int>(mode), SSLWrap::DeferVerdict);
   return env.Undefined();
 }
 

@@ -40,6 +40,7 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value LoadVerifyLocations(const Napi::CallbackInfo& info);
   Napi::Value SetDefaultVerifyPaths(const Napi::CallbackInfo& info);
   Napi::Value SetVerify(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyDeferred(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);
   Napi::Value SetVerifyDepth(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyDepth(const Napi::CallbackInfo& info);
@@ -93,6 +94,9 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   explicit SSLWrap(const Napi::CallbackInfo& info);
   static SSLWrap* FromSSL(const SSL* ssl);
   static int VerifyTrampoline(int ok, X509_STORE_CTX* store);
+  // Accepts every chain element and leaves OpenSSL's error in the store context, so the verdict
+  // is kept (SSL_get_verify_result, and the session) while the handshake goes on. No JavaScript runs.
+  static int DeferVerdict(int ok, X509_STORE_CTX* store);
   static void InfoTrampoline(const SSL* ssl, int where, int ret);
   static void KeylogTrampoline(const SSL* ssl, const char* line);
   static int ServernameTrampoline(SSL* ssl, int* alert, void* arg);
@@ -158,6 +162,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value SetHost(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
   Napi::Value SetVerify(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyDeferred(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);
   Napi::Value UseCertificate(const Napi::CallbackInfo& info);
   Napi::Value UsePrivateKey(const Napi::CallbackInfo& info);

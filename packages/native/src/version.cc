@@ -31,6 +31,12 @@ void InitVersion(Napi::Env env, Napi::Object exports) {
     out.Set("capath", X509_get_default_cert_dir());
     return out;
   }));
+  // verifyErrorString(code): OpenSSL's text for an X509_V_ERR_* code (X509_verify_cert_error_string).
+  exports.Set("verifyErrorString", Napi::Function::New(env, [](const Napi::CallbackInfo& info) -> Napi::Value {
+    int64_t code = 0;
+    if (!GetInt(info[0], "code", &code)) return info.Env().Undefined();
+    return Napi::String::New(info.Env(), X509_verify_cert_error_string(static_cast<long>(code)));
+  }));
   exports.Set("OPENSSL_VERSION_NUMBER", Napi::Number::New(env, static_cast<double>(OpenSSL_version_num())));
   exports.Set("OPENSSL_VERSION_TEXT", Napi::String::New(env, OpenSSL_version(OPENSSL_VERSION)));
   exports.Set("SSLEAY_VERSION", Napi::Number::New(env, OPENSSL_VERSION));

@@ -358,6 +358,8 @@ Napi::Value X509Wrap::CheckHost(const Napi::CallbackInfo& info) {
   if (!host.ok) return env.Undefined();
   int64_t flags = 0;
   if (info.Length() > 1 && !GetInt(info[1], "flags", &flags)) return env.Undefined();
+  // Partial wildcards (`f*.example.com`) never match, here as in the TLS handshake's host check.
+  flags |= X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
   std::string name(reinterpret_cast<const char*>(host.data), host.size);
   int r;
   unsigned char ip[16];

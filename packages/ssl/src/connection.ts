@@ -11,7 +11,7 @@ import {
 } from './constants.js';
 import { adaptVerifyCallback, alpnWire, Context, sslGuard, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
-import { SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
+import { CertificateVerifyError, SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
 import { expectBytes, expectInteger, typeError } from '@ossl/crypto/internal';
 
 /** Turns a native result (>= 0, or -SSL_ERROR_*) into a value or pyOpenSSL's exception. */
@@ -346,6 +346,22 @@ export class Connection {
     expectInteger(mode, 'mode');
     if (callback !== undefined && callback !== null && typeof callback !== 'function') throw typeError('callback', 'a function', callback);
     sslGuard(() => this.#handle.setVerify(mode, callback ? adaptVerifyCallback(callback) : null));
+  }
+
+  /** `Context.setVerifyDeferred` for this Connection only. (extra) */
+  setVerifyDeferred(mode: number): void {
+    expectInteger(mode, 'mode');
+    sslGuard(() => this.#handle.setVerifyDeferred(mode));
+  }
+
+  /**
+   * Why the peer did not verify, as a CertificateVerifyError (`code` as node:tls names it,
+   * `verifyCode`, OpenSSL's `verifyMessage`), or null when `getVerifyResult()` is `X509_V_OK`.
+   * After a resumed handshake this is the verdict kept in the session. (extra)
+   */
+  getVerifyError(): CertificateVerifyError | null {
+    const code = this.#handle.getVerifyResult();
+    return code === 0 ? null : new CertificateVerifyError(code, native.verifyErrorString(code));
   }
 
   /** The verification mode. */

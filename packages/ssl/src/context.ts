@@ -226,6 +226,19 @@ export class Context {
     this.#handle.setVerify(mode, callback ? adaptVerifyCallback(callback) : null);
   }
 
+  /**
+   * Verifies as `setVerify(mode)` does, but a failed check does not stop the handshake: OpenSSL's
+   * verdict is kept in `Connection.getVerifyResult()` and in the session (so a resumed connection
+   * gets the same verdict) for the application to act on, as node:tls does with
+   * `rejectUnauthorized`. Nothing is trusted by this call: a caller that goes on must check the
+   * verdict. (extra)
+   */
+  setVerifyDeferred(mode: number): void {
+    expectInteger(mode, 'mode');
+    this.#verifyCallback = null;
+    sslGuard(() => this.#handle.setVerifyDeferred(mode));
+  }
+
   /** The verification mode. */
   getVerifyMode(): number {
     return this.#handle.getVerifyMode();

@@ -42,7 +42,7 @@ function transportError(err: Error & { errno?: number; code?: string }): SysCall
 const DELEGATED = [
   'getContext', 'setConnectState', 'setAcceptState', 'getPeerCertificate', 'getPeerCertChain', 'getCertificate',
   'getCipherName', 'getCipherBits', 'getCipherVersion', 'getProtocolVersionName', 'getProtocolVersion',
-  'setTlsextHostName', 'getServername', 'setHost', 'getVerifyResult', 'setVerify', 'getVerifyMode', 'useCertificate',
+  'setTlsextHostName', 'getServername', 'setHost', 'getVerifyResult', 'getVerifyError', 'setVerify', 'setVerifyDeferred', 'getVerifyMode', 'useCertificate',
   'usePrivatekey', 'getStateString', 'isInitFinished', 'pending', 'getShutdown', 'setShutdown', 'getCipherList',
   'getAppData', 'setAppData', 'setContext', 'getSession', 'setSession', 'sessionReused', 'getFinished', 'getPeerFinished',
   'exportKeyingMaterial', 'serverRandom', 'clientRandom', 'masterKey', 'renegotiatePending', 'totalRenegotiations',

@@ -210,6 +210,7 @@ export interface ContextHandle {
   loadVerifyLocations(cafile: string | null | undefined, capath?: string | null): void;
   setDefaultVerifyPaths(): void;
   setVerify(mode: number, callback?: VerifyCallback | null): void;
+  setVerifyDeferred(mode: number): void;
   getVerifyMode(): number;
   setVerifyDepth(depth: number): void;
   getVerifyDepth(): number;
@@ -283,6 +284,7 @@ export interface ConnectionHandle {
   setHost(name: Buffer | string): void;
   getVerifyResult(): number;
   setVerify(mode: number, callback?: VerifyCallback | null): void;
+  setVerifyDeferred(mode: number): void;
   getVerifyMode(): number;
   useCertificate(cert: X509Handle): void;
   usePrivateKey(pkey: PKeyHandle): void;
@@ -324,6 +326,7 @@ export interface ConnectionHandle {
 export interface NativeBinding {
   opensslVersion(type?: number): string;
   errorQueueEmpty(): boolean;
+  verifyErrorString(code: number): string;
   defaultVerifyPaths(): { cafileEnv: string; cafile: string; capathEnv: string; capath: string };
   OPENSSL_VERSION_NUMBER: number;
   OPENSSL_VERSION_TEXT: string;
