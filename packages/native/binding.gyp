@@ -6,6 +6,7 @@
         "src/addon.cc",
         "src/common/errors.cc",
         "src/common/passphrase.cc",
+        "src/common/callback_scope.cc",
         "src/version.cc",
         "src/pkey.cc",
         "src/legacy.cc",
@@ -24,7 +25,7 @@
         "src/ssl_ctx.cc",
         "src/ssl.cc",
         "src/ssl_callbacks.cc",
-        "src/ssl_more.cc"
+        "src/session.cc"
       ],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",

@@ -2,6 +2,9 @@
 // is per environment (AddonData), so it loads in worker threads too.
 #include "common/common.h"
 #include "objects.h"
+#include "session.h"
+#include "ssl.h"
+#include "ssl_ctx.h"
 
 namespace ossl {
 
@@ -24,8 +27,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InitEVP(env, exports);
   InitRand(env, exports);
   InitPyCert(env, exports);
-  InitSSLCtx(env, exports);
-  InitSSL(env, exports);
+  SSLCtxWrap::Init(env, exports);
+  SSLWrap::Init(env, exports);
+  SessionWrap::Init(env, exports);
   return exports;
 }
 

@@ -29,7 +29,7 @@ class DigestWrap : public Napi::ObjectWrap<DigestWrap> {
   OSSL_TAGGED_UNWRAP(DigestWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c6d645f5fULL, 0x000000000000000dULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kDigest;
 
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function ctor = DefineClass(env, "MessageDigest",
@@ -126,7 +126,7 @@ class HmacWrap : public Napi::ObjectWrap<HmacWrap> {
   OSSL_TAGGED_UNWRAP(HmacWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c686d6163ULL, 0x000000000000000eULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kHmac;
 
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function ctor = DefineClass(env, "HMAC",
@@ -200,7 +200,7 @@ class CipherWrap : public Napi::ObjectWrap<CipherWrap> {
   OSSL_TAGGED_UNWRAP(CipherWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c63697068ULL, 0x000000000000000fULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kCipher;
 
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function ctor = DefineClass(env, "Cipher",

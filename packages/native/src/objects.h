@@ -11,7 +11,7 @@ class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
   OSSL_TAGGED_UNWRAP(PKeyWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c706b6579ULL, 0x0000000000000001ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kPKey;
   static constexpr const char* kExpected = "a PKey";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit PKeyWrap(const Napi::CallbackInfo& info);
@@ -51,7 +51,7 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
   OSSL_TAGGED_UNWRAP(X509Wrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c78353039ULL, 0x0000000000000002ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kX509;
   static constexpr const char* kExpected = "an X509";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509Wrap(const Napi::CallbackInfo& info);
@@ -92,7 +92,7 @@ class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
   OSSL_TAGGED_UNWRAP(X509NameWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c6e616d65ULL, 0x0000000000000003ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kX509Name;
   static constexpr const char* kExpected = "an X509Name";
   enum Source { kOwned = 0, kCertSubject = 1, kCertIssuer = 2, kReqSubject = 3 };
   static void Init(Napi::Env env, Napi::Object exports);
@@ -122,7 +122,7 @@ class X509ExtWrap : public Napi::ObjectWrap<X509ExtWrap> {
   OSSL_TAGGED_UNWRAP(X509ExtWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c65787465ULL, 0x0000000000000004ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kX509Extension;
   static constexpr const char* kExpected = "an X509Extension";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509ExtWrap(const Napi::CallbackInfo& info);
@@ -143,7 +143,7 @@ class X509ReqWrap : public Napi::ObjectWrap<X509ReqWrap> {
   OSSL_TAGGED_UNWRAP(X509ReqWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c72657175ULL, 0x0000000000000007ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kX509Req;
   static constexpr const char* kExpected = "an X509Req";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509ReqWrap(const Napi::CallbackInfo& info);
@@ -168,7 +168,7 @@ class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
   OSSL_TAGGED_UNWRAP(X509StoreWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c73746f72ULL, 0x0000000000000008ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kX509Store;
   static constexpr const char* kExpected = "an X509Store";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509StoreWrap(const Napi::CallbackInfo& info);
@@ -197,7 +197,7 @@ class CRLWrap : public Napi::ObjectWrap<CRLWrap> {
   OSSL_TAGGED_UNWRAP(CRLWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c63726c5fULL, 0x0000000000000009ULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kCRL;
   static constexpr const char* kExpected = "a CRL";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit CRLWrap(const Napi::CallbackInfo& info);
@@ -222,7 +222,7 @@ class RevokedWrap : public Napi::ObjectWrap<RevokedWrap> {
   OSSL_TAGGED_UNWRAP(RevokedWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c7265766fULL, 0x000000000000000aULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kRevoked;
   static constexpr const char* kExpected = "a Revoked";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit RevokedWrap(const Napi::CallbackInfo& info);
@@ -243,7 +243,6 @@ void InitVersion(Napi::Env env, Napi::Object exports);
 void InitPKeyFunctions(Napi::Env env, Napi::Object exports);
 void InitX509Functions(Napi::Env env, Napi::Object exports);
 void InitExtFunctions(Napi::Env env, Napi::Object exports);
-void InitSSLCtx(Napi::Env env, Napi::Object exports);
 void InitReqFunctions(Napi::Env env, Napi::Object exports);
 void InitCRLFunctions(Napi::Env env, Napi::Object exports);
 void InitPKCS12(Napi::Env env, Napi::Object exports);
@@ -265,6 +264,5 @@ using X509StackPointer = std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)
 X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok);
 // The same, where null or undefined means no stack (a null pointer, *ok true).
 X509StackPointer OptionalCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok);
-void InitSSL(Napi::Env env, Napi::Object exports);
 
 }  // namespace ossl

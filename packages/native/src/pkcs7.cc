@@ -15,7 +15,7 @@ class PKCS7Wrap : public Napi::ObjectWrap<PKCS7Wrap> {
   OSSL_TAGGED_UNWRAP(PKCS7Wrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c706b6337ULL, 0x000000000000000bULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kPKCS7;
   static constexpr const char* kExpected = "a PKCS7";
 
   static void Init(Napi::Env env, Napi::Object exports) {

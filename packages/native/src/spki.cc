@@ -11,7 +11,7 @@ class SPKIWrap : public Napi::ObjectWrap<SPKIWrap> {
   OSSL_TAGGED_UNWRAP(SPKIWrap)
 
  public:
-  static constexpr napi_type_tag kTypeTag = {0x6f73736c73706b69ULL, 0x000000000000000cULL};
+  static constexpr napi_type_tag kTypeTag = type_tags::kSPKI;
 
   static void Init(Napi::Env env, Napi::Object exports) {
     Napi::Function ctor = DefineClass(env, "NetscapeSPKI",

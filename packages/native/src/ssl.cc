@@ -1,5 +1,11 @@
-// Connection (SSL): the TLS engine over a pair of memory BIOs — bytes in, bytes out (sans-IO).
-#include "ssl_objects.h"
+// Connection (SSL): the TLS engine over a pair of memory BIOs (bytes in, bytes out: sans-IO), its
+// state, sessions, keying material, renegotiation, ALPN, OCSP, client CA lists, post-handshake
+// authentication and DTLS. The trampolines that run its callbacks are in ssl_callbacks.cc.
+#include "ssl.h"
+
+#include <openssl/dtls1.h>
+
+#include "session.h"
 
 #include <cstring>
 
@@ -13,23 +19,25 @@ int SslIndex() {
 }
 }  // namespace
 
+// Methods that drive or change the engine are registered as mutators: they refuse to run from
+// inside this Connection's own callbacks. setContext checks for itself (the SNI callback may call it).
 void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "Connection",
       {
-          InstanceMethod<&SSLWrap::SetConnectState>("setConnectState"),
-          InstanceMethod<&SSLWrap::SetAcceptState>("setAcceptState"),
-          InstanceMethod<&SSLWrap::DoHandshake>("doHandshake"),
-          InstanceMethod<&SSLWrap::BioWrite>("bioWrite"),
-          InstanceMethod<&SSLWrap::BioRead>("bioRead"),
+          Mutator<&SSLWrap::SetConnectState>("setConnectState"),
+          Mutator<&SSLWrap::SetAcceptState>("setAcceptState"),
+          Mutator<&SSLWrap::DoHandshake>("doHandshake"),
+          Mutator<&SSLWrap::BioWrite>("bioWrite"),
+          Mutator<&SSLWrap::BioRead>("bioRead"),
           InstanceMethod<&SSLWrap::BioPending>("bioPending"),
           InstanceMethod<&SSLWrap::BioInPending>("bioInPending"),
-          InstanceMethod<&SSLWrap::TakeInput>("takeInput"),
-          InstanceMethod<&SSLWrap::BioShutdown>("bioShutdown"),
-          InstanceMethod<&SSLWrap::ReadInto>("readInto"),
-          InstanceMethod<&SSLWrap::Write>("write"),
-          InstanceMethod<&SSLWrap::Shutdown>("shutdown"),
+          Mutator<&SSLWrap::TakeInput>("takeInput"),
+          Mutator<&SSLWrap::BioShutdown>("bioShutdown"),
+          Mutator<&SSLWrap::ReadInto>("readInto"),
+          Mutator<&SSLWrap::Write>("write"),
+          Mutator<&SSLWrap::Shutdown>("shutdown"),
           InstanceMethod<&SSLWrap::GetShutdown>("getShutdown"),
-          InstanceMethod<&SSLWrap::SetShutdown>("setShutdown"),
+          Mutator<&SSLWrap::SetShutdown>("setShutdown"),
           InstanceMethod<&SSLWrap::Pending>("pending"),
           InstanceMethod<&SSLWrap::GetPeerCertificate>("getPeerCertificate"),
           InstanceMethod<&SSLWrap::GetPeerCertChain>("getPeerCertChain"),
@@ -39,15 +47,15 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::GetCipherVersion>("getCipherVersion"),
           InstanceMethod<&SSLWrap::GetVersion>("getVersion"),
           InstanceMethod<&SSLWrap::GetProtocolVersion>("getProtocolVersion"),
-          InstanceMethod<&SSLWrap::SetTlsextHostName>("setTlsextHostName"),
+          Mutator<&SSLWrap::SetTlsextHostName>("setTlsextHostName"),
           InstanceMethod<&SSLWrap::GetServername>("getServername"),
-          InstanceMethod<&SSLWrap::SetHost>("setHost"),
+          Mutator<&SSLWrap::SetHost>("setHost"),
           InstanceMethod<&SSLWrap::GetVerifyResult>("getVerifyResult"),
-          InstanceMethod<&SSLWrap::SetVerify>("setVerify"),
-          InstanceMethod<&SSLWrap::SetVerifyDeferred>("setVerifyDeferred"),
+          Mutator<&SSLWrap::SetVerify>("setVerify"),
+          Mutator<&SSLWrap::SetVerifyDeferred>("setVerifyDeferred"),
           InstanceMethod<&SSLWrap::GetVerifyMode>("getVerifyMode"),
-          InstanceMethod<&SSLWrap::UseCertificate>("useCertificate"),
-          InstanceMethod<&SSLWrap::UsePrivateKey>("usePrivateKey"),
+          Mutator<&SSLWrap::UseCertificate>("useCertificate"),
+          Mutator<&SSLWrap::UsePrivateKey>("usePrivateKey"),
           InstanceMethod<&SSLWrap::GetStateString>("getStateString"),
           InstanceMethod<&SSLWrap::IsInitFinished>("isInitFinished"),
           InstanceMethod<&SSLWrap::WantRead>("wantRead"),
@@ -55,7 +63,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::GetCipherList>("getCipherList"),
           InstanceMethod<&SSLWrap::SetContext>("setContext"),
           InstanceMethod<&SSLWrap::GetSession>("getSession"),
-          InstanceMethod<&SSLWrap::SetSession>("setSession"),
+          Mutator<&SSLWrap::SetSession>("setSession"),
           InstanceMethod<&SSLWrap::SessionReused>("sessionReused"),
           InstanceMethod<&SSLWrap::GetFinished>("getFinished"),
           InstanceMethod<&SSLWrap::GetPeerFinished>("getPeerFinished"),
@@ -63,24 +71,24 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::ServerRandom>("serverRandom"),
           InstanceMethod<&SSLWrap::ClientRandom>("clientRandom"),
           InstanceMethod<&SSLWrap::MasterKey>("masterKey"),
-          InstanceMethod<&SSLWrap::Renegotiate>("renegotiate"),
+          Mutator<&SSLWrap::Renegotiate>("renegotiate"),
           InstanceMethod<&SSLWrap::RenegotiatePending>("renegotiatePending"),
           InstanceMethod<&SSLWrap::TotalRenegotiations>("totalRenegotiations"),
           InstanceMethod<&SSLWrap::GetClientCaList>("getClientCaList"),
-          InstanceMethod<&SSLWrap::SetAlpnProtos>("setAlpnProtos"),
+          Mutator<&SSLWrap::SetAlpnProtos>("setAlpnProtos"),
           InstanceMethod<&SSLWrap::GetAlpnProtoNegotiated>("getAlpnProtoNegotiated"),
-          InstanceMethod<&SSLWrap::RequestOcsp>("requestOcsp"),
+          Mutator<&SSLWrap::RequestOcsp>("requestOcsp"),
           InstanceMethod<&SSLWrap::GetVerifiedChain>("getVerifiedChain"),
-          InstanceMethod<&SSLWrap::VerifyClientPostHandshake>("verifyClientPostHandshake"),
-          InstanceMethod<&SSLWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
-          InstanceMethod<&SSLWrap::SetOcspResponse>("setOcspResponse"),
+          Mutator<&SSLWrap::VerifyClientPostHandshake>("verifyClientPostHandshake"),
+          Mutator<&SSLWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
+          Mutator<&SSLWrap::SetOcspResponse>("setOcspResponse"),
           InstanceMethod<&SSLWrap::GetOcspResponse>("getOcspResponse"),
-          InstanceMethod<&SSLWrap::KeyUpdate>("keyUpdate"),
-          InstanceMethod<&SSLWrap::SetCiphertextMtu>("setCiphertextMtu"),
+          Mutator<&SSLWrap::KeyUpdate>("keyUpdate"),
+          Mutator<&SSLWrap::SetCiphertextMtu>("setCiphertextMtu"),
           InstanceMethod<&SSLWrap::GetCleartextMtu>("getCleartextMtu"),
           InstanceMethod<&SSLWrap::DtlsGetTimeout>("dtlsGetTimeout"),
-          InstanceMethod<&SSLWrap::DtlsHandleTimeout>("dtlsHandleTimeout"),
-          InstanceMethod<&SSLWrap::DtlsListen>("dtlsListen"),
+          Mutator<&SSLWrap::DtlsHandleTimeout>("dtlsHandleTimeout"),
+          Mutator<&SSLWrap::DtlsListen>("dtlsListen"),
       });
   Data(env)->ssl = Napi::Persistent(ctor);
   exports.Set("Connection", ctor);
@@ -109,7 +117,7 @@ SSLWrap::SSLWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLWrap>(inf
   wbio_ = wbio.release();
   SSL_set_bio(ssl_.get(), rbio_, wbio_);  // the SSL now owns both BIOs
   SSL_set_ex_data(ssl_.get(), SslIndex(), this);
-  ctx_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
+  ctx_refs_.push_back(Napi::Persistent(info[0].As<Napi::Object>()));
   if (info.Length() > 1 && info[1].IsObject()) owner_ = Napi::Weak(info[1].As<Napi::Object>());
   if (!ctx->verify_callback().IsEmpty()) verify_cb_ = Napi::Persistent(ctx->verify_callback().Value());
   info.This().As<Napi::Object>().TypeTag(&kTypeTag);
@@ -119,65 +127,58 @@ SSLWrap* SSLWrap::FromSSL(const SSL* ssl) {
   return ssl == nullptr ? nullptr : static_cast<SSLWrap*>(SSL_get_ex_data(ssl, SslIndex()));
 }
 
-void SSLWrap::KeepException(Napi::Env env) {
-  Napi::Value e = env.GetAndClearPendingException().Value();
-  if (pending_exception_.IsEmpty()) pending_exception_ = Napi::Reference<Napi::Value>::New(e, 1);  // the first one wins
+SSLCtxWrap* SSLWrap::CurrentContext() const { return SSLCtxWrap::FromCtx(SSL_get_SSL_CTX(ssl_.get())); }
+
+Napi::Value SSLWrap::Owner(Napi::Env env) {
+  return owner_.IsEmpty() ? env.Undefined() : Napi::Value(owner_.Value());
 }
 
-bool SSLWrap::RethrowCallbackException(Napi::Env env) {
-  if (pending_exception_.IsEmpty()) return false;
-  Napi::Value e = pending_exception_.Value();
-  pending_exception_.Reset();
-  ERR_clear_error();
-  Napi::Error(env, e).ThrowAsJavaScriptException();
+SSLWrap::EngineScope::EngineScope(SSLWrap* conn) : conn_(conn), callbacks_(conn->callbacks_), first_(conn->CurrentContext()) {
+  conn_->scope_ = this;
+}
+
+SSLWrap::EngineScope::~EngineScope() {
+  for (SSLCtxWrap* ctx : switched_) ctx->Leave();
+  conn_->scope_ = nullptr;
+}
+
+void SSLWrap::EngineScope::MarkContext(SSLCtxWrap* ctx) {
+  if (ctx == nullptr) return;
+  ctx->Enter();
+  switched_.push_back(ctx);
+}
+
+template <Napi::Value (SSLWrap::*Method)(const Napi::CallbackInfo&)>
+Napi::Value SSLWrap::Mutating(const Napi::CallbackInfo& info) {
+  if (RefuseIfBusy(info.Env(), static_cast<const char*>(info.Data()))) return info.Env().Undefined();
+  return (this->*Method)(info);
+}
+
+template <Napi::Value (SSLWrap::*Method)(const Napi::CallbackInfo&)>
+Napi::ObjectWrap<SSLWrap>::PropertyDescriptor SSLWrap::Mutator(const char* name) {
+  // The name travels as the method's data, for the refusal's message.
+  return InstanceMethod<&SSLWrap::Mutating<Method>>(name, napi_default, const_cast<char*>(name));
+}
+
+bool SSLWrap::RefuseIfBusy(Napi::Env env, const char* method) {
+  if (!callbacks_.armed()) return false;
+  ThrowReentry(env, std::string("Connection.") + method +
+                        "() cannot be called from inside one of this Connection's callbacks: OpenSSL is still using it");
   return true;
 }
 
-bool SSLWrap::RefuseIfBusy(Napi::Env env) {
-  if (!busy_) return false;
-  Napi::Error::New(env, "the Connection cannot be used from inside one of its own callbacks").ThrowAsJavaScriptException();
+bool SSLWrap::RefuseIfFailed(Napi::Env env) {
+  if (!callbacks_.failed()) return false;
+  Napi::Error e = Napi::Error::New(env, "the connection failed in one of its callbacks and cannot go on");
+  e.Value().Set("opensslError", Napi::Boolean::New(env, true));
+  e.Value().Set("errors", Napi::Array::New(env));
+  e.Value().Set("code", Napi::String::New(env, "ERR_SSL_CALLBACK_FAILED"));
+  e.ThrowAsJavaScriptException();
   return true;
-}
-
-int SSLWrap::VerifyTrampoline(int ok, X509_STORE_CTX* store) {
-  SSL* ssl = static_cast<SSL*>(X509_STORE_CTX_get_ex_data(store, SSL_get_ex_data_X509_STORE_CTX_idx()));
-  SSLWrap* self = FromSSL(ssl);
-  if (self == nullptr || self->verify_cb_.IsEmpty()) return ok;
-  if (!self->pending_exception_.IsEmpty()) return 0;  // an earlier callback failed: stay failed
-  Napi::Env env = self->Env();
-  Napi::HandleScope scope(env);
-  Napi::Value cert = env.Null();
-  X509* current = X509_STORE_CTX_get_current_cert(store);  // borrowed from the store context
-  if (current != nullptr && X509_up_ref(current) == 1) {
-    cert = X509Wrap::NewOwned(env, X509Pointer(current));
-    if (env.IsExceptionPending()) {
-      self->KeepException(env);
-      return 0;
-    }
-  }
-  Napi::Value conn = self->owner_.IsEmpty() ? env.Undefined() : Napi::Value(self->owner_.Value());
-  Napi::Value result = self->verify_cb_.Call({conn, cert, Napi::Number::New(env, X509_STORE_CTX_get_error(store)),
-                                              Napi::Number::New(env, X509_STORE_CTX_get_error_depth(store)),
-                                              Napi::Number::New(env, ok)});
-  if (env.IsExceptionPending()) {
-    self->KeepException(env);
-    self->failed_ = true;
-    return 0;
-  }
-  if (!result.IsBoolean() && !result.IsNumber()) {
-    self->FailCallback(Napi::TypeError::New(env, "the verify callback must return a boolean"));
-    return 0;
-  }
-  if (result.ToBoolean().Value()) {
-    // Accepted: as pyOpenSSL, the verdict replaces OpenSSL's error for this certificate.
-    X509_STORE_CTX_set_error(store, X509_V_OK);
-    return 1;
-  }
-  return 0;
 }
 
 Napi::Value SSLWrap::Result(Napi::Env env, int ret, const char* what) {
-  if (RethrowCallbackException(env)) return env.Undefined();
+  if (callbacks_.Rethrow(env)) return env.Undefined();
   if (ret > 0) return Napi::Number::New(env, ret);
   int err = SSL_get_error(ssl_.get(), ret);
   switch (err) {
@@ -203,13 +204,11 @@ Napi::Value SSLWrap::Result(Napi::Env env, int ret, const char* what) {
 }
 
 Napi::Value SSLWrap::SetConnectState(const Napi::CallbackInfo& info) {
-  if (RefuseIfBusy(info.Env())) return info.Env().Undefined();
   SSL_set_connect_state(ssl_.get());
   return info.Env().Undefined();
 }
 
 Napi::Value SSLWrap::SetAcceptState(const Napi::CallbackInfo& info) {
-  if (RefuseIfBusy(info.Env())) return info.Env().Undefined();
   SSL_set_accept_state(ssl_.get());
   return info.Env().Undefined();
 }
@@ -217,12 +216,11 @@ Napi::Value SSLWrap::SetAcceptState(const Napi::CallbackInfo& info) {
 // doHandshake() -> 1 when done, or -SSL_ERROR_* for a retryable condition.
 Napi::Value SSLWrap::DoHandshake(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (RefuseIfBusy(env)) return env.Undefined();
   if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   int ret;
   {
-    BusyScope busy(this);
+    EngineScope scope(this);
     ret = SSL_do_handshake(ssl_.get());
   }
   return Result(env, ret, "handshake failed");
@@ -287,7 +285,6 @@ Napi::Value SSLWrap::BioShutdown(const Napi::CallbackInfo& info) {
 // readInto(buffer, offset, length, peek) -> bytes read, or -SSL_ERROR_*.
 Napi::Value SSLWrap::ReadInto(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (RefuseIfBusy(env)) return env.Undefined();
   if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   if (!info[0].IsTypedArray() || info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
@@ -303,7 +300,7 @@ Napi::Value SSLWrap::ReadInto(const Napi::CallbackInfo& info) {
   bool peek = info.Length() > 3 && info[3].ToBoolean().Value();
   int ret;
   {
-    BusyScope busy(this);
+    EngineScope scope(this);
     ret = peek ? SSL_peek(ssl_.get(), buf.Data() + offset, static_cast<int>(length))
                : SSL_read(ssl_.get(), buf.Data() + offset, static_cast<int>(length));
   }
@@ -313,7 +310,6 @@ Napi::Value SSLWrap::ReadInto(const Napi::CallbackInfo& info) {
 // write(data) -> bytes written (may be fewer than given), or -SSL_ERROR_*.
 Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (RefuseIfBusy(env)) return env.Undefined();
   if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   Bytes in = GetBytes(info[0], "buf");
@@ -321,7 +317,7 @@ Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
   if (in.size > static_cast<size_t>(INT32_MAX)) return ThrowValue(env, "buf is too large; send it in parts");
   int ret;
   {
-    BusyScope busy(this);
+    EngineScope scope(this);
     ret = SSL_write(ssl_.get(), in.data, static_cast<int>(in.size));
   }
   if (in.size == 0 && ret <= 0 && SSL_get_error(ssl_.get(), ret) == SSL_ERROR_NONE) return Napi::Number::New(env, 0);
@@ -331,16 +327,15 @@ Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
 // shutdown() -> 1 when both close_notify alerts are done, 0 when ours is sent, or -SSL_ERROR_*.
 Napi::Value SSLWrap::Shutdown(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (RefuseIfBusy(env)) return env.Undefined();
   if (RefuseIfFailed(env)) return env.Undefined();
   ErrGuard guard;
   int ret;
   {
-    BusyScope busy(this);
+    EngineScope scope(this);
     ret = SSL_shutdown(ssl_.get());
   }
   if (ret == 0) {
-    if (RethrowCallbackException(env)) return env.Undefined();
+    if (callbacks_.Rethrow(env)) return env.Undefined();
     return Napi::Number::New(env, 0);
   }
   return Result(env, ret, "shutdown failed");
@@ -467,7 +462,6 @@ Napi::Value SSLWrap::GetVerifyResult(const Napi::CallbackInfo& info) {
 
 Napi::Value SSLWrap::SetVerify(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (RefuseIfBusy(env)) return env.Undefined();
   int64_t mode = 0;
   if (!GetInt(info[0], "mode", &mode)) return env.Undefined();
   if (info[1].IsFunction()) {
@@ -481,11 +475,8 @@ Napi::Value SSLWrap::SetVerify(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-int SSLWrap::DeferVerdict(int, X509_STORE_CTX*) { return 1; }
-
 Napi::Value SSLWrap::SetVerifyDeferred(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (RefuseIfBusy(env)) return env.Undefined();
   int64_t mode = 0;
   if (!GetInt(info[0], "mode", &mode)) return env.Undefined();
   verify_cb_.Reset();
@@ -541,9 +532,264 @@ Napi::Value SSLWrap::GetCipherList(const Napi::CallbackInfo& info) {
   return out;
 }
 
-void InitSSL(Napi::Env env, Napi::Object exports) {
-  SSLWrap::Init(env, exports);
-  SessionWrap::Init(env, exports);
+namespace {
+Napi::Value BufferOrNull(Napi::Env env, const unsigned char* data, size_t len) {
+  if (data == nullptr || len == 0) return env.Null();
+  return Napi::Buffer<unsigned char>::Copy(env, data, len);
+}
+}  // namespace
+
+// setContext(ctx): switch to another Context (SSL_set_SSL_CTX). Allowed before the handshake and
+// from inside the SNI callback, OpenSSL's place for it; refused from any other callback.
+Napi::Value SSLWrap::SetContext(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!in_servername_ && RefuseIfBusy(env, "setContext")) return env.Undefined();
+  ErrGuard guard;
+  SSLCtxWrap* ctx = UnwrapAs<SSLCtxWrap>(info[0], "context");
+  if (ctx == nullptr) return env.Undefined();
+  if (SSL_set_SSL_CTX(ssl_.get(), ctx->get()) == nullptr) return ThrowOpenSSL(env, "could not switch the context");
+  Napi::ObjectReference ref = Napi::Persistent(info[0].As<Napi::Object>());
+  if (scope_ != nullptr) {
+    // Inside the SNI callback: the rest of this handshake uses the new Context's callbacks.
+    scope_->MarkContext(ctx);
+    ctx_refs_.push_back(std::move(ref));
+  } else if (ctx_refs_.size() > 1) {
+    ctx_refs_.back() = std::move(ref);  // the first stays: OpenSSL keeps it as the session context
+  } else {
+    ctx_refs_.push_back(std::move(ref));
+  }
+  return env.Undefined();
+}
+
+Napi::Value SSLWrap::GetSession(const Napi::CallbackInfo& info) {
+  SSL_SESSION* sess = SSL_get1_session(ssl_.get());  // a new reference
+  if (sess == nullptr) return info.Env().Null();
+  return SessionWrap::NewOwned(info.Env(), sess);
+}
+
+Napi::Value SSLWrap::SetSession(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  SessionWrap* sess = UnwrapAs<SessionWrap>(info[0], "session");
+  if (sess == nullptr) return info.Env().Undefined();
+  if (SSL_set_session(ssl_.get(), sess->get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the session");
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::SessionReused(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), SSL_session_reused(ssl_.get()) == 1);
+}
+
+Napi::Value SSLWrap::GetFinished(const Napi::CallbackInfo& info) {
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  size_t len = SSL_get_finished(ssl_.get(), buf, sizeof(buf));
+  return BufferOrNull(info.Env(), buf, std::min(len, sizeof(buf)));
+}
+
+Napi::Value SSLWrap::GetPeerFinished(const Napi::CallbackInfo& info) {
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  size_t len = SSL_get_peer_finished(ssl_.get(), buf, sizeof(buf));
+  return BufferOrNull(info.Env(), buf, std::min(len, sizeof(buf)));
+}
+
+// exportKeyingMaterial(label, length, context?): RFC 5705 / RFC 8446 exporter.
+Napi::Value SSLWrap::ExportKeyingMaterial(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Bytes label = GetBytes(info[0], "label");
+  if (!label.ok) return env.Undefined();
+  int64_t olen = 0;
+  if (!GetInt(info[1], "olen", &olen)) return env.Undefined();
+  if (olen <= 0 || olen > 1 << 20) return ThrowValue(env, "olen must be between 1 and 1048576");
+  Bytes context;
+  bool has_context = !info[2].IsUndefined() && !info[2].IsNull();
+  if (has_context) {
+    context = GetBytes(info[2], "context");
+    if (!context.ok) return env.Undefined();
+  }
+  std::string label_text(reinterpret_cast<const char*>(label.data), label.size);
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, static_cast<size_t>(olen));
+  if (SSL_export_keying_material(ssl_.get(), out.Data(), static_cast<size_t>(olen), label_text.data(), label_text.size(),
+                                 has_context ? context.data : nullptr, has_context ? context.size : 0, has_context ? 1 : 0) != 1) {
+    return ThrowOpenSSL(env, "could not export keying material");
+  }
+  return out;
+}
+
+Napi::Value SSLWrap::ServerRandom(const Napi::CallbackInfo& info) {
+  unsigned char buf[SSL3_RANDOM_SIZE];
+  size_t len = SSL_get_server_random(ssl_.get(), buf, sizeof(buf));
+  if (SSL_get_session(ssl_.get()) == nullptr) return info.Env().Null();
+  return BufferOrNull(info.Env(), buf, len);
+}
+
+Napi::Value SSLWrap::ClientRandom(const Napi::CallbackInfo& info) {
+  unsigned char buf[SSL3_RANDOM_SIZE];
+  size_t len = SSL_get_client_random(ssl_.get(), buf, sizeof(buf));
+  if (SSL_get_session(ssl_.get()) == nullptr) return info.Env().Null();
+  return BufferOrNull(info.Env(), buf, len);
+}
+
+Napi::Value SSLWrap::MasterKey(const Napi::CallbackInfo& info) {
+  SSL_SESSION* sess = SSL_get_session(ssl_.get());  // borrowed
+  if (sess == nullptr) return info.Env().Null();
+  unsigned char buf[SSL_MAX_MASTER_KEY_LENGTH];
+  size_t len = SSL_SESSION_get_master_key(sess, buf, sizeof(buf));
+  return BufferOrNull(info.Env(), buf, len);
+}
+
+Napi::Value SSLWrap::Renegotiate(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (SSL_renegotiate(ssl_.get()) != 1) return ThrowOpenSSL(info.Env(), "could not start a renegotiation");
+  return Napi::Boolean::New(info.Env(), true);
+}
+
+Napi::Value SSLWrap::RenegotiatePending(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), SSL_renegotiate_pending(ssl_.get()) == 1);
+}
+
+Napi::Value SSLWrap::TotalRenegotiations(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_total_renegotiations(ssl_.get())));
+}
+
+// getClientCaList(): on a server the names it will send; on a client the names the server sent.
+Napi::Value SSLWrap::GetClientCaList(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  STACK_OF(X509_NAME)* names = SSL_get_client_CA_list(ssl_.get());  // borrowed
+  int n = names == nullptr ? 0 : sk_X509_NAME_num(names);
+  Napi::Array out = Napi::Array::New(env, static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    Napi::Value v = X509NameWrap::NewOwned(env, X509NamePointer(X509_NAME_dup(sk_X509_NAME_value(names, i))));
+    if (env.IsExceptionPending()) return env.Undefined();
+    out.Set(static_cast<uint32_t>(i), v);
+  }
+  return out;
+}
+
+Napi::Value SSLWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Bytes wire = GetBytes(info[0], "protos");
+  if (!wire.ok) return info.Env().Undefined();
+  if (SSL_set_alpn_protos(ssl_.get(), wire.data, static_cast<unsigned int>(wire.size)) != 0) {
+    return ThrowOpenSSL(info.Env(), "invalid ALPN protocol list");
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::GetAlpnProtoNegotiated(const Napi::CallbackInfo& info) {
+  const unsigned char* data = nullptr;
+  unsigned int len = 0;
+  SSL_get0_alpn_selected(ssl_.get(), &data, &len);
+  return BufferOrNull(info.Env(), data, len);
+}
+
+Napi::Value SSLWrap::RequestOcsp(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (SSL_set_tlsext_status_type(ssl_.get(), TLSEXT_STATUSTYPE_ocsp) != 1) return ThrowOpenSSL(info.Env(), "could not request OCSP stapling");
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::GetVerifiedChain(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  STACK_OF(X509)* chain = SSL_get0_verified_chain(ssl_.get());  // borrowed
+  if (chain == nullptr) return info.Env().Null();
+  return CertStackToArray(info.Env(), chain);
+}
+
+// verifyClientPostHandshake(): a TLS 1.3 server asks for the client's certificate now; the request
+// goes out with the next write, the answer is processed by the next read.
+Napi::Value SSLWrap::VerifyClientPostHandshake(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (SSL_verify_client_post_handshake(ssl_.get()) != 1) return ThrowOpenSSL(info.Env(), "could not request post-handshake authentication");
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::SetPostHandshakeAuth(const Napi::CallbackInfo& info) {
+  SSL_set_post_handshake_auth(ssl_.get(), info[0].ToBoolean().Value() ? 1 : 0);
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::SetOcspResponse(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Bytes der = GetBytes(info[0], "response");
+  if (!der.ok) return info.Env().Undefined();
+  unsigned char* copy = static_cast<unsigned char*>(OPENSSL_malloc(der.size > 0 ? der.size : 1));
+  if (copy == nullptr) return ThrowOpenSSL(info.Env(), "out of memory");
+  std::memcpy(copy, der.data, der.size);
+  SSL_set_tlsext_status_ocsp_resp(ssl_.get(), copy, static_cast<long>(der.size));  // OpenSSL owns `copy`
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::GetOcspResponse(const Napi::CallbackInfo& info) {
+  const unsigned char* resp = nullptr;
+  long len = SSL_get_tlsext_status_ocsp_resp(ssl_.get(), &resp);
+  return BufferOrNull(info.Env(), resp, len > 0 ? static_cast<size_t>(len) : 0);
+}
+
+Napi::Value SSLWrap::KeyUpdate(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  bool request_peer = info[0].ToBoolean().Value();
+  if (SSL_key_update(ssl_.get(), request_peer ? SSL_KEY_UPDATE_REQUESTED : SSL_KEY_UPDATE_NOT_REQUESTED) != 1) {
+    return ThrowOpenSSL(info.Env(), "could not schedule a key update");
+  }
+  return info.Env().Undefined();
+}
+
+// ---- DTLS ------------------------------------------------------------------------------------
+
+Napi::Value SSLWrap::SetCiphertextMtu(const Napi::CallbackInfo& info) {
+  int64_t mtu = 0;
+  if (!GetInt(info[0], "mtu", &mtu)) return info.Env().Undefined();
+  if (mtu <= 0 || mtu > 65535) return ThrowValue(info.Env(), "mtu must be between 1 and 65535");
+  SSL_set_mtu(ssl_.get(), static_cast<long>(mtu));
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLWrap::GetCleartextMtu(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(DTLS_get_data_mtu(ssl_.get())));
+}
+
+// dtlsGetTimeout(): seconds until the retransmission timer fires, or null when none runs.
+Napi::Value SSLWrap::DtlsGetTimeout(const Napi::CallbackInfo& info) {
+  struct timeval tv = {0, 0};
+  if (DTLSv1_get_timeout(ssl_.get(), &tv) != 1) return info.Env().Null();
+  return Napi::Number::New(info.Env(), static_cast<double>(tv.tv_sec) + static_cast<double>(tv.tv_usec) / 1e6);
+}
+
+// dtlsHandleTimeout(): retransmits when the timer has fired; true when it did.
+Napi::Value SSLWrap::DtlsHandleTimeout(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseIfFailed(env)) return env.Undefined();
+  ErrGuard guard;
+  int r;
+  {
+    EngineScope scope(this);
+    r = DTLSv1_handle_timeout(ssl_.get());
+  }
+  if (callbacks_.Rethrow(env)) return env.Undefined();
+  if (r < 0) return ThrowOpenSSL(env, "DTLS retransmission failed");
+  return Napi::Boolean::New(env, r > 0);
+}
+
+// dtlsListen() -> 1 when a ClientHello with a valid cookie arrived, or -SSL_ERROR_WANT_READ.
+Napi::Value SSLWrap::DtlsListen(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseIfFailed(env)) return env.Undefined();
+  ErrGuard guard;
+  Owned<BIO_ADDR, BIO_ADDR_free> addr(BIO_ADDR_new());
+  if (!addr) return ThrowOpenSSL(env, "out of memory");
+  int r;
+  {
+    EngineScope scope(this);
+    r = DTLSv1_listen(ssl_.get(), addr.get());
+  }
+  if (callbacks_.Rethrow(env)) return env.Undefined();
+  // 0 means "no ClientHello with a valid cookie yet": keep feeding datagrams.
+  if (r == 0) {
+    ERR_clear_error();
+    return Napi::Number::New(env, -SSL_ERROR_WANT_READ);
+  }
+  return Result(env, r, "DTLS listen failed");
 }
 
 }  // namespace ossl

@@ -1,6 +1,12 @@
-// Context (SSL_CTX): certificates, keys, trust, verification policy, protocol bounds and ciphers.
+// Context (SSL_CTX): certificates, keys, trust, verification policy, protocol bounds, ciphers, client
+// CA lists, session settings and the JavaScript callbacks (stored here, run by ssl_callbacks.cc).
+#include "ssl_ctx.h"
+
+#include <openssl/pem.h>
+#include <openssl/srtp.h>
+
 #include "common/passphrase.h"
-#include "ssl_objects.h"
+#include "ssl.h"
 
 namespace ossl {
 
@@ -17,6 +23,8 @@ enum Method {
   kTLS = 7, kTLSServer = 8, kTLSClient = 9, kDTLS = 10, kDTLSServer = 11, kDTLSClient = 12,
 };
 
+void FreeNameStack(STACK_OF(X509_NAME)* s) { sk_X509_NAME_pop_free(s, X509_NAME_free); }
+
 bool OptionalPath(Napi::Value v, const char* param, std::string* out, bool* present) {
   *present = false;
   if (v.IsUndefined() || v.IsNull()) return true;
@@ -30,52 +38,69 @@ bool OptionalPath(Napi::Value v, const char* param, std::string* out, bool* pres
 }
 }  // namespace
 
+// Methods that change the Context are registered as mutators: they refuse to run while a
+// Connection that uses the Context is inside an OpenSSL call (from one of its callbacks).
 void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
   Napi::Function ctor = DefineClass(env, "Context",
       {
-          InstanceMethod<&SSLCtxWrap::UseCertificate>("useCertificate"),
-          InstanceMethod<&SSLCtxWrap::UsePrivateKey>("usePrivateKey"),
-          InstanceMethod<&SSLCtxWrap::UseCertificateFile>("useCertificateFile"),
-          InstanceMethod<&SSLCtxWrap::UseCertificateChainFile>("useCertificateChainFile"),
-          InstanceMethod<&SSLCtxWrap::UsePrivateKeyFile>("usePrivateKeyFile"),
-          InstanceMethod<&SSLCtxWrap::AddExtraChainCert>("addExtraChainCert"),
+          Mutator<&SSLCtxWrap::UseCertificate>("useCertificate"),
+          Mutator<&SSLCtxWrap::UsePrivateKey>("usePrivateKey"),
+          Mutator<&SSLCtxWrap::UseCertificateFile>("useCertificateFile"),
+          Mutator<&SSLCtxWrap::UseCertificateChainFile>("useCertificateChainFile"),
+          Mutator<&SSLCtxWrap::UsePrivateKeyFile>("usePrivateKeyFile"),
+          Mutator<&SSLCtxWrap::AddExtraChainCert>("addExtraChainCert"),
           InstanceMethod<&SSLCtxWrap::CheckPrivateKey>("checkPrivateKey"),
-          InstanceMethod<&SSLCtxWrap::LoadVerifyLocations>("loadVerifyLocations"),
-          InstanceMethod<&SSLCtxWrap::SetDefaultVerifyPaths>("setDefaultVerifyPaths"),
-          InstanceMethod<&SSLCtxWrap::SetVerify>("setVerify"),
-          InstanceMethod<&SSLCtxWrap::SetVerifyDeferred>("setVerifyDeferred"),
+          Mutator<&SSLCtxWrap::LoadVerifyLocations>("loadVerifyLocations"),
+          Mutator<&SSLCtxWrap::SetDefaultVerifyPaths>("setDefaultVerifyPaths"),
+          Mutator<&SSLCtxWrap::SetVerify>("setVerify"),
+          Mutator<&SSLCtxWrap::SetVerifyDeferred>("setVerifyDeferred"),
           InstanceMethod<&SSLCtxWrap::GetVerifyMode>("getVerifyMode"),
-          InstanceMethod<&SSLCtxWrap::SetVerifyDepth>("setVerifyDepth"),
+          Mutator<&SSLCtxWrap::SetVerifyDepth>("setVerifyDepth"),
           InstanceMethod<&SSLCtxWrap::GetVerifyDepth>("getVerifyDepth"),
-          InstanceMethod<&SSLCtxWrap::SetCipherList>("setCipherList"),
-          InstanceMethod<&SSLCtxWrap::SetCiphersuites>("setCiphersuites"),
-          InstanceMethod<&SSLCtxWrap::SetProtoVersion>("setProtoVersion"),
+          Mutator<&SSLCtxWrap::SetCipherList>("setCipherList"),
+          Mutator<&SSLCtxWrap::SetCiphersuites>("setCiphersuites"),
+          Mutator<&SSLCtxWrap::SetProtoVersion>("setProtoVersion"),
           InstanceMethod<&SSLCtxWrap::GetProtoVersion>("getProtoVersion"),
-          InstanceMethod<&SSLCtxWrap::SetOptions>("setOptions"),
-          InstanceMethod<&SSLCtxWrap::ClearOptions>("clearOptions"),
+          Mutator<&SSLCtxWrap::SetOptions>("setOptions"),
+          Mutator<&SSLCtxWrap::ClearOptions>("clearOptions"),
           InstanceMethod<&SSLCtxWrap::GetOptions>("getOptions"),
-          InstanceMethod<&SSLCtxWrap::SetMode>("setMode"),
-          InstanceMethod<&SSLCtxWrap::SetSessionIdContext>("setSessionIdContext"),
-          InstanceMethod<&SSLCtxWrap::LoadClientCa>("loadClientCa"),
-          InstanceMethod<&SSLCtxWrap::SetClientCaList>("setClientCaList"),
-          InstanceMethod<&SSLCtxWrap::AddClientCa>("addClientCa"),
-          InstanceMethod<&SSLCtxWrap::SetSessionCacheMode>("setSessionCacheMode"),
+          Mutator<&SSLCtxWrap::SetMode>("setMode"),
+          Mutator<&SSLCtxWrap::SetSessionIdContext>("setSessionIdContext"),
+          Mutator<&SSLCtxWrap::LoadClientCa>("loadClientCa"),
+          Mutator<&SSLCtxWrap::SetClientCaList>("setClientCaList"),
+          Mutator<&SSLCtxWrap::AddClientCa>("addClientCa"),
+          Mutator<&SSLCtxWrap::SetSessionCacheMode>("setSessionCacheMode"),
           InstanceMethod<&SSLCtxWrap::GetSessionCacheMode>("getSessionCacheMode"),
-          InstanceMethod<&SSLCtxWrap::SetTimeout>("setTimeout"),
+          Mutator<&SSLCtxWrap::SetTimeout>("setTimeout"),
           InstanceMethod<&SSLCtxWrap::GetTimeout>("getTimeout"),
-          InstanceMethod<&SSLCtxWrap::LoadTmpDh>("loadTmpDh"),
-          InstanceMethod<&SSLCtxWrap::SetGroups>("setGroups"),
-          InstanceMethod<&SSLCtxWrap::SetSigalgs>("setSigalgs"),
-          InstanceMethod<&SSLCtxWrap::SetCallback>("setCallback"),
-          InstanceMethod<&SSLCtxWrap::SetAlpnProtos>("setAlpnProtos"),
+          Mutator<&SSLCtxWrap::LoadTmpDh>("loadTmpDh"),
+          Mutator<&SSLCtxWrap::SetGroups>("setGroups"),
+          Mutator<&SSLCtxWrap::SetSigalgs>("setSigalgs"),
+          Mutator<&SSLCtxWrap::SetCallback>("setCallback"),
+          Mutator<&SSLCtxWrap::SetAlpnProtos>("setAlpnProtos"),
           InstanceMethod<&SSLCtxWrap::GetCertStore>("getCertStore"),
-          InstanceMethod<&SSLCtxWrap::UsePskIdentityHint>("usePskIdentityHint"),
-          InstanceMethod<&SSLCtxWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
-          InstanceMethod<&SSLCtxWrap::SetTlsextUseSrtp>("setTlsextUseSrtp"),
-          InstanceMethod<&SSLCtxWrap::SetNumTickets>("setNumTickets"),
+          Mutator<&SSLCtxWrap::UsePskIdentityHint>("usePskIdentityHint"),
+          Mutator<&SSLCtxWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
+          Mutator<&SSLCtxWrap::SetTlsextUseSrtp>("setTlsextUseSrtp"),
+          Mutator<&SSLCtxWrap::SetNumTickets>("setNumTickets"),
       });
   Data(env)->ssl_ctx = Napi::Persistent(ctor);
   exports.Set("Context", ctor);
+}
+
+template <Napi::Value (SSLCtxWrap::*Method)(const Napi::CallbackInfo&)>
+Napi::Value SSLCtxWrap::Mutating(const Napi::CallbackInfo& info) {
+  if (in_use_ > 0) {
+    return ThrowReentry(info.Env(), std::string("Context.") + static_cast<const char*>(info.Data()) +
+                                        "() cannot be called while OpenSSL runs a callback of a Connection that uses this Context");
+  }
+  return (this->*Method)(info);
+}
+
+template <Napi::Value (SSLCtxWrap::*Method)(const Napi::CallbackInfo&)>
+Napi::ObjectWrap<SSLCtxWrap>::PropertyDescriptor SSLCtxWrap::Mutator(const char* name) {
+  // The name travels as the method's data, for the refusal's message.
+  return InstanceMethod<&SSLCtxWrap::Mutating<Method>>(name, napi_default, const_cast<char*>(name));
 }
 
 SSLCtxWrap::SSLCtxWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLCtxWrap>(info) {
@@ -118,6 +143,11 @@ SSLCtxWrap::SSLCtxWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLCtx
   SSL_CTX_set_mode(ctx_.get(), SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
   SSL_CTX_set_ex_data(ctx_.get(), CtxIndex(), this);
   info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+}
+
+SSLCtxWrap::~SSLCtxWrap() {
+  // Connections may keep the SSL_CTX alive after its wrapper is gone: let them find no wrapper.
+  if (ctx_) SSL_CTX_set_ex_data(ctx_.get(), CtxIndex(), nullptr);
 }
 
 SSLCtxWrap* SSLCtxWrap::FromCtx(const SSL_CTX* ctx) {
@@ -180,6 +210,7 @@ Napi::Value SSLCtxWrap::UsePrivateKeyFile(const Napi::CallbackInfo& info) {
   // Without a passphrase callback OpenSSL would prompt on the terminal for an encrypted key.
   PassphraseSource pass(env);
   if (!pass.Init(info[2], "passphrase")) return env.Undefined();
+  InUse in_use(this);  // the passphrase callback must not change this Context under OpenSSL
   SSL_CTX_set_default_passwd_cb(ctx_.get(), PassphraseSource::Callback);
   SSL_CTX_set_default_passwd_cb_userdata(ctx_.get(), &pass);
   int ok = SSL_CTX_use_PrivateKey_file(ctx_.get(), path.c_str(), static_cast<int>(type));
@@ -352,6 +383,186 @@ Napi::Value SSLCtxWrap::SetSessionIdContext(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-void InitSSLCtx(Napi::Env env, Napi::Object exports) { SSLCtxWrap::Init(env, exports); }
+Napi::Value SSLCtxWrap::LoadClientCa(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string path;
+  if (!GetString(info[0], "cafile", &path)) return env.Undefined();
+  if (path.find('\0') != std::string::npos) return ThrowValue(env, "cafile contains a NUL byte");
+  STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(path.c_str());
+  if (names == nullptr) return ThrowOpenSSL(env, "could not load client CA names from " + path);
+  SSL_CTX_set_client_CA_list(ctx_.get(), names);  // the context owns the list now
+  return env.Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetClientCaList(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  if (!info[0].IsArray()) return ThrowType(env, "certificateAuthorities", "an array of X509Name", info[0]);
+  Napi::Array arr = info[0].As<Napi::Array>();
+  std::unique_ptr<STACK_OF(X509_NAME), void (*)(STACK_OF(X509_NAME)*)> names(sk_X509_NAME_new_null(), FreeNameStack);
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    X509NameWrap* name = UnwrapAs<X509NameWrap>(arr.Get(i), "certificateAuthorities");
+    if (name == nullptr) return env.Undefined();
+    X509_NAME* copy = X509_NAME_dup(name->get());
+    if (copy == nullptr || sk_X509_NAME_push(names.get(), copy) <= 0) {
+      X509_NAME_free(copy);
+      return ThrowOpenSSL(env, "out of memory");
+    }
+  }
+  SSL_CTX_set_client_CA_list(ctx_.get(), names.release());  // the context owns the list now
+  return env.Undefined();
+}
+
+Napi::Value SSLCtxWrap::AddClientCa(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  X509Wrap* cert = UnwrapAs<X509Wrap>(info[0], "certificateAuthority");
+  if (cert == nullptr) return info.Env().Undefined();
+  if (SSL_CTX_add_client_CA(ctx_.get(), cert->get()) != 1) return ThrowOpenSSL(info.Env(), "could not add the client CA");
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetSessionCacheMode(const Napi::CallbackInfo& info) {
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_set_session_cache_mode(ctx_.get(), static_cast<long>(mode))));
+}
+
+Napi::Value SSLCtxWrap::GetSessionCacheMode(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_get_session_cache_mode(ctx_.get())));
+}
+
+Napi::Value SSLCtxWrap::SetTimeout(const Napi::CallbackInfo& info) {
+  int64_t t = 0;
+  if (!GetInt(info[0], "timeout", &t)) return info.Env().Undefined();
+  if (t < 0) return ThrowValue(info.Env(), "timeout must not be negative");
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_set_timeout(ctx_.get(), static_cast<long>(t))));
+}
+
+Napi::Value SSLCtxWrap::GetTimeout(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_get_timeout(ctx_.get())));
+}
+
+// loadTmpDh(path): DH parameters (PEM) for finite-field DHE cipher suites.
+Napi::Value SSLCtxWrap::LoadTmpDh(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string path;
+  if (!GetString(info[0], "dhfile", &path)) return env.Undefined();
+  if (path.find('\0') != std::string::npos) return ThrowValue(env, "dhfile contains a NUL byte");
+  BIOPointer bio(BIO_new_file(path.c_str(), "r"));
+  if (!bio) return ThrowOpenSSL(env, "could not open " + path);
+  EVPKeyPointer params(PEM_read_bio_Parameters(bio.get(), nullptr));
+  if (!params || EVP_PKEY_get_base_id(params.get()) != EVP_PKEY_DH) {
+    if (ERR_peek_error() == 0) ERR_raise(ERR_LIB_PEM, PEM_R_NO_START_LINE);
+    return ThrowOpenSSL(env, "no DH parameters in " + path);
+  }
+  if (SSL_CTX_set0_tmp_dh_pkey(ctx_.get(), params.get()) != 1) return ThrowOpenSSL(env, "could not use the DH parameters");
+  params.release();  // SSL_CTX_set0_tmp_dh_pkey took ownership
+  return env.Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetGroups(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string groups;
+  if (!GetString(info[0], "groups", &groups)) return env.Undefined();
+  if (groups.find('\0') != std::string::npos) return ThrowValue(env, "groups contain a NUL byte");
+  if (SSL_CTX_set1_groups_list(ctx_.get(), groups.c_str()) != 1) return ThrowOpenSSL(env, "invalid groups \"" + groups + "\"");
+  return env.Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetSigalgs(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string sigalgs;
+  if (!GetString(info[0], "sigalgs", &sigalgs)) return env.Undefined();
+  if (sigalgs.find('\0') != std::string::npos) return ThrowValue(env, "sigalgs contain a NUL byte");
+  if (SSL_CTX_set1_sigalgs_list(ctx_.get(), sigalgs.c_str()) != 1) return ThrowOpenSSL(env, "invalid signature algorithms \"" + sigalgs + "\"");
+  return env.Undefined();
+}
+
+// setCallback(kind, fn | null): installs or removes one of the JavaScript callbacks.
+Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string name;
+  if (!GetString(info[0], "kind", &name)) return env.Undefined();
+  bool on = info[1].IsFunction();
+  if (!on && !info[1].IsNull() && !info[1].IsUndefined()) return ThrowType(env, "callback", "a function", info[1]);
+  static const char* const kNames[kKindCount] = {"info", "keylog", "servername", "alpnSelect", "ocsp",
+                                                 "pskServer", "pskClient", "cookieGenerate", "cookieVerify"};
+  int kind = 0;
+  while (kind < kKindCount && name != kNames[kind]) ++kind;
+  if (kind == kKindCount) return ThrowValue(env, "unknown callback kind: " + name);
+  Napi::FunctionReference& slot = callbacks_[kind];
+  if (on) slot = Napi::Persistent(info[1].As<Napi::Function>());
+  else slot.Reset();
+  SSL_CTX* ctx = ctx_.get();
+  switch (static_cast<Kind>(kind)) {
+    case kInfo: SSL_CTX_set_info_callback(ctx, on ? SSLWrap::InfoTrampoline : nullptr); break;
+    case kKeylog: SSL_CTX_set_keylog_callback(ctx, on ? SSLWrap::KeylogTrampoline : nullptr); break;
+    case kServername: SSL_CTX_set_tlsext_servername_callback(ctx, (on ? SSLWrap::ServernameTrampoline : nullptr)); break;
+    case kAlpnSelect: SSL_CTX_set_alpn_select_cb(ctx, on ? SSLWrap::AlpnSelectTrampoline : nullptr, nullptr); break;
+    case kOcsp: SSL_CTX_set_tlsext_status_cb(ctx, (on ? SSLWrap::OcspTrampoline : nullptr)); break;
+    case kPskServer: SSL_CTX_set_psk_server_callback(ctx, on ? SSLWrap::PskServerTrampoline : nullptr); break;
+    case kPskClient: SSL_CTX_set_psk_client_callback(ctx, on ? SSLWrap::PskClientTrampoline : nullptr); break;
+    case kCookieGenerate: SSL_CTX_set_cookie_generate_cb(ctx, on ? SSLWrap::CookieGenerateTrampoline : nullptr); break;
+    case kCookieVerify: SSL_CTX_set_cookie_verify_cb(ctx, on ? SSLWrap::CookieVerifyTrampoline : nullptr); break;
+    case kKindCount: break;
+  }
+  return env.Undefined();
+}
+
+// setAlpnProtos(wire): the client's offer in wire format (length-prefixed names).
+Napi::Value SSLCtxWrap::SetAlpnProtos(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Bytes wire = GetBytes(info[0], "protos");
+  if (!wire.ok) return info.Env().Undefined();
+  // SSL_CTX_set_alpn_protos returns 0 on success.
+  if (SSL_CTX_set_alpn_protos(ctx_.get(), wire.data, static_cast<unsigned int>(wire.size)) != 0) {
+    return ThrowOpenSSL(info.Env(), "invalid ALPN protocol list");
+  }
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLCtxWrap::GetCertStore(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  return X509StoreWrap::NewFromRef(info.Env(), SSL_CTX_get_cert_store(ctx_.get()));
+}
+
+Napi::Value SSLCtxWrap::UsePskIdentityHint(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Bytes hint = GetBytes(info[0], "hint");
+  if (!hint.ok) return env.Undefined();
+  std::string s(reinterpret_cast<const char*>(hint.data), hint.size);
+  if (s.find('\0') != std::string::npos) return ThrowValue(env, "hint contains a NUL byte");
+  if (SSL_CTX_use_psk_identity_hint(ctx_.get(), s.c_str()) != 1) return ThrowOpenSSL(env, "invalid PSK identity hint");
+  return env.Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetPostHandshakeAuth(const Napi::CallbackInfo& info) {
+  SSL_CTX_set_post_handshake_auth(ctx_.get(), info[0].ToBoolean().Value() ? 1 : 0);
+  return info.Env().Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetTlsextUseSrtp(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string profiles;
+  if (!GetString(info[0], "profiles", &profiles)) return env.Undefined();
+  if (profiles.find('\0') != std::string::npos) return ThrowValue(env, "profiles contain a NUL byte");
+  // SSL_CTX_set_tlsext_use_srtp returns 0 on success.
+  if (SSL_CTX_set_tlsext_use_srtp(ctx_.get(), profiles.c_str()) != 0) return ThrowOpenSSL(env, "invalid SRTP profiles \"" + profiles + "\"");
+  return env.Undefined();
+}
+
+Napi::Value SSLCtxWrap::SetNumTickets(const Napi::CallbackInfo& info) {
+  int64_t n = 0;
+  if (!GetInt(info[0], "n", &n)) return info.Env().Undefined();
+  if (n < 0) return ThrowValue(info.Env(), "the number of tickets must not be negative");
+  SSL_CTX_set_num_tickets(ctx_.get(), static_cast<size_t>(n));
+  return info.Env().Undefined();
+}
 
 }  // namespace ossl

@@ -134,7 +134,7 @@ export class Connection {
 
   /** Tells the Connection that the peer's byte stream has ended (EOF on the transport). */
   bioShutdown(): void {
-    this.#handle.bioShutdown();
+    sslGuard(() => this.#handle.bioShutdown());
   }
 
   /**
@@ -243,7 +243,7 @@ export class Connection {
   /** Sets the shutdown state bits. */
   setShutdown(state: number): void {
     expectInteger(state, 'state');
-    this.#handle.setShutdown(state);
+    sslGuard(() => this.#handle.setShutdown(state));
   }
 
   /** Decrypted bytes ready to `recv` without touching the transport. */
@@ -515,7 +515,7 @@ export class Connection {
 
   /** Lets this client answer TLS 1.3 post-handshake certificate requests (before the handshake). */
   setPostHandshakeAuth(enabled = true): void {
-    this.#handle.setPostHandshakeAuth(Boolean(enabled));
+    sslGuard(() => this.#handle.setPostHandshakeAuth(Boolean(enabled)));
   }
 
   /** Updates the TLS 1.3 traffic keys, asking the peer to update too when `requestPeer` (extra). */

@@ -34,6 +34,15 @@ export type CookieGenerateCallback = (conn: Connection) => Buffer | string;
 /** DTLS server: `(conn, cookie)` returns whether the cookie the client echoed is good. */
 export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => boolean;
 
+interface OcspServerEntry {
+  cb: OcspServerCallback;
+  data: unknown;
+}
+interface OcspClientEntry {
+  cb: OcspClientCallback;
+  data: unknown;
+}
+
 /** Returned by an ALPN select callback: no protocol in common, go on without ALPN (pyOpenSSL's `NO_OVERLAP`). */
 export const NO_OVERLAP: unique symbol = Symbol.for('@ossl/ssl:NO_OVERLAP') as never;
 
@@ -84,8 +93,8 @@ export class Context {
   #verifyCallback: VerifyCallback | null = null;
   #appData: unknown = null;
   #passwd: { cb: PasswdCallback; userdata: unknown } | null = null;
-  #ocspServer: { cb: OcspServerCallback; data: unknown } | null = null;
-  #ocspClient: { cb: OcspClientCallback; data: unknown } | null = null;
+  #ocspServer: OcspServerEntry | null = null;
+  #ocspClient: OcspClientEntry | null = null;
   /** Whether client Connections check the server's host name (set by `createDefaultContext`). */
   checkHostname = false;
 
@@ -222,8 +231,8 @@ export class Context {
   setVerify(mode: number, callback?: VerifyCallback | null): void {
     expectInteger(mode, 'mode');
     if (callback !== undefined && callback !== null && typeof callback !== 'function') throw typeError('callback', 'a function', callback);
+    sslGuard(() => this.#handle.setVerify(mode, callback ? adaptVerifyCallback(callback) : null));
     this.#verifyCallback = callback ?? null;
-    this.#handle.setVerify(mode, callback ? adaptVerifyCallback(callback) : null);
   }
 
   /**
@@ -235,8 +244,8 @@ export class Context {
    */
   setVerifyDeferred(mode: number): void {
     expectInteger(mode, 'mode');
-    this.#verifyCallback = null;
     sslGuard(() => this.#handle.setVerifyDeferred(mode));
+    this.#verifyCallback = null;
   }
 
   /** The verification mode. */
@@ -279,7 +288,7 @@ export class Context {
   setMinProtoVersion(version: number): void {
     expectInteger(version, 'version');
     try {
-      this.#handle.setProtoVersion(0, version);
+      this.#handle.setProtoVersion(0, version); // RangeError or the re-entry refusal
     } catch (e) {
       throw e instanceof RangeError ? new SSLError(e.message, [], 'ERR_SSL_UNSUPPORTED_PROTOCOL') : toSSLError(e);
     }
@@ -298,13 +307,13 @@ export class Context {
   /** Adds `OP_*` options; returns the options now in force. */
   setOptions(options: number | bigint): number {
     const value = typeof options === 'bigint' ? options : BigInt(expectInteger(options, 'options'));
-    return Number(this.#handle.setOptions(value));
+    return Number(sslGuard(() => this.#handle.setOptions(value)));
   }
 
   /** Removes `OP_*` options; returns the options now in force. */
   clearOptions(options: number | bigint): number {
     const value = typeof options === 'bigint' ? options : BigInt(expectInteger(options, 'options'));
-    return Number(this.#handle.clearOptions(value));
+    return Number(sslGuard(() => this.#handle.clearOptions(value)));
   }
 
   /** The options in force. */
@@ -315,7 +324,7 @@ export class Context {
   /** Adds `MODE_*` flags; returns the mode now in force. */
   setMode(mode: number): number {
     expectInteger(mode, 'mode');
-    return this.#handle.setMode(mode);
+    return sslGuard(() => this.#handle.setMode(mode));
   }
 
   /** Sets the session id context servers use to scope session reuse (at most 32 bytes). */
@@ -349,7 +358,7 @@ export class Context {
   /** Sets the session cache mode (`SESS_CACHE_*`); returns the previous mode. */
   setSessionCacheMode(mode: number): number {
     expectInteger(mode, 'mode');
-    return this.#handle.setSessionCacheMode(mode);
+    return sslGuard(() => this.#handle.setSessionCacheMode(mode));
   }
 
   /** The session cache mode. */
@@ -398,19 +407,19 @@ export class Context {
   /** Sets OpenSSL's info callback `(conn, where, ret)`; null removes it. */
   setInfoCallback(callback: InfoCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('info', callback ? (conn: unknown, where: number, ret: number) => callback(conn as Connection, where, ret) : null);
+    this.#setCallback('info', callback ? (conn: unknown, where: number, ret: number) => callback(conn as Connection, where, ret) : null);
   }
 
   /** Sets the key-log callback `(conn, line)`: NSS key-log lines, e.g. for Wireshark. */
   setKeylogCallback(callback: KeylogCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('keylog', callback ? (conn: unknown, line: Buffer) => callback(conn as Connection, line) : null);
+    this.#setCallback('keylog', callback ? (conn: unknown, line: Buffer) => callback(conn as Connection, line) : null);
   }
 
   /** Sets the server's SNI callback `(conn)`; it may switch `conn` to another Context. A throw aborts the handshake. */
   setTlsextServernameCallback(callback: ServernameCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('servername', callback ? (conn: unknown) => callback(conn as Connection) : null);
+    this.#setCallback('servername', callback ? (conn: unknown) => callback(conn as Connection) : null);
   }
 
   /** Sets the protocols a client offers with ALPN, most preferred first. */
@@ -422,7 +431,7 @@ export class Context {
   /** Sets the server's ALPN choice callback `(conn, offered) => protocol | NO_OVERLAP`. */
   setAlpnSelectCallback(callback: AlpnSelectCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback(
+    this.#setCallback(
       'alpnSelect',
       callback
         ? (conn: unknown, offered: Buffer[]) => {
@@ -433,16 +442,19 @@ export class Context {
     );
   }
 
-  #installOcsp(): void {
-    const server = this.#ocspServer;
-    const client = this.#ocspClient;
+  /** Installs or removes a native callback; refused (SSLError) while a Connection of this Context runs one. */
+  #setCallback(kind: Parameters<ContextHandle['setCallback']>[0], callback: ((...args: never[]) => unknown) | null): void {
+    sslGuard(() => this.#handle.setCallback(kind, callback));
+  }
+
+  #installOcsp(server: OcspServerEntry | null, client: OcspClientEntry | null): void {
     if (!server && !client) {
-      this.#handle.setCallback('ocsp', null);
+      this.#setCallback('ocsp', null);
       return;
     }
     // OpenSSL has one status callback; it is called with only the Connection on a server and with
     // the stapled response as well on a client.
-    this.#handle.setCallback('ocsp', (...args: unknown[]) => {
+    this.#setCallback('ocsp', (...args: unknown[]) => {
       const conn = args[0] as Connection;
       if (args.length === 1) {
         if (!server) return null;
@@ -457,15 +469,17 @@ export class Context {
   /** Sets the server's OCSP stapling callback `(conn, data) => derResponse`. */
   setOcspServerCallback(callback: OcspServerCallback, data: unknown = null): void {
     if (typeof callback !== 'function') throw typeError('callback', 'a function', callback);
-    this.#ocspServer = { cb: callback, data };
-    this.#installOcsp();
+    const server = { cb: callback, data };
+    this.#installOcsp(server, this.#ocspClient);
+    this.#ocspServer = server;
   }
 
   /** Sets the client's OCSP callback `(conn, ocspData, data) => boolean` (use with `Connection.requestOcsp`). */
   setOcspClientCallback(callback: OcspClientCallback, data: unknown = null): void {
     if (typeof callback !== 'function') throw typeError('callback', 'a function', callback);
-    this.#ocspClient = { cb: callback, data };
-    this.#installOcsp();
+    const client = { cb: callback, data };
+    this.#installOcsp(this.#ocspServer, client);
+    this.#ocspClient = client;
   }
 
   /** The trusted-certificate store this Context verifies peers against (shared, not a copy). */
@@ -482,18 +496,18 @@ export class Context {
   /** Sets the server's PSK callback `(conn, identity) => psk | null`. */
   setPskServerCallback(callback: PskServerCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('pskServer', callback ? (conn: unknown, identity: Buffer | null) => callback(conn as Connection, identity) : null);
+    this.#setCallback('pskServer', callback ? (conn: unknown, identity: Buffer | null) => callback(conn as Connection, identity) : null);
   }
 
   /** Sets the client's PSK callback `(conn, hint) => [identity, psk]`. */
   setPskClientCallback(callback: PskClientCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('pskClient', callback ? (conn: unknown, hint: Buffer | null) => callback(conn as Connection, hint) : null);
+    this.#setCallback('pskClient', callback ? (conn: unknown, hint: Buffer | null) => callback(conn as Connection, hint) : null);
   }
 
   /** Lets clients made from this Context answer TLS 1.3 post-handshake certificate requests. */
   setPostHandshakeAuth(enabled = true): void {
-    this.#handle.setPostHandshakeAuth(Boolean(enabled));
+    sslGuard(() => this.#handle.setPostHandshakeAuth(Boolean(enabled)));
   }
 
   /** Offers or accepts DTLS-SRTP profiles (`SRTP_AES128_CM_SHA1_80:...`). */
@@ -506,13 +520,13 @@ export class Context {
   /** Sets the DTLS server's cookie generator `(conn) => cookie` (for `Connection.DTLSv1Listen`). */
   setCookieGenerateCallback(callback: CookieGenerateCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('cookieGenerate', callback ? (conn: unknown) => callback(conn as Connection) : null);
+    this.#setCallback('cookieGenerate', callback ? (conn: unknown) => callback(conn as Connection) : null);
   }
 
   /** Sets the DTLS server's cookie check `(conn, cookie) => boolean`. */
   setCookieVerifyCallback(callback: CookieVerifyCallback | null): void {
     checkCallback(callback);
-    this.#handle.setCallback('cookieVerify', callback ? (conn: unknown, cookie: Buffer) => callback(conn as Connection, cookie) : null);
+    this.#setCallback('cookieVerify', callback ? (conn: unknown, cookie: Buffer) => callback(conn as Connection, cookie) : null);
   }
 
   /** How many TLS 1.3 session tickets a server sends after the handshake (extra). */

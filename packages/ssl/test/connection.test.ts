@@ -317,7 +317,10 @@ describe('Connection verification', () => {
       return true;
     });
     const p = pair(cctx, serverContext(pki.server));
-    expect(caught(() => handshake(p.client, p.server))).toHaveProperty('message', 'the Connection cannot be used from inside one of its own callbacks');
+    const e = caught(() => handshake(p.client, p.server));
+    expect(e).toBeInstanceOf(SSLError);
+    expect(e).toHaveProperty('code', 'ERR_SSL_REENTRANT_CALL');
+    expect((e as Error).message).toMatch(/^Connection\.doHandshake\(\) cannot be called from inside one of this Connection's callbacks/);
   });
 
   it('requires a client certificate when told to', () => {

@@ -5,6 +5,8 @@
 
 #include <napi.h>
 
+#include "common/type_tags.h"
+
 #include <openssl/asn1.h>
 #include <openssl/asn1err.h>
 #include <openssl/bio.h>
@@ -84,6 +86,8 @@ void RaiseBadSignatureIfQuiet(const EVP_PKEY* key);
 Napi::Error MakeOpenSSLError(Napi::Env env, const std::string& what);
 // Throws MakeOpenSSLError(...) as a pending JS exception. Returns an undefined Value for `return`.
 Napi::Value ThrowOpenSSL(Napi::Env env, const std::string& what);
+// What a value is, for messages: `number`, `null`, `Buffer`, `Uint16Array`, `object`, ...
+std::string DescribeValue(Napi::Value v);
 // A TypeError naming the parameter: `"<param>" must be <expected>, got <type>`.
 Napi::Value ThrowType(Napi::Env env, const char* param, const char* expected, Napi::Value got);
 Napi::Value ThrowValue(Napi::Env env, const std::string& message);  // RangeError-like input errors.

@@ -122,8 +122,7 @@ Napi::Value ThrowOpenSSL(Napi::Env env, const std::string& what) {
   return env.Undefined();
 }
 
-namespace {
-const char* TypeName(Napi::Value v) {
+std::string DescribeValue(Napi::Value v) {
   switch (v.Type()) {
     case napi_undefined: return "undefined";
     case napi_null: return "null";
@@ -134,14 +133,32 @@ const char* TypeName(Napi::Value v) {
     case napi_function: return "function";
     case napi_bigint: return "bigint";
     case napi_external: return "external";
-    case napi_object: return v.IsBuffer() ? "Buffer" : v.IsArray() ? "Array" : "object";
+    case napi_object: break;
   }
-  return "unknown";
+  // napi_is_buffer is true for every ArrayBufferView, so the views are told apart first.
+  if (v.IsDataView()) return "DataView";
+  if (v.IsTypedArray()) {
+    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
+      case napi_int8_array: return "Int8Array";
+      case napi_uint8_array: return "Buffer";
+      case napi_uint8_clamped_array: return "Uint8ClampedArray";
+      case napi_int16_array: return "Int16Array";
+      case napi_uint16_array: return "Uint16Array";
+      case napi_int32_array: return "Int32Array";
+      case napi_uint32_array: return "Uint32Array";
+      case napi_float32_array: return "Float32Array";
+      case napi_float64_array: return "Float64Array";
+      case napi_bigint64_array: return "BigInt64Array";
+      case napi_biguint64_array: return "BigUint64Array";
+    }
+    return "a typed array";
+  }
+  if (v.IsArray()) return "Array";
+  return "object";
 }
-}  // namespace
 
 Napi::Value ThrowType(Napi::Env env, const char* param, const char* expected, Napi::Value got) {
-  std::string msg = std::string("\"") + param + "\" must be " + expected + ", got " + TypeName(got);
+  std::string msg = std::string("\"") + param + "\" must be " + expected + ", got " + DescribeValue(got);
   Napi::TypeError err = Napi::TypeError::New(env, msg);
   err.Value().Set("code", Napi::String::New(env, "ERR_INVALID_ARG_TYPE"));
   err.ThrowAsJavaScriptException();

@@ -27,58 +27,31 @@ bool PassphraseSource::Init(Napi::Value v, const char* param) {
 
 int PassphraseSource::Callback(char* buf, int size, int rwflag, void* u) {
   auto* self = static_cast<PassphraseSource*>(u);
-  if (self == nullptr || size <= 0) return -1;
+  if (self == nullptr || size <= 0 || self->kind_ == kNone) return -1;
   self->called_ = true;
-  const std::string* source = &self->bytes_;
   std::string from_callback;
-  if (self->kind_ == kNone) return -1;
+  const std::string* source = &self->bytes_;
   if (self->kind_ == kFunction) {
-    // A second call after a failure fails closed without running JavaScript again.
-    if (!self->exception_.IsEmpty() || !self->type_problem_.empty()) return -1;
     Napi::Env env = self->env_;
-    Napi::Value result = self->fn_.Call({Napi::Boolean::New(env, rwflag != 0), Napi::Number::New(env, size)});
-    if (env.IsExceptionPending()) {
-      self->exception_ = Napi::Reference<Napi::Value>::New(env.GetAndClearPendingException().Value(), 1);
+    Napi::HandleScope scope(env);
+    // A second call after a failure runs no JavaScript (CallbackState::Call returns empty).
+    Napi::Value result = self->state_.Call(env, self->fn_, {Napi::Boolean::New(env, rwflag != 0), Napi::Number::New(env, size)});
+    if (result.IsEmpty()) return -1;
+    Bytes b;
+    if (!ResultBytes(result, &b)) {
+      self->state_.Reject(env, "the passphrase callback must return a Buffer or string, got " + DescribeValue(result));
       return -1;
     }
-    if (result.IsString() || result.IsTypedArray()) {
-      Bytes b = GetBytes(result, "passphrase");
-      from_callback.assign(reinterpret_cast<const char*>(b.data), b.size);
-      source = &from_callback;
-    } else {
-      self->type_problem_ = std::string("the passphrase callback must return a Buffer or string, got ") +
-                            (result.IsNull() ? "null" : result.IsUndefined() ? "undefined" : result.IsNumber() ? "number" : "another type");
-      return -1;
-    }
+    from_callback.assign(reinterpret_cast<const char*>(b.data), b.size);
+    source = &from_callback;
   }
   if (source->size() > static_cast<size_t>(size)) {
-    self->value_problem_ = "passphrase is too long (" + std::to_string(source->size()) +
-                           " bytes; OpenSSL accepts at most " + std::to_string(size) + ")";
+    self->state_.Reject(self->env_, "passphrase is too long (" + std::to_string(source->size()) + " bytes; OpenSSL accepts at most " +
+                                        std::to_string(size) + ")", true);
     return -1;
   }
   std::memcpy(buf, source->data(), source->size());
   return static_cast<int>(source->size());
-}
-
-bool PassphraseSource::RethrowIfFailed() {
-  if (!exception_.IsEmpty()) {
-    Napi::Value e = exception_.Value();
-    exception_.Reset();
-    ERR_clear_error();
-    Napi::Error(env_, e).ThrowAsJavaScriptException();
-    return true;
-  }
-  if (!type_problem_.empty()) {
-    ERR_clear_error();
-    Napi::TypeError::New(env_, type_problem_).ThrowAsJavaScriptException();
-    return true;
-  }
-  if (!value_problem_.empty()) {
-    ERR_clear_error();
-    ThrowValue(env_, value_problem_);
-    return true;
-  }
-  return false;
 }
 
 int NoPassphrase(char*, int, int, void*) { return -1; }

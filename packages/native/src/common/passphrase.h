@@ -2,20 +2,22 @@
 // `(writing: boolean) => Buffer | string` run synchronously inside the OpenSSL call.
 #pragma once
 
-#include "common/common.h"
+#include "common/callback_scope.h"
 
 namespace ossl {
 
+// One passphrase source lives for one OpenSSL call: it is armed (common/callback_scope.h) from
+// construction, so its callback may run JavaScript only while that call is under way.
 class PassphraseSource {
  public:
-  explicit PassphraseSource(Napi::Env env) : env_(env) {}
+  explicit PassphraseSource(Napi::Env env) : env_(env), scope_(state_) {}
   // undefined/null: no passphrase (an encrypted input fails cleanly, never a terminal prompt);
   // Buffer/string: those bytes; function: called when OpenSSL needs the passphrase.
   bool Init(Napi::Value v, const char* param);
   bool has_passphrase() const { return kind_ != kNone; }
-  // After the OpenSSL call: re-throws what the callback threw or a TypeError for what it returned.
+  // After the OpenSSL call: throws what the callback threw, as is, or the error its result made.
   // Returns true when an exception is now pending.
-  bool RethrowIfFailed();
+  bool RethrowIfFailed() { return state_.Rethrow(env_); }
   bool called() const { return called_; }
 
   // pem_password_cb; `u` is a PassphraseSource*.
@@ -27,9 +29,8 @@ class PassphraseSource {
   Kind kind_ = kNone;
   std::string bytes_;
   Napi::FunctionReference fn_;
-  Napi::Reference<Napi::Value> exception_;
-  std::string type_problem_;
-  std::string value_problem_;
+  CallbackState state_;
+  CallbackScope scope_;
   bool called_ = false;
 };
 

@@ -1,0 +1,106 @@
+// Context (SSL_CTX): certificates, keys, trust, verification policy, protocol bounds, ciphers, and the
+// JavaScript callbacks its Connections run (the trampolines are in ssl_callbacks.cc).
+#pragma once
+
+#include "common/callback_scope.h"
+#include "objects.h"
+
+namespace ossl {
+
+class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(SSLCtxWrap)
+
+  static constexpr napi_type_tag kTypeTag = type_tags::kContext;
+  static constexpr const char* kExpected = "a Context";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit SSLCtxWrap(const Napi::CallbackInfo& info);
+  ~SSLCtxWrap() override;
+  SSL_CTX* get() const { return ctx_.get(); }
+  // The wrapper of an SSL_CTX, or null when its wrapper is gone (the SSL_CTX may outlive it).
+  static SSLCtxWrap* FromCtx(const SSL_CTX* ctx);
+
+  // The callbacks of each kind; an empty reference means none.
+  enum Kind {
+    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kKindCount
+  };
+  const Napi::FunctionReference& callback(Kind kind) const { return callbacks_[kind]; }
+  const Napi::FunctionReference& verify_callback() const { return verify_cb_; }
+
+  // A Connection that uses this Context marks it in use while OpenSSL runs one of its calls that can
+  // call back; mutators refuse to run meanwhile (see InUse).
+  void Enter() { ++in_use_; }
+  void Leave() { --in_use_; }
+
+  // Marks a Context in use for a scope (RAII).
+  class InUse {
+   public:
+    explicit InUse(SSLCtxWrap* ctx) : ctx_(ctx) {
+      if (ctx_ != nullptr) ctx_->Enter();
+    }
+    ~InUse() {
+      if (ctx_ != nullptr) ctx_->Leave();
+    }
+    InUse(const InUse&) = delete;
+    InUse& operator=(const InUse&) = delete;
+
+   private:
+    SSLCtxWrap* ctx_;
+  };
+
+ private:
+  // The registration of a method that changes the Context: it runs only while no Connection using
+  // the Context is inside an OpenSSL call (that is, never from one of their callbacks).
+  template <Napi::Value (SSLCtxWrap::*Method)(const Napi::CallbackInfo&)>
+  Napi::Value Mutating(const Napi::CallbackInfo& info);
+  template <Napi::Value (SSLCtxWrap::*Method)(const Napi::CallbackInfo&)>
+  static PropertyDescriptor Mutator(const char* name);
+
+  Napi::Value UseCertificate(const Napi::CallbackInfo& info);
+  Napi::Value UsePrivateKey(const Napi::CallbackInfo& info);
+  Napi::Value UseCertificateFile(const Napi::CallbackInfo& info);
+  Napi::Value UseCertificateChainFile(const Napi::CallbackInfo& info);
+  Napi::Value UsePrivateKeyFile(const Napi::CallbackInfo& info);
+  Napi::Value AddExtraChainCert(const Napi::CallbackInfo& info);
+  Napi::Value CheckPrivateKey(const Napi::CallbackInfo& info);
+  Napi::Value LoadVerifyLocations(const Napi::CallbackInfo& info);
+  Napi::Value SetDefaultVerifyPaths(const Napi::CallbackInfo& info);
+  Napi::Value SetVerify(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyDeferred(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyDepth(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyDepth(const Napi::CallbackInfo& info);
+  Napi::Value SetCipherList(const Napi::CallbackInfo& info);
+  Napi::Value SetCiphersuites(const Napi::CallbackInfo& info);
+  Napi::Value SetProtoVersion(const Napi::CallbackInfo& info);
+  Napi::Value GetProtoVersion(const Napi::CallbackInfo& info);
+  Napi::Value SetOptions(const Napi::CallbackInfo& info);
+  Napi::Value ClearOptions(const Napi::CallbackInfo& info);
+  Napi::Value GetOptions(const Napi::CallbackInfo& info);
+  Napi::Value SetMode(const Napi::CallbackInfo& info);
+  Napi::Value SetSessionIdContext(const Napi::CallbackInfo& info);
+  Napi::Value LoadClientCa(const Napi::CallbackInfo& info);
+  Napi::Value SetClientCaList(const Napi::CallbackInfo& info);
+  Napi::Value AddClientCa(const Napi::CallbackInfo& info);
+  Napi::Value SetSessionCacheMode(const Napi::CallbackInfo& info);
+  Napi::Value GetSessionCacheMode(const Napi::CallbackInfo& info);
+  Napi::Value SetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value GetTimeout(const Napi::CallbackInfo& info);
+  Napi::Value LoadTmpDh(const Napi::CallbackInfo& info);
+  Napi::Value SetGroups(const Napi::CallbackInfo& info);
+  Napi::Value SetSigalgs(const Napi::CallbackInfo& info);
+  Napi::Value SetCallback(const Napi::CallbackInfo& info);
+  Napi::Value SetAlpnProtos(const Napi::CallbackInfo& info);
+  Napi::Value GetCertStore(const Napi::CallbackInfo& info);
+  Napi::Value UsePskIdentityHint(const Napi::CallbackInfo& info);
+  Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
+  Napi::Value SetTlsextUseSrtp(const Napi::CallbackInfo& info);
+  Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
+
+  SSLCtxPointer ctx_;
+  Napi::FunctionReference verify_cb_;
+  Napi::FunctionReference callbacks_[kKindCount];
+  int in_use_ = 0;
+};
+
+}  // namespace ossl
