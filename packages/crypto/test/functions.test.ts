@@ -191,6 +191,33 @@ describe('loadPrivatekey / dumpPrivatekey', () => {
     })).toThrow('boom');
   });
 
+  it('re-throws any value a passphrase callback throws, primitives included, as is', () => {
+    const key = PKey.generate(TYPE_EC, 'prime256v1');
+    const enc = dumpPrivatekey(FILETYPE_PEM, key, 'aes-256-cbc', 'right');
+    for (const value of ['bad', 42, undefined, null, Symbol('s'), { tag: 1 }, 0n]) {
+      const thrower = (): never => {
+        throw value;
+      };
+      expect(Object.is(thrown(() => loadPrivatekey(FILETYPE_PEM, enc, thrower)), value)).toBe(true);
+      expect(Object.is(thrown(() => dumpPrivatekey(FILETYPE_PEM, key, 'aes-256-cbc', thrower)), value)).toBe(true);
+    }
+  });
+
+  it('refuses passphrase results of the wrong type, naming the callback, and never uses them', () => {
+    const key = PKey.generate(TYPE_EC, 'prime256v1');
+    const enc = dumpPrivatekey(FILETYPE_PEM, key, 'aes-256-cbc', 'right');
+    const bad = [new Uint16Array([1, 2]), new Float64Array(2), new Int32Array(2), new DataView(new ArrayBuffer(4)), {}, [], null, undefined, true];
+    for (const value of bad) {
+      const load = thrown(() => loadPrivatekey(FILETYPE_PEM, enc, () => value as never));
+      expect(load).toBeInstanceOf(TypeError);
+      expect((load as Error).message).toMatch(/^the passphrase callback must return a Buffer or string, got /);
+      const dump = thrown(() => dumpPrivatekey(FILETYPE_PEM, key, 'aes-256-cbc', () => value as never));
+      expect(dump).toBeInstanceOf(TypeError);
+    }
+    // A Uint8Array is bytes, like a Buffer.
+    expect(loadPrivatekey(FILETYPE_PEM, enc, () => new Uint8Array(Buffer.from('right')) as never).equals(key)).toBe(true);
+  });
+
   it('refuses bad arguments', () => {
     const key = PKey.generate(TYPE_EC, 'prime256v1');
     expect(() => dumpPrivatekey(FILETYPE_PEM, key, 'no-such-cipher', 'x')).toThrow('invalid cipher name: no-such-cipher');

@@ -133,13 +133,26 @@ Napi::Value SSLWrap::Owner(Napi::Env env) {
   return owner_.IsEmpty() ? env.Undefined() : Napi::Value(owner_.Value());
 }
 
-SSLWrap::EngineScope::EngineScope(SSLWrap* conn) : conn_(conn), callbacks_(conn->callbacks_), first_(conn->CurrentContext()) {
+SSLWrap::EngineScope::EngineScope(SSLWrap* conn)
+    : conn_(conn), callbacks_(conn->callbacks_), first_(conn->CurrentContext()), output_before_(BIO_ctrl_pending(conn->wbio_)) {
   conn_->scope_ = this;
 }
 
 SSLWrap::EngineScope::~EngineScope() {
   for (SSLCtxWrap* ctx : switched_) ctx->Leave();
   conn_->scope_ = nullptr;
+  if (conn_->drop_output_) {
+    conn_->drop_output_ = false;
+    // Keep what was queued before this call; drop what OpenSSL wrote after the failed callback.
+    BIO* out = conn_->wbio_;
+    size_t keep = output_before_;
+    if (BIO_ctrl_pending(out) > keep) {
+      std::vector<unsigned char> head(keep);
+      if (keep > 0 && BIO_read(out, head.data(), static_cast<int>(keep)) != static_cast<int>(keep)) head.clear();
+      (void)BIO_reset(out);  // a read-write memory BIO empties
+      if (!head.empty()) BIO_write(out, head.data(), static_cast<int>(head.size()));
+    }
+  }
 }
 
 void SSLWrap::EngineScope::MarkContext(SSLCtxWrap* ctx) {

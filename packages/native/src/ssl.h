@@ -53,6 +53,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
     CallbackScope callbacks_;
     SSLCtxWrap::InUse first_;
     std::vector<SSLCtxWrap*> switched_;  // contexts the SNI callback switched to (rare)
+    size_t output_before_;               // bytes queued for the peer when the call began
   };
 
   // What a trampoline does: run `fn` for `conn`; or, when no callback of that kind is set, let
@@ -161,6 +162,9 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   CallbackState callbacks_;
   EngineScope* scope_ = nullptr;  // the armed scope, while an OpenSSL call is under way
   bool in_servername_ = false;    // inside the SNI callback, where setContext is allowed
+  // An info or keylog callback failed: OpenSSL takes no answer from those and goes on, so what it
+  // queued for the peer during that call is dropped when the call returns (no bytes after a failure).
+  bool drop_output_ = false;
   std::string alpn_selected_;     // keeps the ALPN choice alive for OpenSSL during the handshake
 };
 

@@ -69,14 +69,17 @@ int SSLWrap::VerifyTrampoline(int ok, X509_STORE_CTX* store) {
 
 int SSLWrap::DeferVerdict(int, X509_STORE_CTX*) { return 1; }
 
-// ---- notifications: info and keylog (OpenSSL takes no answer; a throw fails the Connection) -----
+// ---- notifications: info and keylog. OpenSSL takes no answer from these, so a failure fails the
+// Connection instead: it refuses further I/O, and what the call queued for the peer is dropped. ----
 
 void SSLWrap::InfoTrampoline(const SSL* ssl, int where, int ret) {
   Dispatch d = Find(ssl, SSLCtxWrap::kInfo);
   if (d.fn == nullptr) return;
   Napi::Env env = d.conn->Env();
   Napi::HandleScope scope(env);
-  d.conn->Run(*d.fn, {d.conn->Owner(env), Napi::Number::New(env, where), Napi::Number::New(env, ret)});
+  if (d.conn->Run(*d.fn, {d.conn->Owner(env), Napi::Number::New(env, where), Napi::Number::New(env, ret)}).IsEmpty()) {
+    d.conn->drop_output_ = true;
+  }
 }
 
 void SSLWrap::KeylogTrampoline(const SSL* ssl, const char* line) {
@@ -84,7 +87,9 @@ void SSLWrap::KeylogTrampoline(const SSL* ssl, const char* line) {
   if (d.fn == nullptr) return;
   Napi::Env env = d.conn->Env();
   Napi::HandleScope scope(env);
-  d.conn->Run(*d.fn, {d.conn->Owner(env), Napi::Buffer<char>::Copy(env, line, std::strlen(line))});
+  if (d.conn->Run(*d.fn, {d.conn->Owner(env), Napi::Buffer<char>::Copy(env, line, std::strlen(line))}).IsEmpty()) {
+    d.conn->drop_output_ = true;
+  }
 }
 
 // ---- server name (SNI): the callback may switch the Connection's Context --------------------
