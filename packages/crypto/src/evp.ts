@@ -1,7 +1,7 @@
 import { native, type CipherHandle, type HMACHandle, type MessageDigestHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
-import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
 import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
@@ -132,7 +132,8 @@ export class Cipher {
    * @param op `ENCRYPT` (1) or `DECRYPT` (0).
    * @throws RangeError for an unknown cipher or a key/IV of the wrong length.
    */
-  constructor(alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, options: CipherOptions = {}) {
+  constructor(alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, cipherOptions: CipherOptions = {}) {
+    const options = ownOptions(cipherOptions);
     expectString(alg, 'alg');
     const k = expectBytes(key, 'key');
     const v = iv === null || iv === undefined ? null : expectBytes(iv, 'iv');

@@ -2,7 +2,7 @@ import { native, type PassphraseInput } from '@ossl/native';
 
 import { FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT } from './constants.js';
 import { guard } from './errors.js';
-import { expectBytes, expectFiletype, expectString, typeError } from './internal/args.js';
+import { expectBytes, expectFiletype, expectString, ownOptions, typeError } from './internal/args.js';
 import { kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
@@ -43,7 +43,8 @@ export interface TextDumpOptions {
  * Dumps a certificate as PEM, DER or OpenSSL's text form (pyOpenSSL `dump_certificate`). The text
  * form equals pyOpenSSL's; with `{nameFlags: XN_FLAG_ONELINE}` it equals `openssl x509 -text -noout`.
  */
-export function dumpCertificate(type: number, cert: X509, options: TextDumpOptions = {}): Buffer {
+export function dumpCertificate(type: number, cert: X509, dumpOptions: TextDumpOptions = {}): Buffer {
+  const options = ownOptions(dumpOptions);
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
   const flags = options.nameFlags ?? XN_FLAG_COMPAT;
@@ -58,7 +59,8 @@ export function loadCertificateRequest(type: number, buffer: Buffer | string): X
 }
 
 /** Dumps a certificate signing request (pyOpenSSL `dump_certificate_request`). */
-export function dumpCertificateRequest(type: number, req: X509Req, options: TextDumpOptions = {}): Buffer {
+export function dumpCertificateRequest(type: number, req: X509Req, dumpOptions: TextDumpOptions = {}): Buffer {
+  const options = ownOptions(dumpOptions);
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(req instanceof X509Req)) throw typeError('req', 'an X509Req', req);
   const flags = options.nameFlags ?? XN_FLAG_COMPAT;

@@ -1,7 +1,7 @@
 import { native, type PKCS7Handle } from '@ossl/native';
 
 import { guard } from './errors.js';
-import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
 import { Adoption, kHandle } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
@@ -110,7 +110,8 @@ export interface SmimeSignOptions {
 }
 
 /** Signs `data` with the signer's certificate and key (M2Crypto `SMIME.sign`, `openssl smime -sign`). */
-export function smimeSign(cert: X509, pkey: PKey, data: Buffer | string, options: SmimeSignOptions = {}): PKCS7 {
+export function smimeSign(cert: X509, pkey: PKey, data: Buffer | string, signOptions: SmimeSignOptions = {}): PKCS7 {
+  const options = ownOptions(signOptions);
   if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
   if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
   const bytes = expectBytes(data, 'data');
@@ -133,7 +134,8 @@ export interface SmimeVerifyOptions {
  * (M2Crypto `SMIME.verify`).
  * @throws crypto.Error with OpenSSL's reason when the signature or the signer's chain does not verify.
  */
-export function smimeVerify(pkcs7: PKCS7, store: X509Store, options: SmimeVerifyOptions = {}): Buffer {
+export function smimeVerify(pkcs7: PKCS7, store: X509Store, verifyOptions: SmimeVerifyOptions = {}): Buffer {
+  const options = ownOptions(verifyOptions);
   if (!(pkcs7 instanceof PKCS7)) throw typeError('pkcs7', 'a PKCS7', pkcs7);
   if (!(store instanceof X509Store)) throw typeError('store', 'an X509Store', store);
   const certs = certList(options.certs, 'certs');

@@ -1,7 +1,7 @@
 import { native, type X509ExtensionHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
-import { expectBytes, expectString, typeError } from './internal/args.js';
+import { expectBytes, expectString, ownOptions, typeError } from './internal/args.js';
 import { Adoption, kHandle } from './internal/handle.js';
 import { X509 } from './x509.js';
 
@@ -33,7 +33,8 @@ export class X509Extension {
    * @throws TypeError for wrong argument types; crypto.Error with OpenSSL's reason for an unknown
    *   extension or a value it cannot parse.
    */
-  constructor(typeName: string | Buffer, critical: boolean, value: string | Buffer, options: X509ExtensionOptions = {}) {
+  constructor(typeName: string | Buffer, critical: boolean, value: string | Buffer, extensionOptions: X509ExtensionOptions = {}) {
+    const options = ownOptions(extensionOptions);
     const adopted = adoption.take();
     if (adopted !== null) {
       this.#handle = adopted;

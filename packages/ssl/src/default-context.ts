@@ -2,11 +2,14 @@ import { loadCertificate, FILETYPE_PEM } from '@ossl/crypto';
 
 import { TLS1_2_VERSION, TLS_CLIENT_METHOD, TLS_SERVER_METHOD, VERIFY_NONE, VERIFY_PEER } from './constants.js';
 import { Context } from './context.js';
-import { typeError } from '@ossl/crypto/internal';
+import { ownOptions, typeError } from '@ossl/crypto/internal';
 
 /** The peer the context authenticates: a server (for clients) or a client (for servers), as Python's `ssl.Purpose`. */
 export const Purpose = Object.freeze({ SERVER_AUTH: 'SERVER_AUTH', CLIENT_AUTH: 'CLIENT_AUTH' } as const);
 export type PurposeName = (typeof Purpose)[keyof typeof Purpose];
+
+/** The session id context `createDefaultContext` sets (servers scope session reuse by it). */
+const DEFAULT_SESSION_ID_CONTEXT = 'ossl';
 
 export interface DefaultContextOptions {
   /** `SERVER_AUTH` (the default: a client context) or `CLIENT_AUTH` (a server context). */
@@ -24,13 +27,17 @@ export interface DefaultContextOptions {
  * (a client), TLS 1.2 or newer, the peer's certificate verified against the trusted roots and its host
  * name checked by OpenSSL (`X509_VERIFY_PARAM_set1_host`) against the name given to
  * `setTlsextHostName`. The roots are `cafile`/`capath`/`cadata` when given, else the system store,
- * else Node's bundled roots.
+ * else Node's bundled roots. `options` is read through its own properties only.
  */
-export function createDefaultContext(options: DefaultContextOptions = {}): Context {
+export function createDefaultContext(defaultOptions: DefaultContextOptions = {}): Context {
+  const options = ownOptions(defaultOptions);
   const purpose = options.purpose ?? Purpose.SERVER_AUTH;
   if (purpose !== Purpose.SERVER_AUTH && purpose !== Purpose.CLIENT_AUTH) throw typeError('purpose', 'Purpose.SERVER_AUTH or Purpose.CLIENT_AUTH', purpose);
   const ctx = new Context(purpose === Purpose.SERVER_AUTH ? TLS_CLIENT_METHOD : TLS_SERVER_METHOD);
   ctx.setMinProtoVersion(TLS1_2_VERSION);
+  // As CPython's SSLContext does: without a session id context, a server that verifies clients
+  // fails every resumption with an internal error.
+  ctx.setSessionId(DEFAULT_SESSION_ID_CONTEXT);
   const { cafile = null, capath = null, cadata = null } = options;
   if (cafile !== null || capath !== null) ctx.loadVerifyLocations(cafile, capath);
   if (cadata !== null) {

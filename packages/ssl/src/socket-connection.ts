@@ -8,7 +8,7 @@ import { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE } from './constants.js';
 import { checkResult, Connection } from './connection.js';
 import { Context } from './context.js';
 import { SysCallError, ZeroReturnError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, typeError } from '@ossl/crypto/internal';
+import { expectBytes, expectInteger, ownOptions, typeError } from '@ossl/crypto/internal';
 
 const WANT_READ = -SSL_ERROR_WANT_READ;
 const WANT_WRITE = -SSL_ERROR_WANT_WRITE;
@@ -88,7 +88,8 @@ export class SocketConnection {
    * @param socket a connected (or to-be-connected) net.Socket, any Duplex, or a listening
    *   net.Server for `accept()`.
    */
-  constructor(context: Context, socket: Duplex | Server, options: SocketConnectionOptions = {}) {
+  constructor(context: Context, socket: Duplex | Server, connectionOptions: SocketConnectionOptions = {}) {
+    const options = ownOptions(connectionOptions);
     if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
     if (socket === null || typeof socket !== 'object' || typeof (socket as Duplex).on !== 'function') {
       throw typeError('socket', 'a net.Socket, Duplex or net.Server', socket);

@@ -529,4 +529,52 @@ describe('createDefaultContext', () => {
     expect(new X509Name()).toBeInstanceOf(X509Name);
     expect(X509).toBeTypeOf('function');
   });
+
+  it('reads its options through own properties only', () => {
+    const pki = makePki();
+    const proto = Object.prototype as Record<string, unknown>;
+    proto.cadata = makePki().ca.certPem; // an attacker's CA
+    proto.purpose = 'CLIENT_AUTH';
+    try {
+      const ctx = createDefaultContext({ cadata: pki.ca.certPem });
+      expect(ctx.getVerifyMode()).toBe(VERIFY_PEER);
+      expect(ctx.checkHostname).toBe(true);
+      const p = pair(ctx, serverContext(pki.server));
+      p.client.setTlsextHostName('localhost');
+      handshake(p.client, p.server);
+      // The inherited cadata was not added: a server of the attacker's CA is refused.
+      const bare = createDefaultContext({ capath: '/nonexistent-ossl-dir' });
+      const attacker = pair(bare, serverContext(makePki().server));
+      attacker.client.setTlsextHostName('localhost');
+      expect(caught(() => handshake(attacker.client, attacker.server))).toBeInstanceOf(CertificateVerifyError);
+    } finally {
+      delete proto.cadata;
+      delete proto.purpose;
+    }
+    expect(() => createDefaultContext(42 as never)).toThrow(TypeError);
+  });
+
+  it('lets a client that a server verified resume its session', () => {
+    const pki = makePki();
+    const sctx = createDefaultContext({ purpose: Purpose.CLIENT_AUTH, cadata: pki.ca.certPem });
+    sctx.useCertificate(pki.server.cert);
+    sctx.usePrivatekey(pki.server.key);
+    sctx.setVerify(VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
+    const cctx = createDefaultContext({ cadata: pki.ca.certPem });
+    cctx.useCertificate(pki.client.cert);
+    cctx.usePrivatekey(pki.client.key);
+    const first = pair(cctx, sctx);
+    first.client.setTlsextHostName('localhost');
+    handshake(first.client, first.server);
+    first.server.send('x');
+    first.client.bioWrite(first.server.bioRead(65536));
+    first.client.recv(1);
+    const again = pair(cctx, sctx);
+    again.client.setTlsextHostName('localhost');
+    again.client.setSession(first.client.getSession()!);
+    handshake(again.client, again.server);
+    expect(again.server.sessionReused()).toBe(true);
+    expect(again.server.getVerifyResult()).toBe(0);
+    expect(again.server.getPeerCertificate()!.digest('sha256')).toBe(pki.client.cert.digest('sha256'));
+  });
 });
