@@ -1,13 +1,44 @@
 import { once } from 'node:events';
 import net from 'node:net';
-import { X509, loadCertificate, loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
-import { Context, createDefaultContext, SocketConnection, SSLError, type SocketFile } from '@ossl/ssl';
 import { readFileSync } from 'node:fs';
+import { X509, loadCertificate, loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
+import { isOwnFalse, ownOptions, typeError } from '@ossl/crypto/internal';
+import { CertificateVerifyError, Context, createDefaultContext, SocketConnection, SSLError, VERIFY_PEER, type SocketFile } from '@ossl/ssl';
+
+import {
+  formatHost,
+  joinHeaderValues,
+  show,
+  validateAddress,
+  validateBody,
+  validateHeaderName,
+  validateHeaders,
+  validateHost,
+  validateMethod,
+  validateOptionalBoolean,
+  validateOptionalString,
+  validatePort,
+  validateRequestTarget,
+  validateTimeout,
+  validateUrlString,
+} from './internal/validate.js';
+
+/** The most a proxy's answer to CONNECT (status line and headers) may take; more is an error. */
+const MAX_TUNNEL_REPLY = 64 * 1024;
+/** OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH. */
+const X509_V_ERR_HOSTNAME_MISMATCH = 62;
+const X509_V_ERR_IP_ADDRESS_MISMATCH = 64;
+
+/** `"name:443"` or `"[::1]:443"` split into host and port (httplib's `_get_hostport`), else null. */
+function splitHostPort(value: string): [string, string] | null {
+  const m = /^(\[[^\]]*\]|[^:]*):([0-9]+)$/.exec(value);
+  return m ? [m[1]!, m[2]!] : null;
+}
 
 /** An HTTP exchange that could not go on (httplib's HTTPException family). */
 export class HTTPException extends globalThis.Error {
-  constructor(message: string, readonly code = 'ERR_HTTP') {
-    super(message);
+  constructor(message: string, readonly code = 'ERR_HTTP', options?: { cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -22,27 +53,48 @@ export class WrongHost extends HTTPException {}
 export class WrongCertificate extends HTTPException {}
 
 /**
- * M2Crypto's `SSL.Checker`: checks the peer certificate against a host name (OpenSSL's own
- * matcher) and, when given, a pinned SHA-256 fingerprint (`AB:CD:...` or plain hex).
+ * M2Crypto's `SSL.Checker`: checks the peer certificate against a host name with OpenSSL's own
+ * matcher (`X509_check_host` without partial wildcards: `*.example.com` matches one label,
+ * `f*.example.com` matches nothing; an IP address is matched against iPAddress names) and, when
+ * given, a pinned SHA-256 fingerprint (`AB:CD:...` or plain hex, 64 digits).
+ *
+ * @throws TypeError when `host` is not a host name or IP address, or `fingerprint` not a SHA-256 fingerprint.
  */
 export class Checker {
   readonly host: string | null;
   readonly fingerprint: string | null;
 
   constructor(host: string | null = null, fingerprint: string | null = null) {
-    this.host = host;
-    this.fingerprint = fingerprint === null ? null : fingerprint.replace(/:/g, '').toUpperCase();
+    this.host = host === null || host === undefined ? null : validateHost(host, 'host');
+    if (fingerprint === null || fingerprint === undefined) {
+      this.fingerprint = null;
+    } else {
+      if (typeof fingerprint !== 'string') throw typeError('fingerprint', 'a SHA-256 fingerprint (hex string)', fingerprint);
+      const hex = fingerprint.replace(/:/g, '').toUpperCase();
+      if (!/^[0-9A-F]{64}$/.test(hex)) {
+        throw Object.assign(new TypeError(`Invalid fingerprint ${show(fingerprint)}: it must be a SHA-256 fingerprint, 64 hex digits (colons allowed)`), { code: 'ERR_INVALID_ARG_VALUE' });
+      }
+      this.fingerprint = hex;
+    }
   }
 
-  /** @returns true; @throws WrongCertificate or WrongHost. */
+  /**
+   * Checks `peerCert`: the pinned fingerprint, then the host name (the Checker's own, else `host`).
+   * @returns true.
+   * @throws WrongCertificate when there is no certificate or the fingerprint differs; WrongHost when
+   *   the name does not match; TypeError for arguments of the wrong type.
+   */
   check(peerCert: X509 | null, host: string | null = null): boolean {
+    if (peerCert !== null && !(peerCert instanceof X509)) throw typeError('peerCert', 'an X509 or null', peerCert);
+    if (host !== null && host !== undefined && typeof host !== 'string') throw typeError('host', 'a string or null', host);
     if (peerCert === null) throw new WrongCertificate('the peer sent no certificate', 'ERR_NO_PEER_CERTIFICATE');
     if (this.fingerprint !== null) {
-      const got = peerCert.digest('sha256').replace(/:/g, '');
+      const got = peerCert.digest('sha256').replace(/:/g, '').toUpperCase();
       if (got !== this.fingerprint) throw new WrongCertificate(`certificate fingerprint ${got} does not match the pinned ${this.fingerprint}`, 'ERR_FINGERPRINT_MISMATCH');
     }
     // The host the Checker was made for wins; otherwise the host the connection was opened to.
-    const name = this.host ?? host;
+    const name = this.host ?? (host === null || host === undefined ? null : host.replace(/^\[(.*)\]$/, '$1'));
+    // OpenSSL's matcher (X509.checkHost passes X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS); no hand-written one.
     if (name !== null && !peerCert.checkHost(name)) {
       throw new WrongHost(`the certificate does not match host ${name}`, 'HOSTNAME_MISMATCH');
     }
@@ -52,18 +104,28 @@ export class Checker {
 
 export interface HTTPSConnectionOptions {
   /** TLS settings; `createDefaultContext()` (peer and host-name verification) when absent. */
-  context?: Context;
-  /** Milliseconds any one network wait may take. */
+  context?: Context | null;
+  /** Milliseconds any one network wait (TCP connect, the proxy's CONNECT answer, each TLS read) may take. */
   timeout?: number | null;
-  /** `[host, port]` to bind the local end to. */
-  sourceAddress?: [string, number];
-  /** A client certificate and key (PEM files). */
-  certFile?: string;
-  keyFile?: string;
-  /** Check the server's host name (default: as the context says; true for the default context). */
-  checkHostname?: boolean;
+  /** `[host, port]` to bind the local end to (port 0: any). */
+  sourceAddress?: [string, number] | null;
+  /** A client certificate and key (PEM files); the key defaults to `certFile`. */
+  certFile?: string | null;
+  keyFile?: string | null;
+  /**
+   * Check the server's host name (an IP address against the certificate's IP addresses). On unless
+   * this is an own property set to exactly `false`, whatever the context (any other value keeps it
+   * on); `false` never turns off the chain check.
+   */
+  checkHostname?: boolean | null;
   /** A post-connection check (M2Crypto): host name and pinned fingerprint. */
-  checker?: Checker;
+  checker?: Checker | null;
+}
+
+/** `putrequest` options (httplib's `skip_host`, `skip_accept_encoding`). */
+export interface PutrequestOptions {
+  skipHost?: boolean | null;
+  skipAcceptEncoding?: boolean | null;
 }
 
 type Header = [string, string];
@@ -78,6 +140,12 @@ type Header = [string, string];
  * const res = await conn.getresponse();
  * console.log(res.status, res.reason, (await res.read()).toString());
  * ```
+ *
+ * Every argument that ends up on the wire (host, method, URL, header names and values, tunnel host,
+ * port and headers) is checked when it is given, and refused with a TypeError before any byte is
+ * written. Options are read from own properties only.
+ *
+ * @throws TypeError / RangeError (naming the option) for options of the wrong type or range.
  */
 export class HTTPSConnection {
   readonly host: string;
@@ -95,37 +163,61 @@ export class HTTPSConnection {
   #pendingResponse: HTTPResponse | null = null;
   #debug = 0;
 
-  constructor(host: string, port?: number | null, options: HTTPSConnectionOptions = {}) {
-    if (typeof host !== 'string' || host.length === 0) throw new TypeError('"host" must be a non-empty string');
-    let h = host;
-    let p = port ?? null;
-    const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(host);
-    if (p === null && m) {
-      h = m[1]!;
-      p = Number(m[2]);
+  constructor(host: string, port?: number | string | null, options: HTTPSConnectionOptions = {}) {
+    // Own properties only: a polluted Object.prototype must not choose the context or turn checks off.
+    const opts = ownOptions(options, 'options');
+    if (typeof host !== 'string' || host.length === 0) throw typeError('host', 'a non-empty string', host);
+    let h: string = host;
+    let p: unknown = port;
+    const split = port === undefined || port === null ? splitHostPort(host) : null;
+    if (split) [h, p] = split;
+    this.host = validateHost(h, 'host');
+    this.port = validatePort(p, 'port', 443);
+
+    const context = opts.context;
+    if (context !== undefined && context !== null && !(context instanceof Context)) throw typeError('options.context', 'an @ossl/ssl Context', context);
+    this.#timeout = validateTimeout(opts.timeout, 'options.timeout');
+    this.#sourceAddress = opts.sourceAddress === undefined || opts.sourceAddress === null ? null : validateAddress(opts.sourceAddress, 'options.sourceAddress', true);
+    const certFile = validateOptionalString(opts.certFile, 'options.certFile');
+    const keyFile = validateOptionalString(opts.keyFile, 'options.keyFile');
+    if (keyFile !== null && certFile === null) throw typeError('options.certFile', 'a string when options.keyFile is given', opts.certFile);
+    const checker = opts.checker;
+    if (checker !== undefined && checker !== null && !(checker instanceof Checker)) throw typeError('options.checker', 'a Checker', checker);
+    this.#checker = checker ?? null;
+    // Only an own `false` turns the host-name check off. Anything else (absent, undefined, null, an
+    // inherited false, and values of other types such as 0 or '') keeps it on: a typo or a falsy
+    // value must not silently drop a security check.
+    this.#checkHostname = !isOwnFalse(opts, 'checkHostname');
+
+    this.context = context ?? createDefaultContext();
+    if (certFile !== null) {
+      this.context.useCertificate(loadCertificate(FILETYPE_PEM, readFileSync(certFile)));
+      this.context.usePrivatekey(loadPrivatekey(FILETYPE_PEM, readFileSync(keyFile ?? certFile)));
     }
-    this.host = h.replace(/^\[|\]$/g, '');
-    this.port = p ?? 443;
-    this.context = options.context ?? createDefaultContext();
-    if (options.certFile) {
-      this.context.useCertificate(loadCertificate(FILETYPE_PEM, readFileSync(options.certFile)));
-      this.context.usePrivatekey(loadPrivatekey(FILETYPE_PEM, readFileSync(options.keyFile ?? options.certFile)));
-    }
-    this.#timeout = options.timeout ?? null;
-    this.#sourceAddress = options.sourceAddress ?? null;
-    this.#checker = options.checker ?? null;
-    this.#checkHostname = options.checkHostname ?? this.context.checkHostname;
   }
 
   /** Prints the exchange to stderr when > 0 (httplib's `set_debuglevel`). */
   setDebuglevel(level: number): void {
+    if (typeof level !== 'number') throw typeError('level', 'a number', level);
     this.#debug = level;
   }
 
-  /** Connects through an HTTP proxy (this host and port) to `host`:`port` with CONNECT. */
-  setTunnel(host: string, port = 443, headers: Record<string, string> = {}): void {
+  /**
+   * Connects through an HTTP proxy (this host and port) to `host`:`port` with CONNECT
+   * (httplib's `set_tunnel`). `host` is a host name or an IP literal (IPv6 with or without brackets,
+   * or `"host:port"` when `port` is not given); `port` an integer 1..65535 (or a string of digits);
+   * `headers` are checked as request headers are.
+   * @throws TypeError / RangeError for anything else, before anything is sent.
+   */
+  setTunnel(host: string, port?: number | string | null, headers: Record<string, string | number | (string | number)[]> | null = {}): void {
     if (this.#tls) throw new HTTPException("can't set up a tunnel for an established connection");
-    this.#tunnel = { host, port, headers: Object.entries(headers) };
+    let h: unknown = host;
+    let p: unknown = port;
+    const split = (port === undefined || port === null) && typeof host === 'string' ? splitHostPort(host) : null;
+    if (split) [h, p] = split;
+    const tunnelHost = validateHost(h, 'host');
+    const tunnelPort = validatePort(p, 'port', 443);
+    this.#tunnel = { host: tunnelHost, port: tunnelPort, headers: validateHeaders(headers, 'headers') };
   }
 
   /** The host the TLS session is with: the tunnel's target, or the host itself. */
@@ -133,14 +225,40 @@ export class HTTPSConnection {
     return this.#tunnel ? [this.#tunnel.host, this.#tunnel.port] : [this.host, this.port];
   }
 
-  /** Opens the connection (and the tunnel), runs the handshake and the post-connection check. */
+  /**
+   * Opens the connection (and the tunnel), runs the handshake and the post-connection checks.
+   * @throws CertificateVerifyError when the chain or the host name does not verify; HTTPException
+   *   (`Tunnel connection failed: ...`) when the proxy refuses, hangs up, answers too much or not in
+   *   time; WrongHost/WrongCertificate from the Checker; transport errors (`ETIMEDOUT`, ...).
+   */
   async connect(): Promise<void> {
+    if (this.#tls) this.close();
+    const [targetHost] = this.#target;
     const sock = new net.Socket();
-    const timer = this.#timeout !== null ? setTimeout(() => sock.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), this.#timeout) : null;
     try {
-      const opts: net.TcpSocketConnectOpts = { host: this.host, port: this.port };
+      await this.#connectSocket(sock);
+      if (this.#tunnel) await this.#openTunnel(sock);
+      const tls = new SocketConnection(this.context, sock, { timeout: this.#timeout === null ? null : Math.ceil(this.#timeout) });
+      tls.setConnectState();
+      this.#setUpHostCheck(tls, targetHost);
+      await tls.doHandshake();
+      this.#checkPeer(tls, targetHost);
+      this.#tls = tls;
+      this.#file = tls.makefile();
+    } catch (e) {
+      sock.destroy();
+      throw e;
+    }
+  }
+
+  async #connectSocket(sock: net.Socket): Promise<void> {
+    const timeout = this.#timeout;
+    const timer = timeout !== null ? setTimeout(() => sock.destroy(Object.assign(new Error(`timed out after ${timeout} ms`), { code: 'ETIMEDOUT' })), timeout) : null;
+    try {
+      // A null prototype: node:net reads many optional fields, none of which may come from a polluted Object.prototype.
+      const opts = Object.assign(Object.create(null) as net.TcpSocketConnectOpts, { host: this.host, port: this.port });
       if (this.#sourceAddress) {
-        opts.localAddress = this.#sourceAddress[0];
+        if (this.#sourceAddress[0] !== '') opts.localAddress = this.#sourceAddress[0];
         opts.localPort = this.#sourceAddress[1] || undefined;
       }
       sock.connect(opts);
@@ -148,98 +266,146 @@ export class HTTPSConnection {
     } finally {
       if (timer) clearTimeout(timer);
     }
-    if (this.#tunnel) await this.#openTunnel(sock);
-    const [targetHost] = this.#target;
-    const tls = new SocketConnection(this.context, sock, { timeout: this.#timeout });
-    tls.setConnectState();
-    if (this.#checkHostname || net.isIP(targetHost) === 0) tls.setTlsextHostName(targetHost);
-    if (this.#checkHostname && !this.context.checkHostname) tls.setHost(targetHost);
-    try {
-      await tls.doHandshake();
-      if (this.#checker) this.#checker.check(tls.getPeerCertificate(), targetHost);
-    } catch (e) {
-      sock.destroy();
-      throw e;
-    }
-    this.#tls = tls;
-    this.#file = tls.makefile();
   }
 
+  /**
+   * Decides the host-name check for this connection, whatever the Context's own `checkHostname`
+   * flag says (that flag only serves as a default for bare Connections): SNI names the server (never
+   * for an IP literal, RFC 6066), and `setHost` makes OpenSSL check the certificate against the name
+   * or IP address during the handshake.
+   */
+  #setUpHostCheck(tls: SocketConnection, target: string): void {
+    // With a Context whose checkHostname is set (createDefaultContext), setTlsextHostName also
+    // points OpenSSL's check at this name; the calls below then confirm or clear it.
+    if (net.isIP(target) === 0) tls.setTlsextHostName(target);
+    if (this.#checkHostname) {
+      tls.setHost(target);
+    } else {
+      // checkHostname: false: no host check on this connection only; the chain is still verified as
+      // the Context says, and the shared Context is left untouched.
+      tls.setHost(null);
+    }
+  }
+
+  /** What OpenSSL does not enforce by itself in every mode, checked after the handshake. */
+  #checkPeer(tls: SocketConnection, target: string): void {
+    const verifying = (tls.getVerifyMode() & VERIFY_PEER) !== 0;
+    if (verifying && this.context.getVerifyCallback() === null) {
+      // Without a verify callback (which may accept a failure on purpose), a handshake can only
+      // finish with a failed verdict in deferred mode (setVerifyDeferred): then this client is the
+      // caller that must act on it.
+      const err = tls.getVerifyError();
+      if (err) throw err;
+    }
+    if (this.#checkHostname && !verifying) {
+      // A Context that does not verify the peer makes OpenSSL ignore its own host check: the name is
+      // still checked here, with OpenSSL's matcher, unless checkHostname is an own false.
+      const cert = tls.getPeerCertificate();
+      if (cert === null || !cert.checkHost(target)) {
+        throw net.isIP(target) !== 0
+          ? new CertificateVerifyError(X509_V_ERR_IP_ADDRESS_MISMATCH, 'IP address mismatch')
+          : new CertificateVerifyError(X509_V_ERR_HOSTNAME_MISMATCH, 'hostname mismatch');
+      }
+    }
+    if (this.#checker) this.#checker.check(tls.getPeerCertificate(), target);
+  }
+
+  /** Sends CONNECT and reads the proxy's answer: within the timeout, up to MAX_TUNNEL_REPLY bytes. */
   async #openTunnel(sock: net.Socket): Promise<void> {
     const { host, port, headers } = this.#tunnel!;
-    const lines = [`CONNECT ${host}:${port} HTTP/1.0`, `Host: ${host}:${port}`, ...headers.map(([k, v]) => `${k}: ${v}`), '', ''];
-    sock.write(lines.join('\r\n'));
-    let head = Buffer.alloc(0);
-    while (!head.includes('\r\n\r\n')) {
-      const [chunk] = (await once(sock, 'data')) as [Buffer];
-      head = Buffer.concat([head, chunk]);
-    }
-    const end = head.indexOf('\r\n\r\n') + 4;
-    const status = /^HTTP\/\d\.\d (\d{3}) ?(.*)\r\n/.exec(head.subarray(0, end).toString('latin1'));
-    if (!status) throw new BadStatusLine(`bad CONNECT response from the proxy: ${JSON.stringify(head.subarray(0, 80).toString('latin1'))}`);
-    if (status[1] !== '200') {
-      sock.destroy();
-      throw new HTTPException(`Tunnel connection failed: ${status[1]} ${status[2]}`, 'ERR_TUNNEL');
-    }
-    // Bytes after the proxy's answer belong to the TLS stream.
-    if (end < head.length) sock.unshift(head.subarray(end));
+    const authority = `${formatHost(host)}:${port}`;
+    const lines = [`CONNECT ${authority} HTTP/1.0`];
+    if (!headers.some(([k]) => k.toLowerCase() === 'host')) lines.push(`Host: ${authority}`);
+    for (const [k, v] of headers) lines.push(`${k}: ${v}`);
+    const request = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
+    if (this.#debug > 0) process.stderr.write(`send: ${JSON.stringify(request.toString('latin1'))}\n`);
+    const [head, rest] = await readTunnelReply(sock, request, this.#timeout);
+    const text = head.toString('latin1');
+    if (this.#debug > 0) process.stderr.write(`reply: ${JSON.stringify(text)}\n`);
+    const status = /^HTTP\/\d\.\d (\d{3})(?: ([^\r\n]*))?\r?\n/.exec(text);
+    if (!status) throw new BadStatusLine(`Tunnel connection failed: bad CONNECT response from the proxy: ${show(text, 80)}`, 'ERR_TUNNEL_BAD_RESPONSE');
+    if (status[1] !== '200') throw new HTTPException(`Tunnel connection failed: ${status[1]} ${(status[2] ?? '').trim()}`.trim(), 'ERR_TUNNEL');
+    // Bytes after the proxy's answer belong to the TLS stream. The socket stays paused until the
+    // TLS layer reads from it, so nothing is emitted with no listener in between.
+    if (rest.length > 0) sock.unshift(rest);
   }
 
-  /** Starts a request: the request line (httplib's `putrequest`). */
-  putrequest(method: string, url: string, options: { skipHost?: boolean; skipAcceptEncoding?: boolean } = {}): void {
+  /**
+   * Starts a request: the request line (httplib's `putrequest`).
+   * @throws TypeError when `method` is not an HTTP token or `url` holds controls, spaces, DEL or
+   *   non-latin1 characters; ResponseNotReady when the previous response was not read.
+   */
+  putrequest(method: string, url: string, options: PutrequestOptions = {}): void {
+    const opts = ownOptions(options, 'options');
+    const m = validateMethod(method, 'method');
+    const target = validateRequestTarget(url, 'url');
+    const skipHost = validateOptionalBoolean(opts.skipHost, 'options.skipHost') ?? false;
+    const skipAcceptEncoding = validateOptionalBoolean(opts.skipAcceptEncoding, 'options.skipAcceptEncoding') ?? false;
     if (this.#pendingResponse && !this.#pendingResponse.isClosed()) throw new ResponseNotReady('read the previous response before sending another request', 'ERR_RESPONSE_NOT_READY');
-    if (/[\0\r\n ]/.test(method) || /[\0\r\n ]/.test(url)) throw new HTTPException('the method or URL contains a control character or a space', 'ERR_INVALID_REQUEST');
-    this.#method = method.toUpperCase();
-    this.#buffer = [`${method} ${url || '/'} HTTP/1.1`];
-    if (!options.skipHost) {
+    this.#method = m.toUpperCase();
+    this.#buffer = [`${m} ${target} HTTP/1.1`];
+    if (!skipHost) {
       const [h, p] = this.#target;
-      const hostHeader = net.isIPv6(h) ? `[${h}]` : h;
-      this.putheader('Host', p === 443 ? hostHeader : `${hostHeader}:${p}`);
+      this.putheader('Host', p === 443 ? formatHost(h) : `${formatHost(h)}:${p}`);
     }
-    if (!options.skipAcceptEncoding) this.putheader('Accept-Encoding', 'identity');
+    if (!skipAcceptEncoding) this.putheader('Accept-Encoding', 'identity');
   }
 
-  /** Adds a header line (httplib's `putheader`); several values are joined with `,`. */
+  /**
+   * Adds a header line (httplib's `putheader`); several values are joined on one line with `, `.
+   * @throws TypeError when `header` is not an HTTP token, or a value is not a string/number or holds
+   *   CR, LF, NUL, another control character but TAB, DEL or a character above U+00FF.
+   */
   putheader(header: string, ...values: (string | number)[]): void {
+    const name = validateHeaderName(header);
+    const value = joinHeaderValues(name, values);
     if (this.#buffer.length === 0) throw new HTTPException('putheader before putrequest', 'ERR_NO_REQUEST');
-    const value = values.map(String).join(',\r\n\t');
-    if (/[\0\r\n:]/.test(header) || /[\0]|\r(?!\n\t)|(?<!\r)\n/.test(value)) throw new HTTPException(`invalid header ${JSON.stringify(header)}`, 'ERR_INVALID_HEADER');
-    this.#buffer.push(`${header}: ${value}`);
+    this.#buffer.push(`${name}: ${value}`);
   }
 
   /** Ends the headers and sends them, with `body` if given (httplib's `endheaders`). */
-  async endheaders(body?: Buffer | string): Promise<void> {
+  async endheaders(body?: Buffer | Uint8Array | string | null): Promise<void> {
+    const data = validateBody(body, 'body');
+    if (this.#buffer.length === 0) throw new HTTPException('endheaders before putrequest', 'ERR_NO_REQUEST');
     if (!this.#tls) await this.connect();
     const head = Buffer.from(`${this.#buffer.join('\r\n')}\r\n\r\n`, 'latin1');
     this.#buffer = [];
     if (this.#debug > 0) process.stderr.write(`send: ${JSON.stringify(head.toString('latin1'))}\n`);
-    await this.#tls!.sendall(body === undefined ? head : Buffer.concat([head, Buffer.from(body)]));
+    await this.#tls!.sendall(data === undefined ? head : Buffer.concat([head, data]));
     this.#pendingResponse = null;
   }
 
   /** Sends more of the body. */
-  async send(data: Buffer | string): Promise<void> {
+  async send(data: Buffer | Uint8Array | string): Promise<void> {
+    const bytes = validateBody(data, 'data');
+    if (bytes === undefined) throw typeError('data', 'a string, Buffer or Uint8Array', data);
     if (!this.#tls) await this.connect();
-    await this.#tls!.sendall(data);
+    await this.#tls!.sendall(bytes);
   }
 
-  /** Sends a whole request (httplib's `request`). A body gets a Content-Length. */
-  async request(method: string, url: string, body?: Buffer | string | null, headers: Record<string, string | number> = {}): Promise<void> {
-    const names = Object.keys(headers).map((k) => k.toLowerCase());
-    this.putrequest(method, url, { skipHost: names.includes('host'), skipAcceptEncoding: names.includes('accept-encoding') });
-    const data = body === undefined || body === null ? undefined : Buffer.from(body);
-    if (data !== undefined && !names.includes('content-length') && !names.includes('transfer-encoding')) this.putheader('Content-Length', data.length);
-    else if (data === undefined && ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) && !names.includes('content-length')) this.putheader('Content-Length', 0);
-    for (const [k, v] of Object.entries(headers)) this.putheader(k, v);
+  /**
+   * Sends a whole request (httplib's `request`). A body gets a Content-Length. Everything is checked
+   * before the connection is opened.
+   */
+  async request(method: string, url: string, body?: Buffer | Uint8Array | string | null, headers: Record<string, string | number | (string | number)[]> | null = {}): Promise<void> {
+    const data = validateBody(body, 'body');
+    const pairs = validateHeaders(headers, 'headers');
+    const names = pairs.map(([k]) => k.toLowerCase());
+    try {
+      this.putrequest(method, url, { skipHost: names.includes('host'), skipAcceptEncoding: names.includes('accept-encoding') });
+      if (data !== undefined && !names.includes('content-length') && !names.includes('transfer-encoding')) this.putheader('Content-Length', data.length);
+      else if (data === undefined && ['POST', 'PUT', 'PATCH'].includes(this.#method) && !names.includes('content-length')) this.putheader('Content-Length', 0);
+      for (const [k, v] of pairs) this.putheader(k, v);
+    } catch (e) {
+      this.#buffer = [];
+      throw e;
+    }
     try {
       await this.endheaders(data);
     } catch (e) {
-      // A kept-alive connection the server closed meanwhile: reconnect once and resend.
-      if (this.#tls && e instanceof SSLError) {
-        this.close();
-        this.putrequest(method, url, { skipHost: true, skipAcceptEncoding: true });
-        throw e;
-      }
+      this.#buffer = [];
+      // A kept-alive connection the server closed meanwhile: drop it, so the next request reconnects.
+      if (this.#tls && e instanceof SSLError) this.close();
       throw e;
     }
   }
@@ -265,6 +431,57 @@ export class HTTPSConnection {
     this.#file = null;
     if (tls) void tls.close();
   }
+}
+
+/**
+ * Reads a proxy's answer to CONNECT up to its blank line: rejects with `Tunnel connection failed: ...`
+ * when the proxy closes, errors, says more than MAX_TUNNEL_REPLY bytes without ending its headers,
+ * or does not finish within `timeout` ms. Resolves with the answer and the bytes after it, leaving
+ * the socket paused.
+ */
+function readTunnelReply(sock: net.Socket, request: Buffer, timeout: number | null): Promise<[Buffer, Buffer]> {
+  return new Promise((resolve, reject) => {
+    let buf: Buffer = Buffer.alloc(0);
+    let timer: NodeJS.Timeout | null = null;
+    const cleanup = (): void => {
+      if (timer) clearTimeout(timer);
+      sock.off('data', onData);
+      sock.off('end', onEnd);
+      sock.off('close', onEnd);
+      sock.off('error', onError);
+    };
+    const fail = (why: string, code: string, cause?: unknown): void => {
+      cleanup();
+      sock.destroy();
+      reject(new HTTPException(`Tunnel connection failed: ${why}`, code, cause === undefined ? undefined : { cause }));
+    };
+    function onData(chunk: Buffer): void {
+      const from = Math.max(0, buf.length - 3);
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+      const end = buf.indexOf('\r\n\r\n', from);
+      if (end >= 0 && end + 4 <= MAX_TUNNEL_REPLY) {
+        cleanup();
+        sock.pause();
+        resolve([buf.subarray(0, end + 4), buf.subarray(end + 4)]);
+      } else if (end >= 0 || buf.length >= MAX_TUNNEL_REPLY) {
+        fail(`the proxy's answer to CONNECT is longer than ${MAX_TUNNEL_REPLY} bytes`, 'ERR_TUNNEL_REPLY_TOO_LARGE');
+      }
+    }
+    function onEnd(): void {
+      fail(buf.length === 0 ? 'the proxy closed the connection without an answer' : 'the proxy closed the connection in the middle of its answer', 'ERR_TUNNEL_CLOSED');
+    }
+    function onError(err: Error & { code?: string }): void {
+      fail(err.message, err.code ?? 'ERR_TUNNEL', err);
+    }
+    if (sock.destroyed || sock.readableEnded) return onEnd();
+    sock.on('data', onData);
+    sock.on('end', onEnd);
+    sock.on('close', onEnd);
+    sock.on('error', onError);
+    if (timeout !== null) timer = setTimeout(() => fail(`the proxy did not answer within ${timeout} ms`, 'ETIMEDOUT'), timeout);
+    sock.write(request);
+    sock.resume();
+  });
 }
 
 /**
@@ -434,48 +651,87 @@ export class HTTPResponse {
   }
 }
 
+export interface ProxyHTTPSConnectionOptions extends HTTPSConnectionOptions {
+  /** Credentials for the proxy, sent as `Proxy-Authorization: Basic ...` with CONNECT (M2Crypto). */
+  username?: string | null;
+  password?: string | null;
+}
+
 /**
  * M2Crypto's `ProxyHTTPSConnection`: requests go to the proxy, and a request for an absolute
  * `https://host[:port]/path` URL opens a CONNECT tunnel to that host first.
  */
 export class ProxyHTTPSConnection extends HTTPSConnection {
   #tunnelSet = false;
+  #proxyAuth: string | null;
 
-  override putrequest(method: string, url: string, options: { skipHost?: boolean; skipAcceptEncoding?: boolean } = {}): void {
-    const m = /^https:\/\/([^/:]+|\[[^\]]+\])(?::(\d+))?(\/.*)?$/.exec(url);
+  constructor(proxyHost: string, proxyPort?: number | string | null, options: ProxyHTTPSConnectionOptions = {}) {
+    const opts = ownOptions(options, 'options');
+    const username = validateOptionalString(opts.username, 'options.username');
+    const password = validateOptionalString(opts.password, 'options.password');
+    if (username !== null && username.includes(':')) {
+      throw Object.assign(new TypeError('Invalid options.username: a Basic user name may not contain ":" (RFC 7617)'), { code: 'ERR_INVALID_ARG_VALUE' });
+    }
+    if (password !== null && username === null) throw typeError('options.username', 'a string when options.password is given', opts.username);
+    delete opts.username;
+    delete opts.password;
+    super(proxyHost, proxyPort, opts);
+    this.#proxyAuth = username === null ? null : `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
+  }
+
+  override putrequest(method: string, url: string, options: PutrequestOptions = {}): void {
+    validateMethod(method, 'method');
+    validateRequestTarget(url, 'url');
+    const m = /^https:\/\/([^/:?#]+|\[[^\]]+\])(?::(\d+))?([/?].*)?$/.exec(url);
     if (m && !this.#tunnelSet) {
-      this.setTunnel(m[1]!.replace(/^\[|\]$/g, ''), m[2] ? Number(m[2]) : 443);
+      this.setTunnel(m[1]!, m[2] ?? 443, this.#proxyAuth === null ? {} : { 'Proxy-Authorization': this.#proxyAuth });
       this.#tunnelSet = true;
     }
-    super.putrequest(method, m ? m[3] ?? '/' : url, options);
+    const path = m ? (m[3] ?? '/') : url;
+    super.putrequest(method, path.startsWith('?') ? `/${path}` : path, options);
   }
 }
 
 export interface RequestOptions {
   method?: string;
-  headers?: Record<string, string | number>;
-  body?: Buffer | string;
-  context?: Context;
-  timeout?: number;
-  checker?: Checker;
+  headers?: Record<string, string | number | (string | number)[]> | null;
+  body?: Buffer | Uint8Array | string | null;
+  context?: Context | null;
+  timeout?: number | null;
+  checker?: Checker | null;
+  /** See HTTPSConnectionOptions.checkHostname: only an own `false` turns the host-name check off. */
+  checkHostname?: boolean | null;
   /** An HTTP proxy `[host, port]` to tunnel through. */
-  proxy?: [string, number];
+  proxy?: [string, number] | null;
 }
 
-/** One request to an `https://` URL, the whole body read: `{status, reason, headers, body}`. */
-export async function request(url: string, options: RequestOptions = {}): Promise<{ status: number; reason: string; headers: Record<string, string>; body: Buffer; peerCertificate: X509 | null }> {
-  const u = new URL(url);
-  if (u.protocol !== 'https:') throw new TypeError(`only https:// URLs are supported, got ${u.protocol}`);
-  const host = u.hostname.replace(/^\[|\]$/g, '');
+/**
+ * One request to an `https://` URL, the whole body read: `{status, reason, headers, body}`. The URL
+ * string is checked as given (WHATWG parsing would silently drop TAB, CR and LF): a control
+ * character or a space in it is refused, as are options of the wrong type, before any connection.
+ */
+export async function request(url: string | URL, options: RequestOptions = {}): Promise<{ status: number; reason: string; headers: Record<string, string>; body: Buffer; peerCertificate: X509 | null }> {
+  const opts = ownOptions(options, 'options');
+  const u = new URL(validateUrlString(url, 'url'));
+  if (u.protocol !== 'https:') throw Object.assign(new TypeError(`only https:// URLs are supported, got ${u.protocol}`), { code: 'ERR_INVALID_URL_SCHEME' });
+  const host = validateHost(u.hostname, 'url');
   const port = u.port ? Number(u.port) : 443;
-  const connOpts: HTTPSConnectionOptions = { context: options.context, timeout: options.timeout, checker: options.checker };
-  const conn = options.proxy ? new HTTPSConnection(options.proxy[0], options.proxy[1], connOpts) : new HTTPSConnection(host, port, connOpts);
-  if (options.proxy) conn.setTunnel(host, port);
+  const method = validateMethod(opts.method ?? 'GET', 'options.method');
+  const headers = validateHeaders(opts.headers, 'options.headers');
+  const body = validateBody(opts.body, 'options.body');
+  const proxy = opts.proxy === undefined || opts.proxy === null ? null : validateAddress(opts.proxy, 'options.proxy', false);
+  const connOpts: HTTPSConnectionOptions = { context: opts.context, timeout: opts.timeout, checker: opts.checker, checkHostname: opts.checkHostname };
+  const conn = proxy ? new HTTPSConnection(proxy[0], proxy[1], connOpts) : new HTTPSConnection(host, port, connOpts);
+  if (proxy) conn.setTunnel(host, port);
+  // A null prototype: a header named "__proto__" is a header like any other.
+  const all: Record<string, string> = Object.create(null) as Record<string, string>;
+  if (!headers.some(([k]) => k.toLowerCase() === 'connection')) all.Connection = 'close';
+  for (const [k, v] of headers) all[k] = v;
   try {
-    await conn.request(options.method ?? 'GET', `${u.pathname}${u.search}`, options.body, { Connection: 'close', ...(options.headers ?? {}) });
+    await conn.request(method, `${u.pathname}${u.search}`, body, all);
     const res = await conn.getresponse();
-    const body = await res.read();
-    return { status: res.status, reason: res.reason, headers: res.headers, body, peerCertificate: res.peerCertificate };
+    const data = await res.read();
+    return { status: res.status, reason: res.reason, headers: res.headers, body: data, peerCertificate: res.peerCertificate };
   } finally {
     conn.close();
   }

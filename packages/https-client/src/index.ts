@@ -12,4 +12,6 @@ export {
   WrongCertificate,
   type HTTPSConnectionOptions,
   type RequestOptions,
+  type PutrequestOptions,
+  type ProxyHTTPSConnectionOptions,
 } from './client.js';

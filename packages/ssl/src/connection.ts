@@ -328,10 +328,15 @@ export class Connection {
 
   /**
    * Makes chain verification also check that the peer certificate matches `hostname` (a DNS name or
-   * an IP address) with OpenSSL's own matcher (`X509_VERIFY_PARAM_set1_host`). Extra.
+   * an IP address) with OpenSSL's own matcher (`X509_VERIFY_PARAM_set1_host`, no partial wildcards).
+   * With `null`, this Connection checks no host name, also when its Context checks host names
+   * (`createDefaultContext`): an explicit opt-out for this Connection only; the chain is still
+   * verified as the Context says. Extra.
    */
-  setHost(hostname: string): void {
-    const data = expectBytes(hostname, 'hostname');
+  setHost(hostname: string | null): void {
+    // An empty name clears OpenSSL's list of names to check (X509_VERIFY_PARAM_set1_host).
+    const data = hostname === null ? '' : expectBytes(hostname, 'hostname');
+    if (data.length === 0 && hostname !== null) throw new RangeError('"hostname" must not be empty (null turns the host check off)');
     sslGuard(() => this.#handle.setHost(data));
     this.#hostChecked = true;
   }

@@ -530,6 +530,26 @@ describe('createDefaultContext', () => {
     expect(X509).toBeTypeOf('function');
   });
 
+  it('lets one Connection opt out of the host check with setHost(null), the chain still verified', () => {
+    const pki = makePki();
+    const ctx = createDefaultContext({ cadata: pki.ca.certPem });
+    const optOut = pair(ctx, serverContext(pki.server));
+    optOut.client.setTlsextHostName('other.example');
+    optOut.client.setHost(null);
+    handshake(optOut.client, optOut.server);
+    expect(optOut.client.getVerifyResult()).toBe(0);
+    // Only that Connection: the next one from the same Context checks again.
+    const next = pair(ctx, serverContext(pki.server));
+    next.client.setTlsextHostName('other.example');
+    expect((caught(() => handshake(next.client, next.server)) as CertificateVerifyError).code).toBe('HOSTNAME_MISMATCH');
+    // The chain is still verified.
+    const untrusted = pair(ctx, serverContext(makePki().server));
+    untrusted.client.setHost(null);
+    expect(caught(() => handshake(untrusted.client, untrusted.server))).toBeInstanceOf(CertificateVerifyError);
+    expect(() => new Connection(ctx).setHost('')).toThrow(RangeError);
+    expect(() => new Connection(ctx).setHost(5 as never)).toThrow(TypeError);
+  });
+
   it('reads its options through own properties only', () => {
     const pki = makePki();
     const proto = Object.prototype as Record<string, unknown>;
