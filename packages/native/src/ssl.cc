@@ -456,14 +456,14 @@ Napi::Value SSLWrap::SetHost(const Napi::CallbackInfo& info) {
   X509_VERIFY_PARAM* param = SSL_get0_param(ssl_.get());  // borrowed
   X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
   std::string s(reinterpret_cast<const char*>(name.data), name.size);
-  // An IP address literal is matched against iPAddress SANs, a name against dNSName SANs.
+  // An IP address literal is matched against iPAddress SANs, a name against dNSName SANs; an empty
+  // name clears both (no host check).
   int ok;
-  unsigned char ipbuf[16];
-  if (s.find(':') != std::string::npos || (std::strspn(s.c_str(), "0123456789.") == s.size() && !s.empty())) {
+  if (IsIpLiteral(s)) {
     ok = X509_VERIFY_PARAM_set1_ip_asc(param, s.c_str());
-    (void)ipbuf;
   } else {
     ok = X509_VERIFY_PARAM_set1_host(param, s.data(), s.size());
+    if (ok == 1 && s.empty()) ok = X509_VERIFY_PARAM_set1_ip(param, nullptr, 0);
   }
   if (ok != 1) return ThrowOpenSSL(env, "invalid host name \"" + s + "\"");
   return env.Undefined();

@@ -1,7 +1,6 @@
 // X509: certificates — building, signing, reading fields, loading and dumping.
 #include <openssl/pem.h>
 
-#include <arpa/inet.h>
 
 #include <cstring>
 
@@ -362,10 +361,8 @@ Napi::Value X509Wrap::CheckHost(const Napi::CallbackInfo& info) {
   flags |= X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
   std::string name(reinterpret_cast<const char*>(host.data), host.size);
   int r;
-  unsigned char ip[16];
   // An IP address literal is checked against iPAddress SANs, a name against dNSName SANs (and CN).
-  if (name.find('\0') == std::string::npos &&
-      (inet_pton(AF_INET, name.c_str(), ip) == 1 || inet_pton(AF_INET6, name.c_str(), ip) == 1)) {
+  if (IsIpLiteral(name)) {
     r = X509_check_ip_asc(x509_.get(), name.c_str(), static_cast<unsigned int>(flags));
   } else {
     r = X509_check_host(x509_.get(), name.data(), name.size(), static_cast<unsigned int>(flags), nullptr);

@@ -116,6 +116,9 @@ Bytes GetBytes(Napi::Value v, const char* param);  // throws TypeError and retur
 bool GetString(Napi::Value v, const char* param, std::string* out);
 bool GetInt(Napi::Value v, const char* param, int64_t* out);
 
+// Whether `text` is an IPv4 or IPv6 address literal (no brackets, no NUL byte).
+bool IsIpLiteral(const std::string& text);
+
 // Copies what a memory BIO holds into a new Buffer.
 Napi::Value BioToBuffer(Napi::Env env, BIO* bio);
 Napi::Value BioToString(Napi::Env env, BIO* bio);

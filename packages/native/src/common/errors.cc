@@ -1,6 +1,8 @@
 // Error translation: the one place where the OpenSSL error queue becomes a JavaScript Error.
 #include "common/common.h"
 
+#include <arpa/inet.h>
+
 #include <openssl/ecerr.h>
 #include <openssl/rsaerr.h>
 
@@ -192,6 +194,12 @@ Bytes GetBytes(Napi::Value v, const char* param) {
   }
   ThrowType(v.Env(), param, "a Buffer or string", v);
   return b;
+}
+
+bool IsIpLiteral(const std::string& text) {
+  if (text.empty() || text.find('\0') != std::string::npos) return false;
+  unsigned char ip[16];
+  return inet_pton(AF_INET, text.c_str(), ip) == 1 || inet_pton(AF_INET6, text.c_str(), ip) == 1;
 }
 
 bool GetString(Napi::Value v, const char* param, std::string* out) {
