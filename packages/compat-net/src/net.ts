@@ -3,41 +3,92 @@
 import { readFileSync } from 'node:fs';
 import nodeNet from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Context, CertificateVerifyError, createDefaultContext, SSLError, TLS_METHOD, VERIFY_NONE, VERIFY_PEER, VERIFY_FAIL_IF_NO_PEER_CERT } from '@ossl/ssl';
-import { loadCertificate, loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
+import { Context, createDefaultContext, SSLError, TLS_METHOD, VERIFY_NONE, VERIFY_PEER, VERIFY_FAIL_IF_NO_PEER_CERT } from '@ossl/ssl';
+import { loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 
+import { handshakeTimeoutError, kPythonShape } from './internal/errors.js';
+import { contextFromSettings, contextOption, isOwnFalse, numberOption, ownOptions, readTlsSettings, stringOption, typeError } from './internal/options.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, DERCertToPEMCert, PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './python.js';
-import { SecureSocket, contextFromOptions, type SecureSocketOptions } from './secure-socket.js';
+import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
 
 export interface ConnectOptions extends SecureSocketOptions {
-  port: number;
+  /** The port to connect to (not needed with `socket` or `path`). */
+  port?: number;
+  /** The host to connect to (default `localhost`); also the name checked when `servername` is absent or empty. */
   host?: string;
+  /** An IPC path to connect to instead of a port. */
+  path?: string;
+  /** Idle timeout of the socket, in ms (`setTimeout`). */
   timeout?: number;
+  localAddress?: string;
+  family?: number;
+}
+
+type Listener = () => void;
+
+/** node:tls's connect overloads, reduced to one own-properties options object and a listener. */
+function connectArgs(args: unknown[]): [Record<string, unknown>, Listener | undefined] {
+  const [first] = args;
+  let i = 1;
+  let base: Record<string, unknown>;
+  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+    base = Object.assign(Object.create(null) as Record<string, unknown>, { port: Number(first) });
+    if (typeof args[i] === 'string') base.host = args[i++];
+  } else if (typeof first === 'string') {
+    base = Object.assign(Object.create(null) as Record<string, unknown>, { path: first });
+  } else if (first !== null && typeof first === 'object') {
+    return [ownOptions(first as object) as Record<string, unknown>, typeof args[1] === 'function' ? (args[1] as Listener) : undefined];
+  } else {
+    throw typeError('options', 'an object, a port number or a path', first);
+  }
+  if (args[i] !== null && typeof args[i] === 'object') Object.assign(base, ownOptions(args[i++] as object));
+  return [base, typeof args[i] === 'function' ? (args[i] as Listener) : undefined];
 }
 
 /**
  * Opens a TLS connection, as `net.connect` opens a plain one (and `tls.connect` a TLS one): the
  * listener runs on `secureConnect`. The server is verified against `ca` (or the system store) and
- * `servername` (default: `host`) unless `rejectUnauthorized: false`.
+ * its certificate checked against `servername || host` unless `rejectUnauthorized: false`.
+ * Overloads: `(options[, listener])`, `(port[, host][, options][, listener])`, `(path[, options][, listener])`.
+ * @throws TypeError (naming the option) for options of the wrong type, before any connection.
  */
-export function connect(options: ConnectOptions | number, host?: string | (() => void), listener?: () => void): SecureSocket {
-  let opts: ConnectOptions;
-  if (typeof options === 'number') {
-    opts = { port: options, host: typeof host === 'string' ? host : 'localhost' };
-    if (typeof host === 'function') listener = host;
-  } else {
-    if (options === null || typeof options !== 'object' || typeof options.port !== 'number') {
-      throw new TypeError('"options" must be a port number or an object with a numeric port');
-    }
-    opts = options;
-    if (typeof host === 'function') listener = host;
+export function connect(options: ConnectOptions, listener?: Listener): SecureSocket;
+export function connect(port: number, host?: string, options?: ConnectOptions, listener?: Listener): SecureSocket;
+export function connect(port: number, options?: ConnectOptions, listener?: Listener): SecureSocket;
+export function connect(port: number, host?: string, listener?: Listener): SecureSocket;
+export function connect(port: number, listener?: Listener): SecureSocket;
+export function connect(path: string, options?: ConnectOptions, listener?: Listener): SecureSocket;
+export function connect(path: string, listener?: Listener): SecureSocket;
+export function connect(...args: unknown[]): SecureSocket {
+  const [opts, listener] = connectArgs(args);
+  const given = opts.socket;
+  const path = stringOption(opts.path, 'path');
+  const port = opts.port;
+  if ((given === undefined || given === null) && path === null) {
+    if (typeof port !== 'number' && !(typeof port === 'string' && /^\d+$/.test(port))) throw typeError('options.port', 'a number', port);
+    if (!Number.isInteger(Number(port)) || Number(port) < 0 || Number(port) > 65535) throw new RangeError(`"options.port" must be 0 to 65535, got ${String(port)}`);
   }
-  const hostName = opts.host ?? 'localhost';
-  const raw = new nodeNet.Socket();
-  const sock = new SecureSocket({ ...opts, socket: raw, isServer: false, servername: opts.servername ?? hostName });
-  if (opts.timeout !== undefined) sock.setTimeout(opts.timeout);
+  const host = stringOption(opts.host, 'host');
+  const timeout = numberOption(opts.timeout, 'timeout');
+  const localAddress = stringOption(opts.localAddress, 'localAddress');
+  if (opts.family !== undefined && opts.family !== null && typeof opts.family !== 'number') throw typeError('options.family', 'a number', opts.family);
+  // A socket given by the caller is theirs to connect; its own host is checked when none is given here.
+  const raw = (given as Duplex | undefined | null) ?? new nodeNet.Socket();
+  const target = host ?? 'localhost';
+  const sock = new SecureSocket({ ...opts, socket: raw, isServer: false, host: host ?? (given ? undefined : target) } as SecureSocketOptions);
+  if (timeout !== null) sock.setTimeout(timeout);
   if (listener) sock.once('secureConnect', listener);
-  raw.connect(opts.port, hostName);
+  if (!given) {
+    const rawSock = raw as nodeNet.Socket;
+    if (path !== null) rawSock.connect(path);
+    else {
+      // Built here, on a null prototype: node:net reads it, and nothing inherited should steer it.
+      const target2 = Object.assign(Object.create(null) as nodeNet.TcpNetConnectOpts, { port: Number(port), host: target });
+      if (localAddress !== null) target2.localAddress = localAddress;
+      if (typeof opts.family === 'number') target2.family = opts.family;
+      rawSock.connect(target2);
+    }
+  }
   return sock;
 }
 
@@ -48,31 +99,67 @@ export interface ServerOptions extends SecureSocketOptions {
   /** PEM certificate and key of the server (or give `context`). */
   cert?: string | Buffer;
   key?: string | Buffer;
+  /**
+   * How long a client may take to finish its handshake, in ms (node:tls's option, default 120000):
+   * a slower one is dropped and reported with `'tlsClientError'` (`ERR_TLS_HANDSHAKE_TIMEOUT`).
+   */
+  handshakeTimeout?: number;
 }
+
+const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
 
 /**
  * A TLS server with net.Server's shape: `listen`, `close`, `address`, and a `secureConnection`
  * event (also the `createServer` listener) carrying each SecureSocket after its handshake.
- * `tlsClientError` reports handshakes that failed.
+ * `tlsClientError` reports handshakes that failed or timed out (`handshakeTimeout`).
+ *
+ * A Context built from the options gets a session id context (`sessionIdContext`, default a hash of
+ * the command line, as node:tls), so clients can resume; a `context` given is used as it is.
  */
 export class Server extends nodeNet.Server {
   readonly context: Context;
-  #options: ServerOptions;
+  #options: Record<string, unknown>;
+  #handshakeTimeout: number;
 
-  constructor(options: ServerOptions = {}, listener?: (socket: SecureSocket) => void) {
+  constructor(options: ServerOptions | ((socket: SecureSocket) => void) = {}, listener?: (socket: SecureSocket) => void) {
+    if (typeof options === 'function') {
+      listener = options;
+      options = {};
+    }
+    const o = ownOptions(options, 'options') as Record<string, unknown>;
+    const handshakeTimeout = numberOption(o.handshakeTimeout, 'handshakeTimeout');
+    if (listener !== undefined && typeof listener !== 'function') throw typeError('listener', 'a function', listener);
+    const context = contextOption(o.context) ?? contextFromSettings(readTlsSettings(o), true);
     super((raw) => this.#accept(raw));
-    this.#options = options;
-    this.context = options.context ?? contextFromOptions({ ...options, isServer: true });
+    this.#options = o;
+    // node:tls: 0 (or absent) means the default.
+    this.#handshakeTimeout = Math.min(handshakeTimeout || DEFAULT_HANDSHAKE_TIMEOUT, 2 ** 31 - 1);
+    this.context = context;
     if (listener) this.on('secureConnection', listener);
   }
 
   #accept(raw: nodeNet.Socket): void {
-    const sock = new SecureSocket({ ...this.#options, context: this.context, socket: raw, isServer: true });
+    let sock: SecureSocket;
+    try {
+      sock = new SecureSocket({ ...this.#options, context: this.context, socket: raw, isServer: true } as SecureSocketOptions);
+    } catch (e) {
+      raw.destroy();
+      this.emit('tlsClientError', e, raw);
+      return;
+    }
     let secured = false;
+    // The timer goes with the socket: cleared at the handshake's end or the socket's close, and
+    // never what keeps the process alive.
+    const timer = setTimeout(() => {
+      if (!secured && !sock.destroyed) sock.destroy(handshakeTimeoutError());
+    }, this.#handshakeTimeout);
+    timer.unref();
     sock.once('secure', () => {
       secured = true;
+      clearTimeout(timer);
       this.emit('secureConnection', sock);
     });
+    sock.once('close', () => clearTimeout(timer));
     sock.on('error', (err) => {
       if (!secured) this.emit('tlsClientError', err, sock);
     });
@@ -81,7 +168,6 @@ export class Server extends nodeNet.Server {
 
 /** A TLS server; `listener` gets each SecureSocket once its handshake is done. */
 export function createServer(options: ServerOptions | ((socket: SecureSocket) => void) = {}, listener?: (socket: SecureSocket) => void): Server {
-  if (typeof options === 'function') return new Server({}, options);
   return new Server(options, listener);
 }
 
@@ -93,47 +179,81 @@ export interface WrapSocketOptions {
   sslVersion?: number;
   caCerts?: string;
   ciphers?: string;
+  /** The server's name: sent as SNI and checked; required when a client verifies (as CPython's check_hostname). */
   serverHostname?: string;
   context?: Context;
+  /** A TCP EOF without close_notify after the handshake: `'end'` (true, the default) or an `'error'` (false, CPython's SSLEOFError). */
+  suppressRaggedEofs?: boolean;
 }
 
 /**
  * Secures an existing plain socket (Python's `ssl.wrap_socket` / `SSLContext.wrap_socket`), also
  * mid-stream for STARTTLS. Clients verify the server by default (`certReqs` CERT_REQUIRED) and check
- * `serverHostname`; servers verify clients only when `certReqs` asks.
+ * its certificate against `serverHostname`; servers verify clients only when `certReqs` asks.
+ * @throws TypeError (code `ERR_SSL_NO_HOSTNAME`) when a verifying client has no `serverHostname`,
+ *   as CPython's "check_hostname requires server_hostname"; TypeError for options of the wrong type.
  */
 export function wrapSocket(sock: Duplex, options: WrapSocketOptions = {}): SecureSocket {
   if (sock === null || typeof sock !== 'object' || typeof (sock as Duplex).write !== 'function') {
     throw new TypeError('"sock" must be a connected net.Socket or Duplex');
   }
-  const serverSide = Boolean(options.serverSide);
-  if (options.sslVersion !== undefined && ![PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER].includes(options.sslVersion)) {
-    throw new SSLError(`protocol ${options.sslVersion} is not available: OpenSSL 3 offers TLS 1.2 and 1.3 only (use PROTOCOL_TLS_CLIENT or PROTOCOL_TLS_SERVER)`, [], 'ERR_SSL_PROTOCOL');
+  const o = ownOptions(options, 'options') as Record<string, unknown>;
+  const serverSide = Boolean(o.serverSide);
+  const sslVersion = o.sslVersion;
+  if (sslVersion !== undefined && sslVersion !== null) {
+    if (typeof sslVersion !== 'number') throw typeError('options.sslVersion', 'a number', sslVersion);
+    if (![PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER].includes(sslVersion)) {
+      throw new SSLError(`protocol ${sslVersion} is not available: OpenSSL 3 offers TLS 1.2 and 1.3 only (use PROTOCOL_TLS_CLIENT or PROTOCOL_TLS_SERVER)`, [], 'ERR_SSL_PROTOCOL');
+    }
   }
-  const certReqs = options.certReqs ?? (serverSide ? CERT_NONE : CERT_REQUIRED);
-  let ctx = options.context;
+  let certReqs = serverSide ? CERT_NONE : CERT_REQUIRED;
+  if (o.certReqs !== undefined && o.certReqs !== null) {
+    if (o.certReqs !== CERT_NONE && o.certReqs !== CERT_OPTIONAL && o.certReqs !== CERT_REQUIRED) throw typeError('options.certReqs', 'CERT_NONE, CERT_OPTIONAL or CERT_REQUIRED', o.certReqs);
+    certReqs = o.certReqs;
+  }
+  const keyfile = stringOption(o.keyfile, 'keyfile');
+  const certfile = stringOption(o.certfile, 'certfile');
+  const caCerts = stringOption(o.caCerts, 'caCerts');
+  const ciphers = stringOption(o.ciphers, 'ciphers');
+  const serverHostname = stringOption(o.serverHostname, 'serverHostname');
+  if (!serverSide && certReqs !== CERT_NONE && !serverHostname) {
+    const err = new TypeError('check_hostname requires server_hostname: wrapSocket verifies the server, so give serverHostname (or certReqs: CERT_NONE)');
+    throw Object.assign(err, { code: 'ERR_SSL_NO_HOSTNAME' });
+  }
+  let ctx = contextOption(o.context);
   if (!ctx) {
     ctx = new Context(TLS_METHOD);
-    if (options.certfile) ctx.useCertificateChainFile(options.certfile);
-    if (options.keyfile || options.certfile) ctx.usePrivatekey(loadPrivatekey(FILETYPE_PEM, readFileSync(options.keyfile ?? options.certfile!)));
-    if (options.ciphers) ctx.setCipherList(options.ciphers);
-    if (options.caCerts) ctx.loadVerifyLocations(options.caCerts);
+    if (certfile !== null) ctx.useCertificateChainFile(certfile);
+    if (keyfile !== null || certfile !== null) ctx.usePrivatekey(loadPrivatekey(FILETYPE_PEM, readFileSync(keyfile ?? certfile!)));
+    if (ciphers !== null) ctx.setCipherList(ciphers);
+    if (caCerts !== null) ctx.loadVerifyLocations(caCerts);
     else if (!serverSide && certReqs !== CERT_NONE) ctx.setDefaultVerifyPaths();
-    const mode = certReqs === CERT_NONE ? VERIFY_NONE : certReqs === CERT_OPTIONAL ? VERIFY_PEER : VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT;
-    ctx.setVerify(mode);
+    if (certReqs === CERT_NONE) ctx.setVerify(VERIFY_NONE);
+    else if (!serverSide) ctx.setVerifyDeferred(VERIFY_PEER); // the verdict is OpenSSL's, read after the handshake
+    // Servers: OpenSSL itself refuses a client whose certificate fails (no ticket, no cached session);
+    // CERT_OPTIONAL lets a client without a certificate in.
+    else ctx.setVerify(certReqs === CERT_OPTIONAL ? VERIFY_PEER : VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
+    if (serverSide) ctx.setSessionId('Python'); // CPython's session id context
   }
   return new SecureSocket({
     socket: sock,
     context: ctx,
     isServer: serverSide,
-    servername: options.serverHostname,
-    rejectUnauthorized: certReqs !== CERT_NONE,
-  });
+    servername: serverHostname ?? undefined,
+    // CERT_OPTIONAL: a client without a certificate is let in; a bad certificate is refused.
+    rejectUnauthorized: certReqs !== CERT_NONE && !(serverSide && certReqs === CERT_OPTIONAL),
+    suppressRaggedEofs: !isOwnFalse(o, 'suppressRaggedEofs'),
+    [kPythonShape]: true,
+  } as SecureSocketOptions);
 }
 
-/** SSLeay's `fromfd` idea: secure a socket the program already has (a client, verifying by default). */
+/**
+ * SSLeay's `fromfd` idea: secure a socket the program already has (a client, verifying by default).
+ * The server's certificate is checked against `servername`, else `host`, else the name the socket
+ * was connected to, else the address it is connected to.
+ */
 export function fromSocket(sock: Duplex, options: SecureSocketOptions = {}): SecureSocket {
-  return new SecureSocket({ ...options, socket: sock });
+  return new SecureSocket({ ...ownOptions(options, 'options'), socket: sock } as SecureSocketOptions);
 }
 
 /**
@@ -143,9 +263,12 @@ export function fromSocket(sock: Duplex, options: SecureSocketOptions = {}): Sec
 export async function getServerCertificate(addr: [string, number], options: { caCerts?: string; timeout?: number } = {}): Promise<string> {
   if (!Array.isArray(addr) || typeof addr[0] !== 'string' || typeof addr[1] !== 'number') throw new TypeError('"addr" must be [host, port]');
   const [host, port] = addr;
-  const ctx = options.caCerts ? createDefaultContext({ cafile: options.caCerts }) : new Context(TLS_METHOD);
+  const o = ownOptions(options, 'options') as Record<string, unknown>;
+  const caCerts = stringOption(o.caCerts, 'caCerts');
+  const timeout = numberOption(o.timeout, 'timeout');
+  const ctx = caCerts ? createDefaultContext({ cafile: caCerts }) : new Context(TLS_METHOD);
   return new Promise((resolve, reject) => {
-    const sock = connect({ port, host, context: ctx, rejectUnauthorized: Boolean(options.caCerts), timeout: options.timeout ?? 10_000 });
+    const sock = connect({ port, host, context: ctx, rejectUnauthorized: Boolean(caCerts), timeout: timeout ?? 10_000 });
     sock.once('secureConnect', () => {
       const der = sock.getpeercert(true) as Buffer | null;
       sock.destroy();

@@ -1,116 +1,92 @@
 import { Duplex } from 'node:stream';
 import net from 'node:net';
-import { X509 } from '@ossl/crypto';
 import {
   CertificateVerifyError,
   Connection,
   Context,
+  Session,
   SSLError,
   SysCallError,
-  TLS_CLIENT_METHOD,
-  TLS_SERVER_METHOD,
-  TLS1_2_VERSION,
-  TLS1_3_VERSION,
-  VERIFY_FAIL_IF_NO_PEER_CERT,
   VERIFY_NONE,
-  VERIFY_PEER,
   WantReadError,
   ZeroReturnError,
 } from '@ossl/ssl';
-import { loadCertificate, loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 
+import { eofError, handshakeEofError, kPythonShape, noHostnameError, socketClosedError } from './internal/errors.js';
+import {
+  contextFromSettings,
+  contextOption,
+  isOwnFalse,
+  numberOption,
+  ownOptions,
+  readTlsSettings,
+  stringOption,
+  typeError,
+  type AlpnProtocols,
+  type Pem,
+  type TlsVersionName,
+} from './internal/options.js';
 import { certToNodeObject, certToPythonDict } from './python.js';
-
-type Pem = string | Buffer;
 
 export interface SecureSocketOptions {
   /** A connected (or connecting) plain socket to secure; one is made by `connect()` otherwise. */
   socket?: Duplex;
-  /** The TLS settings; built from the node:tls-style options below when absent. */
+  /** The TLS settings (an @ossl/ssl Context, used as it is); built from the node:tls-style options below when absent. */
   context?: Context;
   /** Act as the server. */
   isServer?: boolean;
-  /** The server name to send (SNI) and check the certificate against (clients). */
+  /**
+   * Clients: the server name to send (SNI) and to check the certificate against. `''` sends no SNI;
+   * the certificate is then checked against `host`, as node:tls does.
+   */
   servername?: string;
-  /** Clients: fail when the server is not verified (default true). Servers: refuse unverified client certificates. */
+  /**
+   * Clients: the host connected to, checked when `servername` is absent or empty (and sent as SNI
+   * when `servername` is absent and it is not an IP address). Without either, the name the plain
+   * socket was connected to, else its remote address, is checked.
+   */
+  host?: string;
+  /** Clients: fail when the server is not verified (default true; only `false` turns it off). Servers: refuse unverified client certificates (with `requestCert`). */
   rejectUnauthorized?: boolean;
   /** Servers: ask clients for a certificate. */
   requestCert?: boolean;
-  /** Trusted CAs (PEM); the system store when absent. */
+  /** Trusted CAs (PEM); the system store when absent. A value that holds no certificate is an error. */
   ca?: Pem | Pem[];
-  /** This side's certificate (PEM) and key (PEM). */
+  /** This side's certificate (PEM; further certificates in it are sent as its chain) and key (PEM). */
   cert?: Pem;
   key?: Pem;
   /** Key passphrase. */
   passphrase?: string;
-  /** ALPN protocols to offer (client) or accept, in preference order (server). */
-  ALPNProtocols?: string[];
+  /** ALPN protocols to offer (client) or accept, in preference order (server); also node's wire format. */
+  ALPNProtocols?: AlpnProtocols;
   /** OpenSSL cipher list for TLS 1.2. */
   ciphers?: string;
-  minVersion?: 'TLSv1.2' | 'TLSv1.3';
-  maxVersion?: 'TLSv1.2' | 'TLSv1.3';
+  minVersion?: TlsVersionName;
+  maxVersion?: TlsVersionName;
+  /** Servers: the session id context (node:tls's option; default: a hash of the command line). */
+  sessionIdContext?: string;
+  /** Clients: a session to resume (from `getSession()`: DER bytes or an @ossl/ssl Session). */
+  session?: Buffer | Uint8Array | Session;
+  /**
+   * What a TCP EOF without the peer's close_notify is, after the handshake (Python's option): an
+   * `'end'` (true, the default, as node:tls) or an `'error'` with code `ERR_SSL_EOF` and no `'end'` (false).
+   */
+  suppressRaggedEofs?: boolean;
+  /** The readable side's high-water mark (bytes). */
+  highWaterMark?: number;
 }
 
-const VERSIONS = { 'TLSv1.2': TLS1_2_VERSION, 'TLSv1.3': TLS1_3_VERSION } as const;
+/**
+ * Above this many received bytes waiting in the engine, the transport is paused: together with the
+ * readable side's high-water mark this bounds the memory a peer can make us hold.
+ */
+const INPUT_HIGH_WATER_MARK = 128 * 1024;
 
-/** The first verification error each Connection met (OpenSSL's X509_V_ERR_* and message). */
-const firstVerifyError = new WeakMap<Connection, { code: number; message: string }>();
-
-/** Builds a Context from node:tls-style options. */
-export function contextFromOptions(opts: SecureSocketOptions): Context {
-  const server = Boolean(opts.isServer);
-  const ctx = new Context(server ? TLS_SERVER_METHOD : TLS_CLIENT_METHOD);
-  ctx.setMinProtoVersion(VERSIONS[opts.minVersion ?? 'TLSv1.2']);
-  if (opts.maxVersion) ctx.setMaxProtoVersion(VERSIONS[opts.maxVersion]);
-  if (opts.ciphers) ctx.setCipherList(opts.ciphers);
-  if (opts.cert) ctx.useCertificate(loadCertificate(FILETYPE_PEM, opts.cert));
-  if (opts.key) ctx.usePrivatekey(loadPrivatekey(FILETYPE_PEM, opts.key, opts.passphrase ?? null));
-  const cas = opts.ca === undefined ? [] : Array.isArray(opts.ca) ? opts.ca : [opts.ca];
-  if (cas.length > 0) {
-    const store = ctx.getCertStore();
-    for (const pem of cas) {
-      const text = Buffer.isBuffer(pem) ? pem.toString('latin1') : pem;
-      for (const block of text.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? []) store.addCert(loadCertificate(FILETYPE_PEM, block));
-    }
-  } else if (!server) {
-    ctx.loadDefaultTrust(); // the CA bundle is parsed once per process, as node:tls does
-  }
-  if (opts.ALPNProtocols && opts.ALPNProtocols.length > 0) {
-    if (server) {
-      const accepted = opts.ALPNProtocols;
-      ctx.setAlpnSelectCallback((_conn, offered) => {
-        for (const p of accepted) if (offered.some((o) => o.toString() === p)) return p;
-        return null;
-      });
-    } else {
-      ctx.setAlpnProtos(opts.ALPNProtocols);
-    }
-  }
-  // Verification as node:tls does it: record OpenSSL's verdict, finish the handshake, then decide
-  // (rejectUnauthorized) in SecureSocket. A server verifies only when it asks for a certificate.
-  const record = (conn: Connection, _cert: X509, errnum: number, _depth: number, ok: number): boolean => {
-    if (!ok && !firstVerifyError.has(conn)) firstVerifyError.set(conn, { code: errnum, message: verifyMessage(errnum) });
-    return true;
-  };
-  if (!server) ctx.setVerify(VERIFY_PEER, record);
-  else if (opts.requestCert) ctx.setVerify(VERIFY_PEER | (opts.rejectUnauthorized ? VERIFY_FAIL_IF_NO_PEER_CERT : 0), record);
-  else ctx.setVerify(VERIFY_NONE);
-  return ctx;
-}
-
-function verifyMessage(code: number): string {
-  const messages: Record<number, string> = {
-    2: 'unable to get issuer certificate',
-    9: 'certificate is not yet valid',
-    10: 'certificate has expired',
-    18: 'self-signed certificate',
-    19: 'self-signed certificate in certificate chain',
-    20: 'unable to get local issuer certificate',
-    21: 'unable to verify the first certificate',
-    62: 'hostname mismatch',
-    64: 'IP address mismatch',
-  };
-  return messages[code] ?? `certificate verify error ${code}`;
+/** A Duplex we can drive as a transport: `write`, `on`, `pause`, `resume`. */
+function isDuplexLike(value: unknown): value is Duplex {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.write === 'function' && typeof v.on === 'function' && typeof v.pause === 'function' && typeof v.resume === 'function';
 }
 
 /**
@@ -125,7 +101,10 @@ export class SecureSocket extends Duplex {
   readonly socket: Duplex;
   /** Always true: this is a TLS socket. */
   readonly encrypted = true;
-  /** Whether the peer's certificate verified (and, on clients, matched the server name). */
+  /**
+   * Whether the peer's certificate verified (and, on clients, matched the server name). Only ever
+   * true for a verdict OpenSSL reached (X509_V_OK, kept in the session when it is resumed).
+   */
   authorized = false;
   /** Why the peer did not verify, or null. */
   authorizationError: Error | null = null;
@@ -135,61 +114,115 @@ export class SecureSocket extends Duplex {
   truncated = false;
   #isServer: boolean;
   #rejectUnauthorized: boolean;
+  #suppressRaggedEofs: boolean;
+  #python: boolean;
   #secure = false;
   #pending: Array<{ chunk: Buffer; cb: (err?: Error | null) => void }> = [];
+  /** The readable side is over its high-water mark: decrypt no more until `_read`. */
   #readPaused = false;
+  /** We paused the transport (backpressure); only we resume it. */
+  #rawPaused = false;
+  /** The transport's readable side has ended (its EOF is in the engine). */
+  #rawEnded = false;
   #ended = false;
   #servername: string | null;
-  #verifies: boolean;
+  #host: string | null;
+  /** Clients: the name the server's certificate is checked against, once the handshake has started. */
+  #checkedName: string | null = null;
+  #started = false;
   /** Set by unwrap(): the plain socket belongs to the caller again, so ending this stream leaves it alone. */
   #unwrapped = false;
 
   constructor(options: SecureSocketOptions = {}) {
-    super({ allowHalfOpen: false });
-    this.#isServer = Boolean(options.isServer);
-    this.#rejectUnauthorized = options.rejectUnauthorized ?? true;
-    const ctx = options.context ?? contextFromOptions(options);
-    this.#verifies = ctx.getVerifyMode() !== VERIFY_NONE;
+    // Every option is read from the caller's own properties, and checked, before anything happens.
+    const o = ownOptions(options, 'options') as Record<string | symbol, unknown>;
+    if (o.socket !== undefined && o.socket !== null && !isDuplexLike(o.socket)) throw typeError('options.socket', 'a net.Socket or Duplex', o.socket);
+    const isServer = Boolean(o.isServer);
+    const servername = stringOption(o.servername, 'servername');
+    const host = stringOption(o.host, 'host');
+    const highWaterMark = numberOption(o.highWaterMark, 'highWaterMark');
+    let session: Session | null = null;
+    if (o.session !== undefined && o.session !== null) {
+      if (o.session instanceof Session) session = o.session;
+      else if (o.session instanceof Uint8Array) session = Session.fromDER(Buffer.from(o.session));
+      else throw typeError('options.session', 'a Buffer or an @ossl/ssl Session', o.session);
+    }
+    const settings = readTlsSettings(o as Record<string, unknown>);
+    const ctx = contextOption(o.context) ?? contextFromSettings(settings, isServer);
+    super(highWaterMark === null ? { allowHalfOpen: false } : { allowHalfOpen: false, highWaterMark });
+    this.#isServer = isServer;
+    this.#rejectUnauthorized = settings.rejectUnauthorized;
+    this.#suppressRaggedEofs = !isOwnFalse(o, 'suppressRaggedEofs');
+    this.#python = o[kPythonShape] === true;
+    this.#servername = servername;
+    this.#host = host;
     this.connection = new Connection(ctx);
-    this.#servername = options.servername ?? null;
-    if (this.#isServer) this.connection.setAcceptState();
+    if (isServer) this.connection.setAcceptState();
     else {
       this.connection.setConnectState();
-      if (this.#servername) {
-        // SNI (not for IP literals) and OpenSSL's own host-name check.
-        if (!net.isIP(this.#servername)) this.connection.setTlsextHostName(this.#servername);
-        this.connection.setHost(this.#servername);
-      }
+      if (session !== null) this.connection.setSession(session);
     }
-    this.socket = options.socket ?? new net.Socket();
+    this.socket = (o.socket as Duplex | undefined | null) ?? new net.Socket();
     this.#attach();
   }
 
   #attach(): void {
     const raw = this.socket;
+    if (raw.destroyed) {
+      // Nothing can be sent or received: say so, as a socket that fails to connect does.
+      process.nextTick(() => this.destroy(socketClosedError()));
+      return;
+    }
     raw.on('data', (chunk: Buffer) => {
       this.connection.bioWrite(chunk);
       this.#cycle();
     });
-    raw.on('end', () => {
-      this.connection.bioShutdown();
-      this.#cycle();
-    });
-    raw.on('close', () => {
-      if (!this.destroyed) this.destroy();
-    });
+    raw.on('end', () => this.#onRawEnd());
+    raw.on('close', () => this.#onRawClose());
     raw.on('error', (err: Error) => this.destroy(err));
     raw.on('timeout', () => this.emit('timeout'));
     raw.on('connect', () => {
       this.emit('connect');
       this.#cycle();
     });
+    // The transport is ours now: read it even if its owner had paused it (a STARTTLS greeting read
+    // by hand), and see an EOF it already delivered.
+    if (raw.readableEnded) this.#onRawEnd(false);
+    raw.resume();
     const sock = raw as net.Socket;
-    if (!this.#isServer && (sock.readyState === 'open' || (sock.readyState === undefined && !sock.connecting))) queueMicrotask(() => this.#cycle());
-    if (this.#isServer) queueMicrotask(() => this.#cycle());
+    const waitsForConnect = sock instanceof net.Socket && sock.pending && !raw.readableEnded;
+    if (this.#isServer || !waitsForConnect) queueMicrotask(() => this.#cycle());
   }
 
-  /** Moves what the engine wrote to the transport. */
+  #onRawEnd(cycle = true): void {
+    if (this.#rawEnded) return;
+    this.#rawEnded = true;
+    this.connection.bioShutdown();
+    if (cycle) this.#cycle();
+  }
+
+  #onRawClose(): void {
+    if (this.destroyed || this.#unwrapped) return;
+    if (!this.#secure) {
+      // The transport went away before the handshake finished: never a silent close.
+      this.destroy(handshakeEofError(this.#isServer, this.#python));
+      return;
+    }
+    if (this.readableEnded) {
+      this.destroy();
+      return;
+    }
+    // What already arrived is still the reader's (the engine may hold it while the reader is
+    // behind): the transport's close is its EOF, and this socket closes once the reader has seen
+    // the end, as net.Socket does. A close without close_notify is a ragged EOF.
+    this.once('end', () => this.destroy());
+    this.#onRawEnd();
+  }
+
+  /**
+   * Moves what the engine wrote to the transport. During the handshake a transport that can no
+   * longer be written to is an error; afterwards `cb` (a write's callback) gets it.
+   */
   #flush(cb?: (err?: Error | null) => void): void {
     const parts: Buffer[] = [];
     while (this.connection.bioPending() > 0) parts.push(this.connection.bioRead(1 << 20));
@@ -198,10 +231,39 @@ export class SecureSocket extends Duplex {
       return;
     }
     if (this.socket.destroyed || this.socket.writableEnded) {
-      cb?.(new SysCallError(32, 'the transport is closed (EPIPE)'));
+      const err = new SysCallError(32, 'the transport is closed (EPIPE)');
+      if (cb) cb(err);
+      else if (!this.#secure) throw this.#rawEnded ? handshakeEofError(this.#isServer, this.#python) : err;
       return;
     }
     this.socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), cb);
+  }
+
+  /** Clients, before the first handshake step: SNI and the name OpenSSL checks the certificate against. */
+  #startClient(): void {
+    this.#started = true;
+    const sni = this.#servername !== null ? this.#servername : this.#host;
+    if (sni && !net.isIP(sni)) this.connection.setTlsextHostName(sni);
+    // As node:tls: servername || host || the socket's host; then (not node:tls's 'localhost') the
+    // address the socket is connected to. Without any, authorized stays false.
+    const raw = this.socket as net.Socket & { _host?: string | null };
+    const name = this.#servername || this.#host || raw._host || raw.remoteAddress || null;
+    if (name) {
+      this.connection.setHost(name);
+      this.#checkedName = name;
+    }
+  }
+
+  /** A handshake failure as the layers above report it: a refused certificate is a CertificateVerifyError. */
+  #translate(e: unknown): unknown {
+    if (e instanceof SSLError && !(e instanceof CertificateVerifyError)) {
+      const verdict = this.connection.getVerifyError();
+      if (verdict !== null && e.errors.some((x) => /certificate/i.test(x.reason))) {
+        return new CertificateVerifyError(verdict.verifyCode, verdict.verifyMessage, e.errors);
+      }
+    }
+    if (e instanceof SysCallError && e.errno === -1) return handshakeEofError(this.#isServer, this.#python);
+    return e;
   }
 
   /** Runs the engine as far as the bytes at hand allow: handshake, then decrypted reads. */
@@ -209,14 +271,18 @@ export class SecureSocket extends Duplex {
     if (this.destroyed) return;
     try {
       if (!this.#secure) {
+        if (!this.#isServer && !this.#started) this.#startClient();
         try {
           this.connection.doHandshake();
         } catch (e) {
           if (e instanceof WantReadError) {
             this.#flush();
+            // The peer's bytes have all arrived and the handshake still wants more: it hung up.
+            if (this.#rawEnded) throw handshakeEofError(this.#isServer, this.#python);
+            this.#backpressure();
             return;
           }
-          throw e;
+          throw this.#translate(e);
         }
         this.#flush();
         this.#onSecure();
@@ -232,8 +298,10 @@ export class SecureSocket extends Duplex {
             break;
           }
           if (e instanceof SysCallError && e.errno === -1) {
-            // The transport ended without a close_notify: end, as net.Socket and node:tls do, but say so.
+            // The transport ended without a close_notify. By default an end, as net.Socket and
+            // node:tls do (but say so); with suppressRaggedEofs: false an error, as CPython can.
             this.truncated = true;
+            if (!this.#suppressRaggedEofs) throw eofError();
             this.#endReadable();
             break;
           }
@@ -243,9 +311,31 @@ export class SecureSocket extends Duplex {
         if (!this.push(data)) this.#readPaused = true;
       }
       this.#flush();
+      this.#backpressure();
     } catch (e) {
-      this.#flush();
+      try {
+        this.#flush(); // an alert, if OpenSSL made one
+      } catch {
+        // The transport is gone; the error below says what happened.
+      }
       this.destroy(e as Error);
+    }
+  }
+
+  /**
+   * Pauses the transport while the reader is behind (the readable side is over its high-water mark)
+   * or the engine holds more undecrypted input than INPUT_HIGH_WATER_MARK; resumes it otherwise.
+   */
+  #backpressure(): void {
+    // During the handshake the engine consumes every complete record, so only a reader that is
+    // behind can make input pile up; pausing then could stall a handshake that needs more bytes.
+    const over = this.#readPaused || (this.#secure && this.connection.bioInPending() > INPUT_HIGH_WATER_MARK);
+    if (over && !this.#rawPaused) {
+      this.#rawPaused = true;
+      this.socket.pause();
+    } else if (!over && this.#rawPaused) {
+      this.#rawPaused = false;
+      this.socket.resume();
     }
   }
 
@@ -258,22 +348,24 @@ export class SecureSocket extends Duplex {
     this.#secure = true;
     const proto = this.connection.getAlpnProtoNegotiated();
     this.alpnProtocol = proto ? proto.toString() : false;
-    const failure = firstVerifyError.get(this.connection);
+    const verifies = this.connection.getVerifyMode() !== VERIFY_NONE;
     const peer = this.connection.getPeerCertificate();
-    if (failure) {
-      this.authorized = false;
-      this.authorizationError = new CertificateVerifyError(failure.code, failure.message);
-    } else if (!this.#verifies) {
-      this.authorized = false;
-      this.authorizationError = new SSLError('the peer was not verified (verification is off)', [], 'ERR_SSL_VERIFY_OFF');
-    } else if (peer === null) {
-      this.authorized = false;
-      this.authorizationError = this.#isServer ? new SSLError('the client sent no certificate', [], 'ERR_SSL_NO_PEER_CERTIFICATE') : null;
+    let failure: Error | null = null;
+    if (!verifies) {
+      // A server that did not ask for a certificate is not "unauthorized", just unverified (node:tls).
+      failure = this.#isServer ? null : new SSLError('the server was not verified (the context verifies nothing)', [], 'ERR_SSL_VERIFY_OFF');
     } else {
-      this.authorized = true;
+      // OpenSSL's verdict (after a resumption, the one kept in the session).
+      failure = this.connection.getVerifyError();
+      if (failure === null && peer === null) {
+        failure = new SSLError(this.#isServer ? 'the client sent no certificate' : 'the server sent no certificate', [], 'ERR_SSL_NO_PEER_CERTIFICATE');
+      }
+      if (failure === null && !this.#isServer && this.#checkedName === null) failure = noHostnameError();
     }
-    if (this.#rejectUnauthorized && !this.authorized && (!this.#isServer || this.#verifies) && this.authorizationError) {
-      this.destroy(this.authorizationError);
+    this.authorized = verifies && failure === null;
+    this.authorizationError = failure;
+    if (this.#rejectUnauthorized && failure !== null && (!this.#isServer || verifies)) {
+      this.destroy(failure);
       return;
     }
     this.emit(this.#isServer ? 'secure' : 'secureConnect');
@@ -326,9 +418,17 @@ export class SecureSocket extends Duplex {
   // ---- net.Socket's surface ----
 
   /** Connects the underlying net.Socket (net.Socket's `connect`). */
-  connect(port: number, host?: string, listener?: () => void): this {
+  connect(port: number, host?: string | (() => void), listener?: () => void): this {
+    if (typeof host === 'function') {
+      listener = host;
+      host = undefined;
+    }
+    if (host !== undefined && typeof host !== 'string') throw typeError('host', 'a string', host);
+    const target = host ?? 'localhost';
+    // The name checked against the server's certificate, unless a servername was given (node:tls).
+    if (this.#host === null) this.#host = target;
     if (listener) this.once('secureConnect', listener);
-    (this.socket as net.Socket).connect(port, host ?? 'localhost');
+    (this.socket as net.Socket).connect(port, target);
     return this;
   }
 
@@ -401,6 +501,20 @@ export class SecureSocket extends Duplex {
   getPeerCertificate(): Record<string, unknown> {
     const cert = this.connection.getPeerCertificate();
     return cert === null ? {} : certToNodeObject(cert);
+  }
+
+  /** Whether the handshake resumed a session (node:tls's `isSessionReused()`). */
+  isSessionReused(): boolean {
+    return this.#secure && this.connection.sessionReused();
+  }
+
+  /**
+   * The session to resume later, as DER bytes for the `session` option (node:tls's `getSession()`),
+   * or undefined before there is one. TLS 1.3 sessions arrive after the handshake, with the first data.
+   */
+  getSession(): Buffer | undefined {
+    const session = this.#secure ? this.connection.getSession() : null;
+    return session === null ? undefined : session.toDER();
   }
 
   /** `TLSv1.3`, `TLSv1.2`, ... or null before the handshake. */
