@@ -28,6 +28,10 @@ import {
 } from './internal/options.js';
 import { certToNodeObject, certToPythonDict } from './python.js';
 
+/** OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH. */
+const X509_V_ERR_HOSTNAME_MISMATCH = 62;
+const X509_V_ERR_IP_ADDRESS_MISMATCH = 64;
+
 export interface SecureSocketOptions {
   /** A connected (or connecting) plain socket to secure; one is made by `connect()` otherwise. */
   socket?: Duplex;
@@ -361,6 +365,13 @@ export class SecureSocket extends Duplex {
         failure = new SSLError(this.#isServer ? 'the client sent no certificate' : 'the server sent no certificate', [], 'ERR_SSL_NO_PEER_CERTIFICATE');
       }
       if (failure === null && !this.#isServer && this.#checkedName === null) failure = noHostnameError();
+      // A resumed session carries the verdict for the name it was made for; the name of this
+      // connection may differ (node:tls does not check it on resumption): OpenSSL's matcher checks it.
+      if (failure === null && !this.#isServer && peer !== null && this.#checkedName !== null && this.connection.sessionReused() && !peer.checkHost(this.#checkedName)) {
+        failure = net.isIP(this.#checkedName)
+          ? new CertificateVerifyError(X509_V_ERR_IP_ADDRESS_MISMATCH, 'IP address mismatch')
+          : new CertificateVerifyError(X509_V_ERR_HOSTNAME_MISMATCH, 'hostname mismatch');
+      }
     }
     this.authorized = verifies && failure === null;
     this.authorizationError = failure;

@@ -224,6 +224,17 @@ describe('client certificates and session resumption (servers with requestCert)'
       expect(laxAgain.out.authorizationError?.code).toBe('HOSTNAME_MISMATCH');
       const strictAgain = await run({ servername: 'wrong.example', session: lax.session });
       expect(strictAgain.out.events).toEqual(['error(HOSTNAME_MISMATCH)', 'close']);
+      // A good session offered for another name: the server resumes it, and this name is still
+      // checked (node:tls skips its identity check on resumption).
+      for (const name of ['other.example', '127.0.0.2']) {
+        const elsewhere = await run({ servername: name, rejectUnauthorized: false, session: first.session });
+        expect(elsewhere.reused).toBe(true);
+        expect(elsewhere.out.authorized).toBe(false);
+        expect(elsewhere.out.authorizationError?.code).toBe(name === 'other.example' ? 'HOSTNAME_MISMATCH' : 'IP_ADDRESS_MISMATCH');
+        const refused = await run({ servername: name, session: first.session });
+        expect(refused.out.events[0]).toMatch(/^error\((HOSTNAME|IP_ADDRESS)_MISMATCH\)$/);
+        expect(refused.out.data).toBe('');
+      }
     });
   }
 
