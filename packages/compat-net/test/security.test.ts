@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CertificateVerifyError, Context, TLS_CLIENT_METHOD, TLS_METHOD, VERIFY_PEER } from '@ossl/ssl';
-import { makeIdentity, makePki, tempFiles, type Identity, type Pki } from '@ossl/testkit';
+import { makeIdentity, makePki, tempFiles, withPollutedPrototype, type Identity, type Pki } from '@ossl/testkit';
 
 import { CERT_NONE, CERT_REQUIRED, connect, createServer, fromSocket, SecureSocket, wrapSocket, type Server } from '../src/index.js';
 import { anonymousDuplex, cleanupList, listen, rawConnect, until, watch, type Outcome } from './support/net.js';
@@ -593,16 +593,7 @@ function clientContext(pki: Pki): Context {
 }
 
 describe('options are read from own properties only', () => {
-  /** Sets properties on Object.prototype while `fn` runs (until its promise settles). */
-  async function polluted<T>(props: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
-    const proto = Object.prototype as Record<string, unknown>;
-    for (const [k, v] of Object.entries(props)) proto[k] = v;
-    try {
-      return await fn();
-    } finally {
-      for (const k of Object.keys(props)) delete proto[k];
-    }
-  }
+  const polluted = withPollutedPrototype;
 
   it('keeps verifying clients whatever Object.prototype says', async () => {
     const pki = makePki();

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, createDefaultContext, TLS_CLIENT_METHOD, VERIFY_NONE, VERIFY_PEER } from '@ossl/ssl';
-import { makeIdentity, makePki, tempFiles, type Identity, type Pki } from '@ossl/testkit';
+import { makeIdentity, makePki, tempFiles, withPollutedPrototype, type Identity, type Pki } from '@ossl/testkit';
 import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 
 import { BadStatusLine, Checker, HTTPException, HTTPSConnection, ProxyHTTPSConnection, request, WrongCertificate, WrongHost } from '../src/index.js';
@@ -517,15 +517,7 @@ describe('checkHostname', () => {
 });
 
 describe('options are read from own properties only', () => {
-  async function polluted<T>(props: Record<string, unknown>, fn: () => Promise<T>): Promise<T> {
-    const proto = Object.prototype as Record<string, unknown>;
-    for (const [k, v] of Object.entries(props)) proto[k] = v;
-    try {
-      return await fn();
-    } finally {
-      for (const k of Object.keys(props)) delete proto[k];
-    }
-  }
+  const polluted = withPollutedPrototype;
 
   it('ignores a polluted Object.prototype in HTTPSConnection, request(), putrequest and ProxyHTTPSConnection', async () => {
     const pki = makePki();

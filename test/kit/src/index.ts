@@ -94,4 +94,18 @@ export function tempFiles(files: Record<string, string | Buffer>): { dir: string
   return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Runs `fn` with `props` set on Object.prototype (what a prototype-pollution attack does), and
+ * removes them once its promise settles.
+ */
+export async function withPollutedPrototype<T>(props: Record<string, unknown>, fn: () => Promise<T> | T): Promise<T> {
+  const proto = Object.prototype as Record<string, unknown>;
+  for (const [k, v] of Object.entries(props)) proto[k] = v;
+  try {
+    return await fn();
+  } finally {
+    for (const k of Object.keys(props)) delete proto[k];
+  }
+}
+
 export { X509Name };
