@@ -333,7 +333,7 @@ Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
     EngineScope scope(this);
     ret = SSL_write(ssl_.get(), in.data, static_cast<int>(in.size));
   }
-  if (in.size == 0 && ret <= 0 && SSL_get_error(ssl_.get(), ret) == SSL_ERROR_NONE) return Napi::Number::New(env, 0);
+  if (in.size == 0 && ret <= 0 && !callbacks_.failed() && SSL_get_error(ssl_.get(), ret) == SSL_ERROR_NONE) return Napi::Number::New(env, 0);
   return Result(env, ret, "write failed");
 }
 
