@@ -2,7 +2,13 @@
 // forked workers with --expose-gc (lifetime and leak tests), and the error-queue check after each test.
 import { defineConfig } from 'vitest/config';
 
-export function packageConfig(options: { setup?: boolean; testTimeout?: number } = {}) {
+/**
+ * Timeouts that only catch a hang: no test may fail because the machine is slow or busy (tests bound
+ * their work by count, never by time), so these are far above what any test takes on a loaded machine.
+ */
+export const hangGuard = { testTimeout: 600_000, hookTimeout: 300_000 };
+
+export function packageConfig(options: { setup?: boolean } = {}) {
   return defineConfig({
     test: {
       include: ['test/**/*.test.ts'],
@@ -10,7 +16,7 @@ export function packageConfig(options: { setup?: boolean; testTimeout?: number }
       reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
       pool: 'forks',
       poolOptions: { forks: { execArgv: ['--expose-gc'] } },
-      testTimeout: options.testTimeout ?? 30_000,
+      ...hangGuard,
     },
   });
 }

@@ -3,10 +3,17 @@
 // typecheck, then adds up the vitest reports the runs wrote and prints one closing line:
 // `N passed, N failed` (a failed typecheck counts as one failure).
 // A package whose test run produced no report counts as one failure, so a crash cannot pass.
-import { spawnSync } from 'node:child_process';
+//
+// First it provisions what the tests talk to (scripts/provision.mjs: Debian's peers, installed with
+// apt-get when it can, else it stops with the command to run). With OSSL_TEST_NODES=22,24 the whole
+// suite then runs again on those Node.js majors (fetched from the npm registry), with the addon and
+// the packages built once.
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { ensureDebianPeers, ensureNode, ensureOpensslCli, nodeOpensslSeries, opensslSeries } from './provision.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const extra = process.argv.slice(2);
@@ -27,44 +34,80 @@ function workspaceDirs() {
 }
 
 const dirs = workspaceDirs();
-for (const d of dirs) rmSync(join(d, '.vitest-report.json'), { force: true });
-
 const turbo = join(root, 'node_modules', '.bin', 'turbo');
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
-const result = spawnSync(turbo, ['run', 'test', '--continue', '--concurrency=2', ...extra], { cwd: root, stdio: 'inherit', env });
+const baseEnv = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
+
+ensureDebianPeers();
+
+/** The environment for a run on the Node.js in `binDir` (null: this one): its node first on PATH, and the openssl CLI of its OpenSSL series. */
+function envFor(binDir) {
+  const env = { ...baseEnv };
+  if (binDir) env.PATH = `${binDir}${delimiter}${env.PATH}`;
+  const series = binDir ? nodeOpensslSeries(binDir) : opensslSeries(process.versions.openssl);
+  const cli = ensureOpensslCli(series);
+  if (cli !== 'openssl') env.OSSL_TEST_OPENSSL = cli;
+  return env;
+}
+
+/** Adds up the reports the last test run wrote. */
+function collect(label) {
+  const totals = { passed: 0, failed: 0, skipped: 0, rows: [] };
+  for (const d of dirs) {
+    const name = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name;
+    const report = join(d, '.vitest-report.json');
+    if (!existsSync(report)) {
+      totals.failed += 1;
+      totals.rows.push(`  ${label} ${name}: no test report (the run crashed or was not reached)`);
+      continue;
+    }
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    // A test file that failed to load has no tests but fails the suite.
+    const brokenFiles = (r.testResults ?? []).filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+    totals.passed += r.numPassedTests;
+    totals.failed += r.numFailedTests + brokenFiles;
+    totals.skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    totals.rows.push(`  ${label} ${name}: ${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed`);
+  }
+  return totals;
+}
+
+function runTests(args, env) {
+  for (const d of dirs) rmSync(join(d, '.vitest-report.json'), { force: true });
+  return spawnSync(turbo, ['run', 'test', '--continue', '--concurrency=2', ...args], { cwd: root, stdio: 'inherit', env });
+}
+
+const runs = [];
+const primary = runTests(extra, envFor(null));
+runs.push({ label: `[node ${process.versions.node}]`, ok: primary.status === 0, ...collect(`[node ${process.versions.node}]`) });
 // Type errors in sources or tests count as a failure too (vitest itself only strips types).
-const typecheck = spawnSync(turbo, ['run', 'typecheck', '--continue', '--concurrency=2', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env });
+const typecheck = spawnSync(turbo, ['run', 'typecheck', '--continue', '--concurrency=2', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: baseEnv });
+
+// The other Node.js majors: the same built packages and addon (Node-API), only the tests again.
+for (const major of (process.env.OSSL_TEST_NODES ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
+  const bin = ensureNode(major);
+  const version = execFileSync(join(bin, 'node'), ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  process.stdout.write(`\n==== the whole suite again on Node.js ${version} ====\n`);
+  const run = runTests(['--only', '--force', ...extra], envFor(bin));
+  runs.push({ label: `[node ${version}]`, ok: run.status === 0, ...collect(`[node ${version}]`) });
+}
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-const rows = [];
-for (const d of dirs) {
-  const name = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name;
-  const report = join(d, '.vitest-report.json');
-  if (!existsSync(report)) {
-    failed += 1;
-    rows.push(`  ${name}: no test report (the run crashed or was not reached)`);
-    continue;
-  }
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-  // A test file that failed to load has no tests but fails the suite.
-  const brokenFiles = (r.testResults ?? []).filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
-  failed += brokenFiles;
-  rows.push(`  ${name}: ${r.numPassedTests} passed, ${r.numFailedTests + brokenFiles} failed`);
+console.log('\nTest summary by package:');
+for (const run of runs) {
+  passed += run.passed;
+  failed += run.failed;
+  skipped += run.skipped;
+  for (const row of run.rows) console.log(row);
 }
 if (typecheck.status !== 0) {
   failed += 1;
-  rows.push('  typecheck: failed (see the errors above)');
+  console.log('  typecheck: failed (see the errors above)');
 } else {
-  rows.push('  typecheck: clean');
+  console.log('  typecheck: clean');
 }
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
-console.log('\nTest summary by package:');
-for (const row of rows) console.log(row);
 writeFileSync(join(root, '.test-summary'), `${line}\n`);
 console.log(line);
-process.exit(result.status === 0 && typecheck.status === 0 && failed === 0 ? 0 : 1);
+process.exit(runs.every((r) => r.ok) && typecheck.status === 0 && failed === 0 ? 0 : 1);

@@ -1,11 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { hangGuard } from '../vitest.shared';
 
 export default defineConfig({
   test: {
     include: ['*.test.ts'],
     reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     pool: 'forks',
-    testTimeout: 60_000,
-    hookTimeout: 30_000,
+    ...hangGuard,
   },
 });

@@ -26,8 +26,13 @@ afterEach(async () => {
 
 
 /** Resolves once something accepts TCP connections on the port (or fails after ~5 s). */
-async function waitForPort(port: number): Promise<boolean> {
-  for (let i = 0; i < 50; i++) {
+/**
+ * Waits until `port` accepts connections (true) or `peer` exits (false). There is no time limit of
+ * its own: a busy machine only makes it slower, and a real hang is caught by the test's hang guard.
+ */
+async function waitForPort(port: number, peer: Peer): Promise<boolean> {
+  for (;;) {
+    if (peer.proc.exitCode !== null || peer.proc.signalCode !== null) return false;
     const up = await new Promise<boolean>((resolve) => {
       const s = net.connect(port, '127.0.0.1');
       s.on('connect', () => {
@@ -39,7 +44,6 @@ async function waitForPort(port: number): Promise<boolean> {
     if (up) return true;
     await new Promise((r) => setTimeout(r, 100));
   }
-  return false;
 }
 
 /** Listens on a free loopback port, closed after the test; returns the port. */
@@ -115,7 +119,7 @@ http {
   // Debian installs nginx in /usr/sbin, which a non-login PATH may lack.
   const nginx = startPeer(existsSync('/usr/sbin/nginx') ? '/usr/sbin/nginx' : 'nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')]);
   running.push(nginx);
-  expect(await waitForPort(port), `nginx did not start: ${nginx.output()}`).toBe(true);
+  expect(await waitForPort(port, nginx), `nginx did not start: ${nginx.output()}`).toBe(true);
   return port;
 }
 
@@ -184,7 +188,7 @@ describe('compat-net clients against nginx and gnutls-serv', () => {
     const port = await freePort();
     const server = startPeer('gnutls-serv', ['--x509certfile', f.path('server.pem'), '--x509keyfile', f.path('server.key'), '--port', String(port), '--echo']);
     running.push(server);
-    expect(await waitForPort(port), `gnutls-serv did not start: ${server.output()}`).toBe(true);
+    expect(await waitForPort(port, server), `gnutls-serv did not start: ${server.output()}`).toBe(true);
     const sock = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
     cleanups.push(() => sock.destroy());
     await once(sock, 'secureConnect');
@@ -247,7 +251,7 @@ describe('GnuTLS against @ossl/ssl', () => {
     const port = await freePort();
     const server = startPeer('gnutls-serv', ['--x509certfile', f.path('server.pem'), '--x509keyfile', f.path('server.key'), '--port', String(port), '--echo']);
     running.push(server);
-    expect(await waitForPort(port), `gnutls-serv did not start: ${server.output()}`).toBe(true);
+    expect(await waitForPort(port, server), `gnutls-serv did not start: ${server.output()}`).toBe(true);
     const conn = new SocketConnection(createDefaultContext({ cadata: pki.ca.certPem }), new net.Socket(), { timeout: 10_000 });
     cleanups.push(() => conn.close());
     await conn.connect(['127.0.0.1', port]);

@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { hangGuard } from '../vitest.shared';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     pool: 'forks',
-    testTimeout: 60_000,
+    ...hangGuard,
   },
 });

@@ -29,7 +29,7 @@ export function startPeer(cmd: string, args: string[]): Peer {
   return {
     proc,
     output: () => out,
-    waitFor(pattern, ms = 10_000) {
+    waitFor(pattern, ms = 120_000) {
       const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {

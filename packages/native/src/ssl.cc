@@ -181,11 +181,15 @@ bool SSLWrap::RefuseIfBusy(Napi::Env env, const char* method) {
 }
 
 bool SSLWrap::RefuseIfFailed(Napi::Env env) {
-  if (!callbacks_.failed()) return false;
-  Napi::Error e = Napi::Error::New(env, "the connection failed in one of its callbacks and cannot go on");
+  if (!callbacks_.failed() && !fatal_) return false;
+  // Without this, what a second call says depends on the OpenSSL release (3.0 reports a system
+  // error, 3.5 asks for more input, which a driver would wait on for ever).
+  bool callback = callbacks_.failed();
+  Napi::Error e = Napi::Error::New(env, callback ? "the connection failed in one of its callbacks and cannot go on"
+                                                 : "the connection failed with a fatal TLS error and cannot go on");
   e.Value().Set("opensslError", Napi::Boolean::New(env, true));
   e.Value().Set("errors", Napi::Array::New(env));
-  e.Value().Set("code", Napi::String::New(env, "ERR_SSL_CALLBACK_FAILED"));
+  e.Value().Set("code", Napi::String::New(env, callback ? "ERR_SSL_CALLBACK_FAILED" : "ERR_SSL_CONNECTION_FAILED"));
   e.ThrowAsJavaScriptException();
   return true;
 }
@@ -206,6 +210,7 @@ Napi::Value SSLWrap::Result(Napi::Env env, int ret, const char* what) {
       ERR_clear_error();
       return Napi::Number::New(env, -err);
   }
+  fatal_ = true;
   Napi::Error e = MakeOpenSSLError(env, what);
   long verify = SSL_get_verify_result(ssl_.get());
   if (verify != X509_V_OK) {

@@ -76,7 +76,8 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   static PropertyDescriptor Mutator(const char* name);
   // Throws the re-entry error for `method` when the Connection is inside an OpenSSL call.
   bool RefuseIfBusy(Napi::Env env, const char* method);
-  // After a callback failed, the engine must not go on: I/O methods throw.
+  // After a callback failed or OpenSSL reported a fatal error, the engine must not go on (OpenSSL:
+  // "no further I/O operations should be performed"): I/O methods throw.
   bool RefuseIfFailed(Napi::Env env);
   // Converts the result of an SSL_* I/O call: >= 0 passes through; a retryable condition returns
   // -SSL_ERROR_*; a fatal error throws (a callback's value first, then the OpenSSL queue).
@@ -162,6 +163,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   CallbackState callbacks_;
   EngineScope* scope_ = nullptr;  // the armed scope, while an OpenSSL call is under way
   bool in_servername_ = false;    // inside the SNI callback, where setContext is allowed
+  bool fatal_ = false;            // OpenSSL reported SSL_ERROR_SSL (or SYSCALL with a reason)
   // An info or keylog callback failed: OpenSSL takes no answer from those and goes on, so what it
   // queued for the peer during that call is dropped when the call returns (no bytes after a failure).
   bool drop_output_ = false;

@@ -22,7 +22,7 @@ import {
 } from '../src/index.js';
 import { caught, handshake, makeIdentity, makePki, pair, pump, serverContext, tempFiles } from './support/memory.js';
 
-const vectors = join(__dirname, '..', '..', '..', '..', 'shared', 'vectors');
+const vectors = join(__dirname, '..', '..', '..', 'test', 'vectors');
 
 describe('Connection handshake in memory', () => {
   it('completes TLS 1.3 with ECDSA and RSA certificates and exchanges data', () => {
@@ -204,6 +204,25 @@ describe('Connection with a hostile or incompatible peer', () => {
     const p2 = pair(c2, s2);
     const e2 = caught(() => handshake(p2.client, p2.server)) as SSLError;
     expect(e2.errors.map((x) => x.reason).join()).toMatch(/no shared cipher|handshake failure/);
+  });
+});
+
+describe('Connection after a fatal error', () => {
+  it('refuses further I/O the same way on every OpenSSL release, and still hands out the alert', () => {
+    const pki = makePki();
+    const cctx = new Context(TLS_METHOD);
+    cctx.setVerify(VERIFY_PEER); // trusts nothing: the server's certificate is refused
+    const { client, server } = pair(cctx, serverContext(pki.server));
+    const first = caught(() => handshake(client, server));
+    expect(first).toBeInstanceOf(CertificateVerifyError);
+    // The alert OpenSSL queued for the peer can still be read and sent.
+    expect(client.bioPending()).toBeGreaterThan(0);
+    expect(client.bioRead(1024).length).toBeGreaterThan(0);
+    for (const op of [() => client.doHandshake(), () => client.recv(10), () => client.send('x'), () => client.shutdown()]) {
+      const e = caught(op);
+      expect(e).toBeInstanceOf(SSLError);
+      expect(e).toHaveProperty('code', 'ERR_SSL_CONNECTION_FAILED');
+    }
   });
 });
 

@@ -27,7 +27,7 @@ import {
 } from '../src/index.js';
 import { caught, handshake, makeIdentity, makePki, pair, pump, serverContext, tempFiles } from './support/memory.js';
 
-const vectors = join(__dirname, '..', '..', '..', '..', 'shared', 'vectors');
+const vectors = join(__dirname, '..', '..', '..', 'test', 'vectors');
 
 /** Lets the client read what the server sent after the handshake (TLS 1.3 session tickets). */
 function drain(conn: Connection): void {

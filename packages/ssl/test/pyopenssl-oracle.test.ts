@@ -81,11 +81,21 @@ describe('Connection against pyOpenSSL', () => {
     ({ server } = pair());
     server.bioWrite('GET / HTTP/1.0\r\n\r\n');
     step(() => server.doHandshake());
-    step(() => server.doHandshake());
+    // Using a Connection again after a fatal error is what OpenSSL says never to do, and what it
+    // answers depends on its release (3.0: a system error; 3.5: "want read", which a driver would
+    // wait on for ever). ossl refuses it the same way everywhere; pyOpenSSL passes OpenSSL's answer on.
+    let again: unknown = null;
+    try {
+      server.doHandshake();
+    } catch (e) {
+      again = e;
+    }
+    expect(again).toBeInstanceOf(SSLError);
+    expect(again).toHaveProperty('code', 'ERR_SSL_CONNECTION_FAILED');
 
     expect(theirs).toHaveLength(16);
     // EOF without close_notify is SysCallError on both sides, never a clean end.
     expect(theirs[13]).toEqual(['raise', 'SysCallError']);
-    expect(ours).toEqual(theirs);
+    expect(ours).toEqual(theirs.slice(0, 15));
   });
 });

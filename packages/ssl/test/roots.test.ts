@@ -8,7 +8,7 @@ import { CRL, dumpCrl, loadCertificate, FILETYPE_PEM, Revoked, X509, X509StoreCo
 import { Context, getDefaultVerifyPaths, TLS_METHOD } from '../src/index.js';
 import { makePki, tempFiles } from './support/memory.js';
 
-const dir = join(__dirname, '..', '..', '..', '..', 'shared', 'vectors', 'x509-limbo', 'online');
+const dir = join(__dirname, '..', '..', '..', 'test', 'vectors', 'x509-limbo', 'online');
 interface Limbo {
   peer_certificate: string;
   untrusted_intermediates: string[];

@@ -193,8 +193,9 @@ describe('SocketConnection backpressure and makefile', () => {
 
   it('keeps truncation an error in makefile reads (a peer that ends without close_notify)', async () => {
     const pki = makePki();
-    // node:tls ends the TCP stream without a close_notify.
-    const server = tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem }, (s) => s.end('partial'));
+    // The server closes the TCP stream without a close_notify (destroy, not end: from Node 24 on,
+    // node:tls's end() sends a close_notify).
+    const server = tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem }, (s) => s.write('partial', () => s.destroy()));
     const port = await listen(server);
     const conn = new SocketConnection(new Context(TLS_METHOD), net.connect(port, '127.0.0.1'), { timeout: 10_000 });
     conn.setConnectState();

@@ -78,9 +78,54 @@ export function thrown(fn: () => unknown): unknown {
   throw new Error('expected the call to throw');
 }
 
-/** The shared public test vectors (`../shared/vectors` beside the repository). */
+/** The public test vectors (Wycheproof, CPython's certificates, OpenSSL's fuzz corpora): `test/vectors` in the repository. */
 export function vectorsDir(): string {
-  const dir = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'vectors');
-  if (!existsSync(dir)) throw new Error(`test vectors not found at ${dir}: the shared/ folder must sit beside the repository`);
+  const dir = join(__dirname, '..', '..', '..', '..', 'test', 'vectors');
+  if (!existsSync(dir)) throw new Error(`test vectors not found at ${dir}`);
   return dir;
+}
+
+/** The release series (`3.0`, `3.5`) of an OpenSSL version text such as `OpenSSL 3.0.19 27 Jan 2026` or `3.5.4`. */
+function series(version: string): string {
+  const m = /(\d+)\.(\d+)\.\d+/.exec(version);
+  if (!m) throw new Error(`no OpenSSL version in ${JSON.stringify(version)}`);
+  return `${m[1]}.${m[2]}`;
+}
+
+/** The OpenSSL release series inside this Node.js. */
+export const nodeOpenSSLSeries = series(process.versions.openssl);
+
+let systemSeries: string | null = null;
+/**
+ * Whether the system's OpenSSL (the openssl CLI, and Debian's pyOpenSSL, which uses the same libssl)
+ * is of the same release series as the OpenSSL inside this Node.js.
+ */
+export function systemOpenSSLMatchesNode(): boolean {
+  systemSeries ??= series(execFileSync('openssl', ['version'], { encoding: 'utf8' }));
+  return systemSeries === nodeOpenSSLSeries;
+}
+
+let matchingCli: string | null = null;
+/**
+ * The openssl CLI of the same release series as Node's OpenSSL: the system's when it matches, else
+ * the one `OSSL_TEST_OPENSSL` names (the test command fetches Debian's build of that series for
+ * Node 22 and 24, whose OpenSSL 3.5 prints certificates a little differently from Debian 12's 3.0).
+ * Text that OpenSSL printed through ossl is compared with what that same OpenSSL prints.
+ */
+export function opensslOfNode(args: string[], input?: string | Buffer): string {
+  if (matchingCli === null) {
+    const candidate = systemOpenSSLMatchesNode() ? 'openssl' : process.env.OSSL_TEST_OPENSSL;
+    if (!candidate) {
+      throw new Error(
+        `the openssl CLI of OpenSSL ${nodeOpenSSLSeries} (Node's series) is needed and the system's is another: ` +
+          `run the tests with the README's test command, which fetches it, or set OSSL_TEST_OPENSSL`,
+      );
+    }
+    const got = series(execFileSync(candidate, ['version'], { encoding: 'utf8' }));
+    if (got !== nodeOpenSSLSeries) throw new Error(`${candidate} is OpenSSL ${got}, not ${nodeOpenSSLSeries}`);
+    matchingCli = candidate;
+  }
+  const r = spawnSync(matchingCli, args, { input, encoding: 'latin1' });
+  if (r.status !== 0) throw new Error(`${matchingCli} ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
 }
