@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs every workspace package's tests through turbo (build first, as turbo.json says) and the
 // typecheck, then adds up the vitest reports the runs wrote and prints one closing line:
-// `N passed, N failed` (a failed typecheck counts as one failure).
+// `N passed, N failed` (a failed typecheck, package lint or API-reference check counts as one failure).
 // A package whose test run produced no report counts as one failure, so a crash cannot pass.
 //
 // First it provisions what the tests talk to (scripts/provision.mjs: Debian's peers, installed with
@@ -82,6 +82,13 @@ runs.push({ label: `[node ${process.versions.node}]`, ok: primary.status === 0, 
 // Type errors in sources or tests count as a failure too (vitest itself only strips types).
 const typecheck = spawnSync(turbo, ['run', 'typecheck', '--continue', '--concurrency=2', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: baseEnv });
 
+// The packages as they would be published (publint, Are the Types Wrong), and the API reference
+// (every export documented, docs/api/ up to date); each counts as one failure when it fails.
+const checks = [
+  ['package lint (publint, attw)', 'lint-packages.mjs', []],
+  ['API reference (docs/api)', 'api-docs.mjs', ['--check']],
+].map(([label, script, args]) => ({ label, ok: spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: 'inherit', env: baseEnv }).status === 0 }));
+
 // The other Node.js majors: the same built packages and addon (Node-API), only the tests again.
 for (const major of (process.env.OSSL_TEST_NODES ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
   const bin = ensureNode(major);
@@ -101,13 +108,11 @@ for (const run of runs) {
   skipped += run.skipped;
   for (const row of run.rows) console.log(row);
 }
-if (typecheck.status !== 0) {
-  failed += 1;
-  console.log('  typecheck: failed (see the errors above)');
-} else {
-  console.log('  typecheck: clean');
+for (const check of [{ label: 'typecheck', ok: typecheck.status === 0 }, ...checks]) {
+  if (!check.ok) failed += 1;
+  console.log(`  ${check.label}: ${check.ok ? 'clean' : 'failed (see the errors above)'}`);
 }
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 writeFileSync(join(root, '.test-summary'), `${line}\n`);
 console.log(line);
-process.exit(runs.every((r) => r.ok) && typecheck.status === 0 && failed === 0 ? 0 : 1);
+process.exit(runs.every((r) => r.ok) && failed === 0 ? 0 : 1);
