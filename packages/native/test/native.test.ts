@@ -15,8 +15,14 @@ describe('addon loading', () => {
     expect(native.opensslVersion(SSLEAY_VERSION)).toBe(opensslVersion());
   });
 
-  it('links no libssl or libcrypto of its own', () => {
-    const addon = join(__dirname, '..', 'build', 'Release', 'ossl.node');
+  it('loads the prebuild that the package ships, which links no libssl or libcrypto of its own', () => {
+    // The binary mapped into this process: the workspace build makes the same file that packs ship.
+    const mapped = readFileSync('/proc/self/maps', 'utf8')
+      .split('\n')
+      .map((line) => line.split(/\s+/).slice(5).join(' '))
+      .filter((file) => /ossl[^/]*\.node$/.test(file));
+    const addon = join(__dirname, '..', 'prebuilds', `${process.platform}-${process.arch}`, '@ossl+native.node');
+    expect([...new Set(mapped)]).toEqual([addon]);
     const ldd = execFileSync('ldd', [addon], { encoding: 'utf8' });
     expect(ldd).not.toMatch(/libssl|libcrypto/);
     // ...and really needs OpenSSL symbols, which node exports.
@@ -48,9 +54,13 @@ describe('addon loading', () => {
     expect(bits).toBe(256);
   });
 
-  it('builds from a package.json that names node-gyp-build as the loader', () => {
+  it('ships prebuilds, loads them with node-gyp-build and needs no node-gyp to install', () => {
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
     expect(pkg.dependencies['node-gyp-build']).toBeDefined();
+    expect(pkg.dependencies['node-gyp']).toBeUndefined();
+    expect(pkg.files).toContain('prebuilds');
+    expect(pkg.scripts.install).toBe('node scripts/install.cjs');
+    expect(pkg.scripts.prepack).toMatch(/scripts\/build\.cjs/);
     expect(pkg.gypfile).toBe(true);
   });
 });

@@ -7,6 +7,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { loadBinding } from './internal/load.js';
+
 /** One entry of OpenSSL's error queue, oldest first (pyOpenSSL's `Error.args[0]` tuples). */
 export interface OpenSSLErrorEntry {
   library: string | null;
@@ -421,10 +423,21 @@ function packageRoot(): string {
 }
 
 const require_ = createRequire(join(packageRoot(), 'package.json'));
+// node-gyp-build takes build/Release/*.node when the install compiled one, else the prebuild in
+// prebuilds/<platform>-<arch>/ that matches (the package ships one per platform it was built on).
 const load = require_('node-gyp-build') as (dir: string) => NativeBinding;
 
-/** The loaded addon. */
-export const native: NativeBinding = load(packageRoot());
+/**
+ * The loaded addon.
+ *
+ * @throws Error (code `ERR_OSSL_NATIVE_RUNTIME_WITHOUT_OPENSSL`) on import under Bun, Deno or Electron,
+ * or wherever the process lacks the OpenSSL symbols Node.js exports; (code `ERR_OSSL_NATIVE_NO_BINARY`)
+ * where no prebuilt binary matches and none was compiled at install.
+ */
+export const native: NativeBinding = loadBinding(packageRoot(), load, process.versions, {
+  platform: process.env.npm_config_platform || process.platform,
+  arch: process.env.npm_config_arch || process.arch,
+});
 
 /** OpenSSL's version text, e.g. "OpenSSL 3.0.19 27 Jan 2026" (OpenSSL_version). */
 export function opensslVersion(type?: number): string {
