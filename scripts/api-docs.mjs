@@ -38,7 +38,10 @@ function generate(pkg, out) {
       '--excludePrivate',
       '--excludeInternal',
       '--excludeExternals',
+      // An export without a doc comment is an error; a public signature may name an @internal
+      // handle type (the addon's), which the reference leaves out on purpose.
       '--validation.notDocumented',
+      '--validation.notExported', 'false',
       '--treatValidationWarningsAsErrors',
       '--logLevel', 'Warn',
     ],

@@ -11,24 +11,39 @@ import { loadBinding } from './internal/load.js';
 
 /** One entry of OpenSSL's error queue, oldest first (pyOpenSSL's `Error.args[0]` tuples). */
 export interface OpenSSLErrorEntry {
+  /** The library that raised it (`SSL routines`, `PEM routines`, ...), or null when OpenSSL names none. */
   library: string | null;
+  /** The function that raised it (empty in OpenSSL 3 release builds). */
   function: string;
+  /** OpenSSL's reason text (`certificate verify failed`, `no start line`, ...). */
   reason: string;
+  /** The packed error code (`ERR_get_error`). */
   code: number;
+  /** Extra text OpenSSL attached (`ERR_add_error_data`), when any. */
   data?: string;
 }
 
 /** What the addon throws for an OpenSSL failure, before the packages above give it a class. */
 export interface NativeOpenSSLError extends Error {
+  /** Marks an error made from OpenSSL's error queue (or an ssl-state error of the addon). */
   opensslError: true;
+  /** OpenSSL's error queue, oldest first. */
   errors: OpenSSLErrorEntry[];
+  /** `ERR_OSSL_<LIB>_<REASON>` for the first entry, or the addon's own code. */
   code: string;
+  /** The `X509_V_ERR_*` number, when a handshake failed certificate verification. */
   verifyCode?: number;
+  /** OpenSSL's text for `verifyCode`. */
   verifyMessage?: string;
 }
 
+/** A passphrase for a PEM reader or writer: bytes, a callback `(writing, maxLength) => bytes`, or none. */
 export type PassphraseInput = Buffer | string | ((writing: boolean, maxLength: number) => Buffer | string) | null | undefined;
 
+/**
+ * The addon's an EVP_PKEY (wrapped by @ossl/crypto's PKey). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface PKeyHandle {
   type(): number;
   bits(): number;
@@ -37,6 +52,10 @@ export interface PKeyHandle {
   equals(other: PKeyHandle): boolean;
 }
 
+/**
+ * The addon's an X509_NAME (wrapped by X509Name). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface X509NameHandle {
   getEntry(name: string): string | null;
   setEntry(name: string, value: Buffer | string): void;
@@ -50,6 +69,10 @@ export interface X509NameHandle {
   copy(): X509NameHandle;
 }
 
+/**
+ * The addon's an X509_EXTENSION (wrapped by X509Extension). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface X509ExtensionHandle {
   getCritical(): boolean;
   getShortName(): string;
@@ -58,6 +81,10 @@ export interface X509ExtensionHandle {
   toText(): string;
 }
 
+/**
+ * The addon's an X509 (wrapped by X509). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface X509Handle {
   setVersion(v: number): void;
   getVersion(): number;
@@ -83,6 +110,10 @@ export interface X509Handle {
   dump(type: number, nameFlags?: number): Buffer;
 }
 
+/**
+ * The addon's an X509_REQ (wrapped by X509Req). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface X509ReqHandle {
   setPubkey(pkey: PKeyHandle): void;
   getPubkey(): PKeyHandle;
@@ -96,6 +127,10 @@ export interface X509ReqHandle {
   dump(type: number, nameFlags?: number): Buffer;
 }
 
+/**
+ * The addon's a failed verification, as X509Store's verify reports it. The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface VerifyFailure {
   code: number;
   depth: number;
@@ -103,6 +138,10 @@ export interface VerifyFailure {
   cert: X509Handle | null;
 }
 
+/**
+ * The addon's an X509_STORE (wrapped by X509Store). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface X509StoreHandle {
   addCert(cert: X509Handle): void;
   addCrl(crl: CRLHandle): void;
@@ -115,6 +154,10 @@ export interface X509StoreHandle {
   verify(cert: X509Handle, chain?: X509Handle[] | null): X509Handle[] | VerifyFailure;
 }
 
+/**
+ * The addon's an X509_REVOKED (wrapped by Revoked). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface RevokedHandle {
   setSerial(hex: string): void;
   getSerial(): string;
@@ -124,6 +167,10 @@ export interface RevokedHandle {
   getRevDate(): string | null;
 }
 
+/**
+ * The addon's an X509_CRL (wrapped by CRL). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface CRLHandle {
   getRevoked(): RevokedHandle[] | null;
   addRevoked(rev: RevokedHandle): void;
@@ -137,12 +184,20 @@ export interface CRLHandle {
   dump(type: number): Buffer;
 }
 
+/**
+ * The addon's a PKCS7 (wrapped by PKCS7). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface PKCS7Handle {
   getTypeName(): string;
   getCertificates(): X509Handle[] | null;
   dump(type: number): Buffer;
 }
 
+/**
+ * The addon's a NETSCAPE_SPKI (wrapped by NetscapeSPKI). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface NetscapeSPKIHandle {
   sign(pkey: PKeyHandle, digest: string | null): void;
   verify(pkey: PKeyHandle): boolean;
@@ -153,6 +208,10 @@ export interface NetscapeSPKIHandle {
   setChallenge(challenge: Buffer | string): void;
 }
 
+/**
+ * The addon's an EVP_MD_CTX (wrapped by the digest classes). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface MessageDigestHandle {
   update(data: Buffer | string): void;
   final(): Buffer;
@@ -162,12 +221,20 @@ export interface MessageDigestHandle {
   name(): string;
 }
 
+/**
+ * The addon's an HMAC context. The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface HMACHandle {
   update(data: Buffer | string): void;
   final(): Buffer;
   size(): number;
 }
 
+/**
+ * The addon's an EVP_CIPHER_CTX (wrapped by the cipher class). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface CipherHandle {
   update(data: Buffer | string): Buffer;
   final(): Buffer;
@@ -178,6 +245,10 @@ export interface CipherHandle {
   info(): { name: string; keyLength: number; ivLength: number; blockSize: number };
 }
 
+/**
+ * The addon's the parts of a PKCS#12 bundle. The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface Pkcs12Contents {
   key: PKeyHandle | null;
   cert: X509Handle | null;
@@ -187,20 +258,38 @@ export interface Pkcs12Contents {
 
 /** The dictionary Python's `ssl.SSLSocket.getpeercert()` returns (tuples as arrays). */
 export interface PythonCertDict {
+  /** The subject's relative distinguished names, each a list of `[attribute, value]` pairs. */
   subject: [string, string][][];
+  /** The issuer, in the same form. */
   issuer: [string, string][][];
+  /** The X.509 version, 1 to 3. */
   version: number;
+  /** The serial number in upper-case hex. */
   serialNumber: string;
+  /** The start of validity, as `"May  9 00:00:00 2007 GMT"`. */
   notBefore: string;
+  /** The end of validity, in the same form. */
   notAfter: string;
+  /** The subject alternative names as `[type, value]` (a DirName's value is a name). */
   subjectAltName?: [string, string | [string, string][][]][];
+  /** OCSP responder URIs from the Authority Information Access extension. */
   OCSP?: string[];
+  /** CA issuer URIs from the Authority Information Access extension. */
   caIssuers?: string[];
+  /** CRL distribution point URIs. */
   crlDistributionPoints?: string[];
 }
 
+/**
+ * The addon's verify callback shape, with handles for certificates (@ossl/ssl adapts its own).
+ * @internal
+ */
 export type VerifyCallback = (conn: unknown, cert: X509Handle | null, errnum: number, depth: number, ok: number) => boolean | number;
 
+/**
+ * The addon's an SSL_CTX (wrapped by @ossl/ssl's Context). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface ContextHandle {
   useCertificate(cert: X509Handle): void;
   usePrivateKey(pkey: PKeyHandle): void;
@@ -244,6 +333,10 @@ export interface ContextHandle {
   setNumTickets(n: number): void;
 }
 
+/**
+ * The addon's an SSL_SESSION (wrapped by Session). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface SessionHandle {
   toDER(): Buffer;
   getId(): Buffer;
@@ -255,6 +348,10 @@ export interface SessionHandle {
   getCipherName(): string | null;
 }
 
+/**
+ * The addon's an SSL (wrapped by Connection). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface ConnectionHandle {
   setConnectState(): void;
   setAcceptState(): void;
@@ -325,6 +422,10 @@ export interface ConnectionHandle {
   dtlsListen(): number;
 }
 
+/**
+ * The addon's the whole addon: every class and function it registers. The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface NativeBinding {
   opensslVersion(type?: number): string;
   errorQueueEmpty(): boolean;
@@ -444,12 +545,19 @@ export function opensslVersion(type?: number): string {
   return native.opensslVersion(type);
 }
 
+/** OpenSSL's version number (`OpenSSL_version_num()`, e.g. `0x30000130`). */
 export const OPENSSL_VERSION_NUMBER: number = native.OPENSSL_VERSION_NUMBER;
+/** OpenSSL's version text (`OPENSSL_VERSION_TEXT`). */
 export const OPENSSL_VERSION_TEXT: string = native.OPENSSL_VERSION_TEXT;
+/** `opensslVersion(SSLEAY_VERSION)`: the version text (pyOpenSSL's `SSLeay_version` types). */
 export const SSLEAY_VERSION: number = native.SSLEAY_VERSION;
+/** `opensslVersion(SSLEAY_CFLAGS)`: the compiler flags OpenSSL was built with. */
 export const SSLEAY_CFLAGS: number = native.SSLEAY_CFLAGS;
+/** `opensslVersion(SSLEAY_PLATFORM)`: the platform OpenSSL was built for. */
 export const SSLEAY_PLATFORM: number = native.SSLEAY_PLATFORM;
+/** `opensslVersion(SSLEAY_DIR)`: OpenSSL's configured directory. */
 export const SSLEAY_DIR: number = native.SSLEAY_DIR;
+/** `opensslVersion(SSLEAY_BUILT_ON)`: when OpenSSL was built. */
 export const SSLEAY_BUILT_ON: number = native.SSLEAY_BUILT_ON;
 
 /** Whether a thrown value is an OpenSSL failure reported by the addon. */
