@@ -7,5 +7,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // Class names survive the build (`X509`, not `_X509`): they show in util.inspect, error names and messages.
+  keepNames: true,
   external: ['@ossl/native', '@ossl/crypto', '@ossl/crypto/internal'],
 });

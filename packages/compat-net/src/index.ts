@@ -2,6 +2,7 @@ import { connect, createConnection, createServer, fromSocket, getServerCertifica
 import { SecureSocket } from './secure-socket.js';
 
 export { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
+export type { AlpnProtocols, Pem, TlsVersionName } from './internal/options.js';
 export {
   connect,
   createConnection,
@@ -34,5 +35,30 @@ export {
 export { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths, type DefaultVerifyPaths } from '@ossl/ssl';
 
 /** `import net from '@ossl/compat-net'`: node:net's shape, secured. */
-const net = { connect, createConnection, createServer, Server, Socket: SecureSocket, SecureSocket, wrapSocket, fromSocket, getServerCertificate, readline, readlines, writelines };
+const net = {
+  /** See {@link connect}. */
+  connect,
+  /** See {@link createConnection}: the same as `connect`. */
+  createConnection,
+  /** See {@link createServer}. */
+  createServer,
+  /** See {@link Server}. */
+  Server,
+  /** The TLS socket, under node:net's name (see {@link SecureSocket}). */
+  Socket: SecureSocket,
+  /** See {@link SecureSocket}. */
+  SecureSocket,
+  /** See {@link wrapSocket}. */
+  wrapSocket,
+  /** See {@link fromSocket}. */
+  fromSocket,
+  /** See {@link getServerCertificate}. */
+  getServerCertificate,
+  /** See {@link readline}. */
+  readline,
+  /** See {@link readlines}. */
+  readlines,
+  /** See {@link writelines}. */
+  writelines,
+};
 export default net;

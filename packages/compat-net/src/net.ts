@@ -3,14 +3,17 @@
 import { readFileSync } from 'node:fs';
 import nodeNet from 'node:net';
 import type { Duplex } from 'node:stream';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { Context, createDefaultContext, SSLError, TLS_METHOD, VERIFY_NONE, VERIFY_PEER, VERIFY_FAIL_IF_NO_PEER_CERT } from '@ossl/ssl';
 import { loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
+import { brandClass, inspectFields } from '@ossl/crypto/internal';
 
 import { handshakeTimeoutError, kPythonShape } from './internal/errors.js';
 import { contextFromSettings, contextOption, isOwnFalse, numberOption, ownOptions, readTlsSettings, stringOption, typeError } from './internal/options.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, DERCertToPEMCert, PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './python.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
 
+/** Options of `connect`: SecureSocket's, and where to connect (node:tls's `connect` options). */
 export interface ConnectOptions extends SecureSocketOptions {
   /** The port to connect to (not needed with `socket` or `path`). */
   port?: number;
@@ -20,7 +23,9 @@ export interface ConnectOptions extends SecureSocketOptions {
   path?: string;
   /** Idle timeout of the socket, in ms (`setTimeout`). */
   timeout?: number;
+  /** The local address to connect from. */
   localAddress?: string;
+  /** The IP version to use: 4, 6, or 0 for either. */
   family?: number;
 }
 
@@ -52,13 +57,19 @@ function connectArgs(args: unknown[]): [Record<string, unknown>, Listener | unde
  * Overloads: `(options[, listener])`, `(port[, host][, options][, listener])`, `(path[, options][, listener])`.
  * @throws TypeError (naming the option) for options of the wrong type, before any connection.
  */
-export function connect(options: ConnectOptions, listener?: Listener): SecureSocket;
-export function connect(port: number, host?: string, options?: ConnectOptions, listener?: Listener): SecureSocket;
-export function connect(port: number, options?: ConnectOptions, listener?: Listener): SecureSocket;
-export function connect(port: number, host?: string, listener?: Listener): SecureSocket;
-export function connect(port: number, listener?: Listener): SecureSocket;
-export function connect(path: string, options?: ConnectOptions, listener?: Listener): SecureSocket;
-export function connect(path: string, listener?: Listener): SecureSocket;
+export function connect(options: ConnectOptions, listener?: () => void): SecureSocket;
+/** Opens a TLS connection to `host` (default `localhost`) and `port`; see the first overload. */
+export function connect(port: number, host?: string, options?: ConnectOptions, listener?: () => void): SecureSocket;
+/** Opens a TLS connection to `port` on `options.host` (default `localhost`); see the first overload. */
+export function connect(port: number, options?: ConnectOptions, listener?: () => void): SecureSocket;
+/** Opens a TLS connection to `host` and `port` with default options; see the first overload. */
+export function connect(port: number, host?: string, listener?: () => void): SecureSocket;
+/** Opens a TLS connection to `port` on localhost with default options; see the first overload. */
+export function connect(port: number, listener?: () => void): SecureSocket;
+/** Opens a TLS connection over the IPC socket at `path`; see the first overload. */
+export function connect(path: string, options?: ConnectOptions, listener?: () => void): SecureSocket;
+/** Opens a TLS connection over the IPC socket at `path` with default options; see the first overload. */
+export function connect(path: string, listener?: () => void): SecureSocket;
 export function connect(...args: unknown[]): SecureSocket {
   const [opts, listener] = connectArgs(args);
   const given = opts.socket;
@@ -95,9 +106,11 @@ export function connect(...args: unknown[]): SecureSocket {
 /** The same as `connect`. */
 export const createConnection = connect;
 
+/** Options of `createServer` / `Server`: SecureSocket's, for every accepted connection, and the server's own. */
 export interface ServerOptions extends SecureSocketOptions {
-  /** PEM certificate and key of the server (or give `context`). */
+  /** The server's certificate, PEM (or give `context`). */
   cert?: string | Buffer;
+  /** The server's private key, PEM (or give `context`). */
   key?: string | Buffer;
   /**
    * How long a client may take to finish its handshake, in ms (node:tls's option, default 120000):
@@ -117,10 +130,20 @@ const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
  * the command line, as node:tls), so clients can resume; a `context` given is used as it is.
  */
 export class Server extends nodeNet.Server {
+  /** The TLS settings every accepted connection uses. */
   readonly context: Context;
   #options: Record<string, unknown>;
   #handshakeTimeout: number;
 
+  static {
+    brandClass(this, '@ossl/compat-net:Server');
+  }
+
+  /**
+   * @param options SecureSocket's options for each connection, `cert`/`key` or `context`, `handshakeTimeout`.
+   * @param listener called with each SecureSocket once its handshake is done (`secureConnection`).
+   * @throws TypeError / RangeError naming the option for a value of the wrong type or range.
+   */
   constructor(options: ServerOptions | ((socket: SecureSocket) => void) = {}, listener?: (socket: SecureSocket) => void) {
     if (typeof options === 'function') {
       listener = options;
@@ -164,6 +187,31 @@ export class Server extends nodeNet.Server {
       if (!secured) this.emit('tlsClientError', err, sock);
     });
   }
+
+  /**
+   * What `util.inspect` and `console.log` print (instead of a net.Server's internals):
+   * `Server { listening: true, address: '127.0.0.1:8443', context: Context {...} }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'Server',
+      {
+        listening: () => this.listening,
+        address: () => {
+          const a = this.address();
+          if (a === null) return undefined;
+          if (typeof a === 'string') return a;
+          return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+        },
+        handshakeTimeout: () => this.#handshakeTimeout,
+        context: () => this.context,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
 }
 
 /** A TLS server; `listener` gets each SecureSocket once its handshake is done. */
@@ -171,16 +219,25 @@ export function createServer(options: ServerOptions | ((socket: SecureSocket) =>
   return new Server(options, listener);
 }
 
+/** Options of `wrapSocket`: Python's `ssl.wrap_socket` keyword arguments, camelCased. */
 export interface WrapSocketOptions {
+  /** This side's private key file (PEM); defaults to `certfile`. */
   keyfile?: string;
+  /** This side's certificate chain file (PEM). */
   certfile?: string;
+  /** Act as the server. */
   serverSide?: boolean;
+  /** `CERT_NONE`, `CERT_OPTIONAL` or `CERT_REQUIRED` (clients default to `CERT_REQUIRED`, servers to `CERT_NONE`). */
   certReqs?: number;
+  /** `PROTOCOL_TLS_CLIENT`, `PROTOCOL_TLS_SERVER` or `PROTOCOL_SSLv23`; older protocols are refused. */
   sslVersion?: number;
+  /** Trusted CAs (a PEM file); the system store when absent. */
   caCerts?: string;
+  /** OpenSSL cipher list for TLS 1.2. */
   ciphers?: string;
   /** The server's name: sent as SNI and checked; required when a client verifies (as CPython's check_hostname). */
   serverHostname?: string;
+  /** The TLS settings to use as they are (the other TLS options are then ignored). */
   context?: Context;
   /** A TCP EOF without close_notify after the handshake: `'end'` (true, the default) or an `'error'` (false, CPython's SSLEOFError). */
   suppressRaggedEofs?: boolean;

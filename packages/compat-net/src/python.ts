@@ -9,8 +9,9 @@ export const CERT_NONE = 0;
 export const CERT_OPTIONAL = 1;
 /** `certReqs`: require and verify the peer's certificate. */
 export const CERT_REQUIRED = 2;
-/** Negotiate the best TLS version both sides allow (Python's `PROTOCOL_SSLv23` / `PROTOCOL_TLS`). */
+/** Negotiate the best TLS version both sides allow (Python's `PROTOCOL_SSLv23`, the same as `PROTOCOL_TLS`). */
 export const PROTOCOL_SSLv23 = 2;
+/** Negotiate the best TLS version both sides allow (Python's `PROTOCOL_TLS`). */
 export const PROTOCOL_TLS = 2;
 /** A client context: verifies the server and its host name by default. */
 export const PROTOCOL_TLS_CLIENT = 16;
@@ -54,7 +55,7 @@ export function PEMCertToDERCert(pemCertString: string): Buffer {
 /** The dictionary Python's `getpeercert()` returns for `cert` (tuples as arrays). */
 export function certToPythonDict(cert: X509): PythonCertDict {
   if (!(cert instanceof X509)) throw new TypeError('"cert" must be an X509');
-  return native.pythonCertDict(handleOf(cert));
+  return native.pythonCertDict(handleOf(cert, native.X509, 'cert', 'an X509'));
 }
 
 /** node:tls's `getPeerCertificate()` object for `cert` (via node:crypto's legacy form). */

@@ -1,5 +1,7 @@
 import { Duplex } from 'node:stream';
 import net from 'node:net';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { brandClass, inspectFields, printable } from '@ossl/crypto/internal';
 import {
   CertificateVerifyError,
   Connection,
@@ -32,6 +34,7 @@ import { certToNodeObject, certToPythonDict } from './python.js';
 const X509_V_ERR_HOSTNAME_MISMATCH = 62;
 const X509_V_ERR_IP_ADDRESS_MISMATCH = 64;
 
+/** Options of `SecureSocket` (and of `connect`, `fromSocket` and the servers): node:tls's names. */
 export interface SecureSocketOptions {
   /** A connected (or connecting) plain socket to secure; one is made by `connect()` otherwise. */
   socket?: Duplex;
@@ -56,8 +59,9 @@ export interface SecureSocketOptions {
   requestCert?: boolean;
   /** Trusted CAs (PEM); the system store when absent. A value that holds no certificate is an error. */
   ca?: Pem | Pem[];
-  /** This side's certificate (PEM; further certificates in it are sent as its chain) and key (PEM). */
+  /** This side's certificate (PEM; further certificates in it are sent as its chain). */
   cert?: Pem;
+  /** This side's private key (PEM). */
   key?: Pem;
   /** Key passphrase. */
   passphrase?: string;
@@ -65,7 +69,9 @@ export interface SecureSocketOptions {
   ALPNProtocols?: AlpnProtocols;
   /** OpenSSL cipher list for TLS 1.2. */
   ciphers?: string;
+  /** The lowest protocol version to negotiate (`'TLSv1.2'`, ...). */
   minVersion?: TlsVersionName;
+  /** The highest protocol version to negotiate (`'TLSv1.3'`, ...). */
   maxVersion?: TlsVersionName;
   /** Servers: the session id context (node:tls's option; default: a hash of the command line). */
   sessionIdContext?: string;
@@ -137,6 +143,16 @@ export class SecureSocket extends Duplex {
   /** Set by unwrap(): the plain socket belongs to the caller again, so ending this stream leaves it alone. */
   #unwrapped = false;
 
+  static {
+    brandClass(this, '@ossl/compat-net:SecureSocket');
+  }
+
+  /**
+   * Secures `options.socket` (or a new net.Socket, to `connect()`): a client unless `isServer`.
+   * Every option is read from the caller's own properties and checked before anything happens.
+   * @param options node:tls-style options (see `SecureSocketOptions`).
+   * @throws TypeError / RangeError naming the option for a value of the wrong type or range.
+   */
   constructor(options: SecureSocketOptions = {}) {
     // Every option is read from the caller's own properties, and checked, before anything happens.
     const o = ownOptions(options, 'options') as Record<string | symbol, unknown>;
@@ -393,11 +409,13 @@ export class SecureSocket extends Duplex {
     this.#flush(cb);
   }
 
+  /** Duplex's write side (internal): encrypts `chunk`, or queues it until the handshake is done. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (!this.#secure) this.#pending.push({ chunk, cb });
     else this.#send(chunk, cb);
   }
 
+  /** Duplex's read side (internal): the reader wants more, so decrypt again if we had stopped. */
   override _read(): void {
     if (this.#readPaused) {
       this.#readPaused = false;
@@ -405,6 +423,7 @@ export class SecureSocket extends Duplex {
     }
   }
 
+  /** Duplex's end (internal): sends close_notify, then ends the transport. */
   override _final(cb: (err?: Error | null) => void): void {
     if (this.#unwrapped) {
       cb();
@@ -421,6 +440,7 @@ export class SecureSocket extends Duplex {
     });
   }
 
+  /** Duplex's destroy (internal): destroys the transport too, unless `unwrap()` gave it back. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
     if (!this.#unwrapped) this.socket.destroy();
     cb(err);
@@ -443,60 +463,73 @@ export class SecureSocket extends Duplex {
     return this;
   }
 
+  /** Sets the transport's idle timeout in ms (0 turns it off); `timeout` is emitted (net.Socket's `setTimeout`). */
   setTimeout(ms: number, callback?: () => void): this {
     (this.socket as net.Socket).setTimeout?.(ms);
     if (callback) this.once('timeout', callback);
     return this;
   }
 
+  /** Turns Nagle's algorithm off (or on) on the transport (net.Socket's `setNoDelay`). */
   setNoDelay(noDelay = true): this {
     (this.socket as net.Socket).setNoDelay?.(noDelay);
     return this;
   }
 
+  /** TCP keep-alive on the transport (net.Socket's `setKeepAlive`). */
   setKeepAlive(enable = false, initialDelay = 0): this {
     (this.socket as net.Socket).setKeepAlive?.(enable, initialDelay);
     return this;
   }
 
+  /** The local address of the transport, or `{}` when it has none (net.Socket's `address()`). */
   address(): net.AddressInfo | Record<string, never> {
     return (this.socket as net.Socket).address?.() ?? {};
   }
 
+  /** Lets the transport keep the event loop alive again (net.Socket's `ref`). */
   ref(): this {
     (this.socket as net.Socket).ref?.();
     return this;
   }
 
+  /** Lets the process exit while the transport is open (net.Socket's `unref`). */
   unref(): this {
     (this.socket as net.Socket).unref?.();
     return this;
   }
 
+  /** The peer's IP address (net.Socket's `remoteAddress`). */
   get remoteAddress(): string | undefined {
     return (this.socket as net.Socket).remoteAddress;
   }
 
+  /** The peer's port (net.Socket's `remotePort`). */
   get remotePort(): number | undefined {
     return (this.socket as net.Socket).remotePort;
   }
 
+  /** `'IPv4'` or `'IPv6'` (net.Socket's `remoteFamily`). */
   get remoteFamily(): string | undefined {
     return (this.socket as net.Socket).remoteFamily;
   }
 
+  /** The local IP address (net.Socket's `localAddress`). */
   get localAddress(): string | undefined {
     return (this.socket as net.Socket).localAddress;
   }
 
+  /** The local port (net.Socket's `localPort`). */
   get localPort(): number | undefined {
     return (this.socket as net.Socket).localPort;
   }
 
+  /** Bytes received on the transport, TLS records included (net.Socket's `bytesRead`). */
   get bytesRead(): number {
     return (this.socket as net.Socket).bytesRead ?? 0;
   }
 
+  /** Bytes sent on the transport, TLS records included (net.Socket's `bytesWritten`). */
   get bytesWritten(): number {
     return (this.socket as net.Socket).bytesWritten ?? 0;
   }
@@ -534,7 +567,14 @@ export class SecureSocket extends Duplex {
   }
 
   /** `{name, standardName, version}` of the negotiated cipher. */
-  getCipher(): { name: string; standardName: string; version: string } | null {
+  getCipher(): {
+    /** OpenSSL's name of the cipher. */
+    name: string;
+    /** The IANA name (node:tls's field; OpenSSL's name here). */
+    standardName: string;
+    /** The protocol version the cipher belongs to (`TLSv1.3`). */
+    version: string;
+  } | null {
     const name = this.connection.getCipherName();
     if (name === null) return null;
     return { name, standardName: name, version: this.connection.getCipherVersion() ?? '' };
@@ -592,5 +632,41 @@ export class SecureSocket extends Duplex {
     const leftover = this.connection.takeInput();
     if (leftover.length > 0) raw.unshift(leftover);
     return raw;
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print (instead of a Duplex's internals): `SecureSocket {
+   * side: 'client', secure: true, authorized: true, servername: 'example.com', protocol: 'TLSv1.3',
+   * cipher: ..., peer: '93.184.215.14:443' }`, and `authorizationError` (its code) when there is one.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    const text = (value: string | null | undefined): string | undefined => (value === null || value === undefined ? undefined : printable(value));
+    return inspectFields(
+      this,
+      'SecureSocket',
+      {
+        side: () => (this.#isServer ? 'server' : 'client'),
+        secure: () => this.#secure,
+        authorized: () => this.authorized,
+        authorizationError: () => {
+          const e = this.authorizationError as (Error & { code?: unknown }) | null;
+          if (e === null) return undefined;
+          return typeof e.code === 'string' ? e.code : e.message;
+        },
+        servername: () => text(this.servername),
+        protocol: () => this.getProtocol() ?? undefined,
+        cipher: () => (this.#secure ? (this.connection.getCipherName() ?? undefined) : undefined),
+        alpn: () => (this.alpnProtocol === false ? undefined : text(this.alpnProtocol)),
+        peer: () => {
+          const address = this.remoteAddress;
+          if (address === undefined) return undefined;
+          return address.includes(':') ? `[${address}]:${this.remotePort}` : `${address}:${this.remotePort}`;
+        },
+        destroyed: () => this.destroyed || undefined,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,11 +1,14 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type CRLHandle, type RevokedHandle } from '@ossl/native';
 
 import { FILETYPE_PEM } from './constants.js';
 import { guard } from './errors.js';
 import { expectFiletype, expectInteger, expectString, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, printable, XN_FLAG_INSPECT } from './internal/inspect.js';
 import { PKey } from './pkey.js';
-import { X509, dateToAsn1Time } from './x509.js';
+import { X509, asn1TimeToDate, dateToAsn1Time } from './x509.js';
 import { X509Name } from './x509name.js';
 
 const revokedAdoption = new Adoption<RevokedHandle>();
@@ -15,12 +18,29 @@ function asn1(when: string | Date, param: string): string {
   return when instanceof Date ? dateToAsn1Time(when) : expectString(when, param);
 }
 
+/** A `YYYYMMDDhhmmssZ` time as a Date for printing, or undefined (left out) when unset. */
+function printedTime(text: string | null): Date | undefined {
+  return text === null ? undefined : asn1TimeToDate(text);
+}
+
 /**
- * One revoked certificate in a CRL: pyOpenSSL's `Revoked`.
+ * One revoked certificate in a CRL: pyOpenSSL's `Revoked` (OpenSSL `X509_REVOKED`).
+ *
+ * ```ts
+ * const r = new Revoked();
+ * r.setSerial('3ab');
+ * r.setRevDate(new Date());
+ * r.setReason('keyCompromise');
+ * ```
  */
 export class Revoked {
   #handle: RevokedHandle;
 
+  static {
+    brandClass(this, '@ossl/crypto:Revoked');
+  }
+
+  /** An empty entry, to fill in and add to a CRL with `CRL.addRevoked`. */
   constructor() {
     this.#handle = revokedAdoption.take() ?? guard(() => new native.Revoked());
   }
@@ -30,7 +50,11 @@ export class Revoked {
     return revokedAdoption.adopt(handle, () => new Revoked());
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): RevokedHandle {
     return this.#handle;
   }
@@ -80,6 +104,25 @@ export class Revoked {
   getRevDate(): string | null {
     return guard(() => this.#handle.getRevDate());
   }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `Revoked { serial: '3AB', reason: 'Key Compromise', date: 2026-01-01T00:00:00.000Z }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'Revoked',
+      {
+        serial: () => this.#handle.getSerial(),
+        reason: () => this.#handle.getReason() ?? undefined,
+        date: () => printedTime(this.#handle.getRevDate()),
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
 }
 
 /**
@@ -98,6 +141,11 @@ export class Revoked {
 export class CRL {
   #handle: CRLHandle;
 
+  static {
+    brandClass(this, '@ossl/crypto:CRL');
+  }
+
+  /** An empty CRL, to fill in with `addRevoked` and sign with `export` (or `sign`). */
   constructor() {
     this.#handle = crlAdoption.take() ?? guard(() => new native.CRL());
   }
@@ -107,7 +155,11 @@ export class CRL {
     return crlAdoption.adopt(handle, () => new CRL());
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): CRLHandle {
     return this.#handle;
   }
@@ -121,7 +173,7 @@ export class CRL {
   /** Adds a copy of `revoked`. */
   addRevoked(revoked: Revoked): void {
     if (!(revoked instanceof Revoked)) throw typeError('revoked', 'a Revoked', revoked);
-    guard(() => this.#handle.addRevoked(revoked[kHandle]));
+    guard(() => this.#handle.addRevoked(handleOf(revoked, native.Revoked, 'revoked', 'a Revoked')));
   }
 
   /** A copy of the issuer name. */
@@ -167,13 +219,13 @@ export class CRL {
     if (!(issuerCert instanceof X509)) throw typeError('issuerCert', 'an X509', issuerCert);
     if (!(issuerKey instanceof PKey)) throw typeError('issuerKey', 'a PKey', issuerKey);
     expectString(digest, 'digest');
-    guard(() => this.#handle.sign(issuerCert[kHandle], issuerKey[kHandle], digest));
+    guard(() => this.#handle.sign(handleOf(issuerCert, native.X509, 'issuerCert', 'an X509'), handleOf(issuerKey, native.PKey, 'issuerKey', 'a PKey'), digest));
   }
 
   /** Whether `pkey` made this CRL's signature (extra). */
   verifySignature(pkey: PKey): boolean {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    return guard(() => this.#handle.verifySignature(pkey[kHandle]));
+    return guard(() => this.#handle.verifySignature(handleOf(pkey, native.PKey, 'pkey', 'a PKey')));
   }
 
   /**
@@ -192,5 +244,24 @@ export class CRL {
     this.setNextUpdate(new Date(now + days * 86_400_000));
     this.sign(cert, key, digest);
     return guard(() => this.#handle.dump(t));
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `CRL { issuer: 'CN=CA', lastUpdate: 2026-01-01T00:00:00.000Z, nextUpdate: ... }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'CRL',
+      {
+        issuer: () => printable(this.#handle.getIssuer().print(XN_FLAG_INSPECT)),
+        lastUpdate: () => printedTime(this.#handle.getTime(0)),
+        nextUpdate: () => printedTime(this.#handle.getTime(1)),
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,46 +1,48 @@
 import { isNativeOpenSSLError, type OpenSSLErrorEntry } from '@ossl/native';
 
-export type { OpenSSLErrorEntry } from '@ossl/native';
+import { brandClass } from './internal/brand.js';
 
-const kBrands = Symbol.for('@ossl/error-brands');
+export type { OpenSSLErrorEntry } from '@ossl/native';
 
 /**
  * The base of every error that carries OpenSSL's error queue. `errors` lists the queue, oldest first,
  * as `{library, function, reason, code}` (pyOpenSSL's `Error.args[0]`); `code` is Node's
- * `ERR_OSSL_<LIB>_<REASON>` form. `instanceof` works across two installed copies of a package
- * because classes are branded with `Symbol.for` names, not compared by identity.
+ * `ERR_OSSL_<LIB>_<REASON>` form. `instanceof` works across the CJS and ESM builds and across two
+ * installed copies of a package, because classes are branded with `Symbol.for` names (as every ossl
+ * class is), not compared by identity.
  */
 export class OpenSSLError extends globalThis.Error {
-  /** The brand that `instanceof` checks; each subclass sets its own. */
+  /** The brand that `instanceof` checks (`'@ossl/<package>:<Class>'`); each subclass sets its own. */
   static readonly brand: string = '@ossl/OpenSSLError';
   /** OpenSSL's error queue at the failure, oldest first. */
   readonly errors: OpenSSLErrorEntry[];
   /** `ERR_OSSL_<LIB>_<REASON>` for OpenSSL failures, or a package-specific code. */
   code: string;
 
+  static {
+    brandClass(this, this.brand);
+  }
+
+  /**
+   * @param message what failed.
+   * @param errors OpenSSL's error queue, oldest first.
+   * @param code `ERR_OSSL_<LIB>_<REASON>`, or a package-specific code.
+   */
   constructor(message: string, errors: OpenSSLErrorEntry[] = [], code = 'ERR_OSSL_UNKNOWN') {
     super(message);
     this.errors = errors;
     this.code = code;
-    const brands: string[] = [];
-    for (let c = new.target as unknown as { brand?: string } | null; c && c.brand; c = Object.getPrototypeOf(c)) {
-      if (!brands.includes(c.brand)) brands.push(c.brand);
-    }
-    Object.defineProperty(this, kBrands, { value: brands });
     Object.defineProperty(this, 'name', { value: new.target.name, enumerable: false, configurable: true });
-  }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    if (typeof value !== 'object' || value === null) return false;
-    const brands = (value as { [kBrands]?: unknown })[kBrands];
-    if (Array.isArray(brands)) return brands.includes(this.brand);
-    return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
 
 /** `crypto.Error`: an OpenSSL failure in a crypto object or function (pyOpenSSL's `crypto.Error`). */
 export class CryptoError extends OpenSSLError {
+  /** `'@ossl/crypto:Error'`. */
   static override readonly brand: string = '@ossl/crypto:Error';
+  static {
+    brandClass(this, this.brand);
+  }
 }
 
 /**

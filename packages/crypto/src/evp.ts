@@ -1,8 +1,11 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type CipherHandle, type HMACHandle, type MessageDigestHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf } from './internal/handle.js';
+import { inspectFields } from './internal/inspect.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 
@@ -25,7 +28,14 @@ const digestAdoption = new Adoption<MessageDigestHandle>();
 export class MessageDigest {
   #handle: MessageDigestHandle;
 
-  /** @throws RangeError for a digest OpenSSL does not know. */
+  static {
+    brandClass(this, '@ossl/crypto:MessageDigest');
+  }
+
+  /**
+   * @param algo OpenSSL's digest name (`sha256`, `sha3-512`, `SHA2-256`, ...).
+   * @throws RangeError for a digest OpenSSL does not know.
+   */
   constructor(algo: string) {
     const adopted = digestAdoption.take();
     if (adopted !== null) {
@@ -72,15 +82,34 @@ export class MessageDigest {
   get name(): string {
     return this.#handle.name();
   }
+
+  /** What `util.inspect` and `console.log` print: `MessageDigest { name: 'SHA2-256', digestSize: 32 }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(this, 'MessageDigest', { name: () => this.#handle.name(), digestSize: () => this.#handle.size() }, depth, options, inspectFn);
+  }
 }
 
 /**
  * HMAC: M2Crypto's `EVP.HMAC`. Output equals `node:crypto`'s `createHmac`.
+ *
+ * ```ts
+ * const mac = new HMAC(key, 'sha256');
+ * mac.update('message');
+ * mac.final(); // 32 bytes
+ * ```
  */
 export class HMAC {
   #handle: HMACHandle;
 
-  /** @throws RangeError for a digest OpenSSL does not know. */
+  static {
+    brandClass(this, '@ossl/crypto:HMAC');
+  }
+
+  /**
+   * @param key the secret key.
+   * @param algo OpenSSL's digest name (default `sha1`, as M2Crypto).
+   * @throws RangeError for a digest OpenSSL does not know.
+   */
   constructor(key: Buffer | string, algo = 'sha1') {
     const k = expectBytes(key, 'key');
     expectString(algo, 'algo');
@@ -108,8 +137,14 @@ export class HMAC {
   get digestSize(): number {
     return this.#handle.size();
   }
+
+  /** What `util.inspect` and `console.log` print: `HMAC { digestSize: 32 }` (never the key). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(this, 'HMAC', { digestSize: () => this.#handle.size() }, depth, options, inspectFn);
+  }
 }
 
+/** Options of `Cipher`. */
 export interface CipherOptions {
   /** PKCS#7 padding for block ciphers (default true). */
   padding?: boolean;
@@ -127,9 +162,16 @@ export interface CipherOptions {
 export class Cipher {
   #handle: CipherHandle;
 
+  static {
+    brandClass(this, '@ossl/crypto:Cipher');
+  }
+
   /**
    * @param alg OpenSSL's cipher name (`aes-256-gcm`, `chacha20-poly1305`, `aes-128-cbc`, ...).
+   * @param key the key (its length must be the cipher's).
+   * @param iv the IV (its length must be the cipher's), or null for ciphers without one.
    * @param op `ENCRYPT` (1) or `DECRYPT` (0).
+   * @param cipherOptions `padding`: PKCS#7 padding for block ciphers (default true).
    * @throws RangeError for an unknown cipher or a key/IV of the wrong length.
    */
   constructor(alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, cipherOptions: CipherOptions = {}) {
@@ -178,8 +220,31 @@ export class Cipher {
   }
 
   /** The cipher's name and sizes. */
-  info(): { name: string; keyLength: number; ivLength: number; blockSize: number } {
+  info(): {
+    /** OpenSSL's name for the cipher (`AES-128-CBC`). */
+    name: string;
+    /** The key length in bytes. */
+    keyLength: number;
+    /** The IV length in bytes (0 for none). */
+    ivLength: number;
+    /** The block size in bytes (1 for stream ciphers and modes). */
+    blockSize: number;
+  } {
     return this.#handle.info();
+  }
+
+  /** What `util.inspect` and `console.log` print: `Cipher { name: 'AES-128-CBC', keyLength: 16, ... }` (never the key). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    let info: ReturnType<CipherHandle['info']> | undefined;
+    const read = (): ReturnType<CipherHandle['info']> => (info ??= this.#handle.info());
+    return inspectFields(
+      this,
+      'Cipher',
+      { name: () => read().name, keyLength: () => read().keyLength, ivLength: () => read().ivLength, blockSize: () => read().blockSize },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }
 
@@ -201,7 +266,8 @@ export function sign(pkey: PKey, data: Buffer | string, digest: string | null): 
   if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
   const bytes = expectBytes(data, 'data');
   if (digest !== null) expectString(digest, 'digest');
-  return guard(() => native.signData(pkey[kHandle], bytes, digest));
+  const key = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+  return guard(() => native.signData(key, bytes, digest));
 }
 
 /**
@@ -217,5 +283,6 @@ export function verify(cert: X509 | PKey, signature: Buffer | string, data: Buff
   const sig = expectBytes(signature, 'signature');
   const bytes = expectBytes(data, 'data');
   if (digest !== null) expectString(digest, 'digest');
-  guard(() => native.verifyData(key[kHandle], sig, bytes, digest));
+  const h = handleOf(key, native.PKey, 'cert', 'an X509 or a PKey');
+  guard(() => native.verifyData(h, sig, bytes, digest));
 }

@@ -3,7 +3,7 @@ import { native, type PassphraseInput } from '@ossl/native';
 import { FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT } from './constants.js';
 import { guard } from './errors.js';
 import { expectBytes, expectFiletype, expectString, ownOptions, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { handleOf } from './internal/handle.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 import { CRL } from './crl.js';
@@ -31,6 +31,7 @@ export function loadCertificate(type: number, buffer: Buffer | string): X509 {
   return X509._fromHandle(guard(() => native.loadCertificate(t, data)));
 }
 
+/** Options of the text dumps (`FILETYPE_TEXT`) of `dumpCertificate` and `dumpCertificateRequest`. */
 export interface TextDumpOptions {
   /**
    * `X509_NAME_print_ex` flags for names in `FILETYPE_TEXT`: `XN_FLAG_COMPAT` (the default, as
@@ -48,7 +49,8 @@ export function dumpCertificate(type: number, cert: X509, dumpOptions: TextDumpO
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
   const flags = options.nameFlags ?? XN_FLAG_COMPAT;
-  return guard(() => cert[kHandle].dump(t, flags));
+  const h = handleOf(cert, native.X509, 'cert', 'an X509');
+  return guard(() => h.dump(t, flags));
 }
 
 /** Loads a certificate signing request (pyOpenSSL `load_certificate_request`). */
@@ -64,7 +66,8 @@ export function dumpCertificateRequest(type: number, req: X509Req, dumpOptions: 
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(req instanceof X509Req)) throw typeError('req', 'an X509Req', req);
   const flags = options.nameFlags ?? XN_FLAG_COMPAT;
-  return guard(() => req[kHandle].dump(t, flags));
+  const h = handleOf(req, native.X509Req, 'req', 'an X509Req');
+  return guard(() => h.dump(t, flags));
 }
 
 /** Loads a CRL (pyOpenSSL `load_crl`). */
@@ -78,7 +81,8 @@ export function loadCrl(type: number, buffer: Buffer | string): CRL {
 export function dumpCrl(type: number, crl: CRL): Buffer {
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(crl instanceof CRL)) throw typeError('crl', 'a CRL', crl);
-  return guard(() => crl[kHandle].dump(t));
+  const h = handleOf(crl, native.CRL, 'crl', 'a CRL');
+  return guard(() => h.dump(t));
 }
 
 /** Loads PKCS#7 data (pyOpenSSL `load_pkcs7_data`). */
@@ -109,7 +113,8 @@ export function dumpPrivatekey(type: number, pkey: PKey, cipher?: string | null,
   if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
   if (cipher !== undefined && cipher !== null) expectString(cipher, 'cipher');
   const pass = expectPassphrase(passphrase);
-  return guard(() => native.dumpPrivateKey(t, pkey[kHandle], cipher ?? null, pass));
+  const h = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+  return guard(() => native.dumpPrivateKey(t, h, cipher ?? null, pass));
 }
 
 /** Loads a public key (SubjectPublicKeyInfo) (pyOpenSSL `load_publickey`). */
@@ -123,5 +128,6 @@ export function loadPublickey(type: number, buffer: Buffer | string): PKey {
 export function dumpPublickey(type: number, pkey: PKey): Buffer {
   const t = expectFiletype(type, [FILETYPE_PEM, FILETYPE_ASN1, FILETYPE_TEXT]);
   if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-  return guard(() => native.dumpPublicKey(t, pkey[kHandle]));
+  const h = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+  return guard(() => native.dumpPublicKey(t, h));
 }

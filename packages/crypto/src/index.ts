@@ -23,7 +23,7 @@ export {
 export { PKCS12, loadPkcs12, type Pkcs12ExportOptions } from './pkcs12.js';
 export { NetscapeSPKI } from './spki.js';
 export { MessageDigest, HMAC, Cipher, ENCRYPT, DECRYPT, getDigestNames, getCipherNames, sign, verify, type CipherOptions } from './evp.js';
-export * as rand from './rand.js';
+export { rand, type RandModule } from './rand.js';
 export {
   loadCertificate,
   dumpCertificate,
@@ -39,5 +39,5 @@ export {
   type Passphrase,
   type TextDumpOptions,
 } from './functions.js';
-export { kHandle, handleOf } from './internal/handle.js';
+export { kHandle, handleOf, type HasHandle, type NativeClass } from './internal/handle.js';
 export { opensslVersion, OPENSSL_VERSION_NUMBER, SSLEAY_VERSION } from '@ossl/native';

@@ -1,11 +1,15 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectInteger, ownOptions, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { handleOf } from './internal/handle.js';
+import { inspectFields, printable, XN_FLAG_INSPECT } from './internal/inspect.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 
+/** Options of `PKCS12.export` (pyOpenSSL's keyword arguments). */
 export interface Pkcs12ExportOptions {
   /** Protects the bundle (OpenSSL 3's defaults: AES-256-CBC, PBKDF2, SHA-256 MAC); none when absent. */
   passphrase?: Buffer | string | null;
@@ -31,6 +35,10 @@ export class PKCS12 {
   #cert: X509 | null = null;
   #ca: X509[] | null = null;
   #friendlyName: Buffer | null = null;
+
+  static {
+    brandClass(this, '@ossl/crypto:PKCS12');
+  }
 
   /** The certificate, or null. */
   getCertificate(): X509 | null {
@@ -95,6 +103,7 @@ export class PKCS12 {
    * @throws RangeError when there is nothing to export; crypto.Error when OpenSSL fails.
    */
   export(passphrase?: Buffer | string | null, iter?: number, maciter?: number): Buffer;
+  /** The bundle in DER, with the options as an object: `export({passphrase, iter, maciter})`. */
   export(options?: Pkcs12ExportOptions): Buffer;
   export(passphraseOrOptions: Buffer | Uint8Array | string | null | Pkcs12ExportOptions = null, iterArg?: number, maciterArg?: number): Buffer {
     const positional = passphraseOrOptions === null || typeof passphraseOrOptions === 'string' || passphraseOrOptions instanceof Uint8Array;
@@ -107,16 +116,40 @@ export class PKCS12 {
     const passphrase = options.passphrase === undefined || options.passphrase === null ? null : expectBytes(options.passphrase, 'passphrase');
     const iter = options.iter === undefined ? 2048 : expectInteger(options.iter, 'iter');
     const maciter = options.maciter === undefined ? 1 : expectInteger(options.maciter, 'maciter');
+    const key = this.#key === null ? null : handleOf(this.#key, native.PKey, 'pkey', 'a PKey');
+    const cert = this.#cert === null ? null : handleOf(this.#cert, native.X509, 'cert', 'an X509');
+    const ca = this.#ca === null ? null : this.#ca.map((c, i) => handleOf(c, native.X509, `cacerts[${i}]`, 'an X509'));
     return guard(() =>
       native.exportPkcs12(
-        this.#key === null ? null : this.#key[kHandle],
-        this.#cert === null ? null : this.#cert[kHandle],
-        this.#ca === null ? null : this.#ca.map((c) => c[kHandle]),
+        key,
+        cert,
+        ca,
         this.#friendlyName,
         passphrase,
         iter,
         maciter,
       ),
+    );
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `PKCS12 { friendlyName: 'server', certificate: 'CN=example.com', key: true, caCertificates: 1 }`.
+   * No key material is printed.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'PKCS12',
+      {
+        friendlyName: () => (this.#friendlyName === null ? undefined : printable(this.#friendlyName.toString('utf8'))),
+        certificate: () => (this.#cert === null ? undefined : printable(this.#cert.getSubject().print(XN_FLAG_INSPECT))),
+        key: () => this.#key !== null,
+        caCertificates: () => this.#ca?.length,
+      },
+      depth,
+      options,
+      inspectFn,
     );
   }
 }

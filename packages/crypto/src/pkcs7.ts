@@ -1,30 +1,48 @@
-import { native, type PKCS7Handle } from '@ossl/native';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { native, type PKCS7Handle, type X509Handle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf, kHandle, type NativeClass } from './internal/handle.js';
+import { inspectFields } from './internal/inspect.js';
 import { PKey } from './pkey.js';
 import { X509 } from './x509.js';
 import { X509Store } from './x509store.js';
 
 /** S/MIME and PKCS#7 flags (OpenSSL's `PKCS7_*`): `TEXT`, `DETACHED`, `BINARY`, `NOVERIFY`, ... */
 export const PKCS7Flags = Object.freeze({ ...native.PKCS7Flags }) as Readonly<{
+  /** Add (sign) or strip (verify) `text/plain` MIME headers (`PKCS7_TEXT`). */
   TEXT: number;
+  /** Do not include the signer's certificate (`PKCS7_NOCERTS`). */
   NOCERTS: number;
+  /** Do not verify the signatures (`PKCS7_NOSIGS`). */
   NOSIGS: number;
+  /** Do not verify the signer's chain (`PKCS7_NOCHAIN`). */
   NOCHAIN: number;
+  /** Do not look for the signer among the certificates in the message (`PKCS7_NOINTERN`). */
   NOINTERN: number;
+  /** Do not verify the signer's certificate (`PKCS7_NOVERIFY`). */
   NOVERIFY: number;
+  /** A detached signature: the content is not inside (`PKCS7_DETACHED`). */
   DETACHED: number;
+  /** Do not translate line endings to CRLF (`PKCS7_BINARY`). */
   BINARY: number;
+  /** No signed attributes (`PKCS7_NOATTR`). */
   NOATTR: number;
+  /** No SMIMECapabilities attribute (`PKCS7_NOSMIMECAP`). */
   NOSMIMECAP: number;
+  /** Use the `application/pkcs7-mime` type, not the old `x-pkcs7` one (`PKCS7_NOOLDMIMETYPE`). */
   NOOLDMIMETYPE: number;
+  /** CRLF line endings in the S/MIME text (`PKCS7_CRLFEOL`). */
   CRLFEOL: number;
+  /** Do not include CRLs (`PKCS7_NOCRL`). */
   NOCRL: number;
 }>;
 
 const adoption = new Adoption<PKCS7Handle>();
+/** The addon's PKCS7 class (the addon exports it; its type declarations do not list it). */
+const NativePKCS7 = (native as unknown as { PKCS7?: NativeClass<PKCS7Handle> }).PKCS7;
 
 /**
  * A PKCS#7 structure: pyOpenSSL's `PKCS7` (type predicates) plus M2Crypto's S/MIME operations as
@@ -32,6 +50,10 @@ const adoption = new Adoption<PKCS7Handle>();
  */
 export class PKCS7 {
   #handle: PKCS7Handle;
+
+  static {
+    brandClass(this, '@ossl/crypto:PKCS7');
+  }
 
   /** PKCS7 objects come from `loadPkcs7Data`, `readSmime`, `smimeSign` and `smimeEncrypt`. */
   constructor() {
@@ -45,7 +67,11 @@ export class PKCS7 {
     return adoption.adopt(handle, () => new PKCS7());
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): PKCS7Handle {
     return this.#handle;
   }
@@ -86,15 +112,33 @@ export class PKCS7 {
     expectInteger(type, 'type');
     return guard(() => this.#handle.dump(type));
   }
+
+  /**
+   * What `util.inspect` and `console.log` print: `PKCS7 { type: 'pkcs7-signedData', certificates: 1 }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'PKCS7',
+      {
+        type: () => this.#handle.getTypeName(),
+        certificates: () => this.#handle.getCertificates()?.length,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
 }
 
-function certList(value: unknown, param: string): X509[] | null {
+/** The native handles of an optional array of X509, checked one by one. */
+function certList(value: unknown, param: string): X509Handle[] | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value)) throw typeError(param, 'an array of X509', value);
-  value.forEach((c, i) => {
+  return value.map((c: unknown, i) => {
     if (!(c instanceof X509)) throw typeError(`${param}[${i}]`, 'an X509', c);
+    return handleOf(c, native.X509, `${param}[${i}]`, 'an X509');
   });
-  return value as X509[];
 }
 
 function flagsOf(flags: unknown): number {
@@ -102,6 +146,7 @@ function flagsOf(flags: unknown): number {
   return expectInteger(flags, 'flags');
 }
 
+/** Options of `smimeSign`. */
 export interface SmimeSignOptions {
   /** Extra certificates to include (intermediates). */
   certs?: X509[] | null;
@@ -117,9 +162,12 @@ export function smimeSign(cert: X509, pkey: PKey, data: Buffer | string, signOpt
   const bytes = expectBytes(data, 'data');
   const certs = certList(options.certs, 'certs');
   const flags = flagsOf(options.flags);
-  return PKCS7._fromHandle(guard(() => native.smimeSign(cert[kHandle], pkey[kHandle], bytes, certs?.map((c) => c[kHandle]) ?? null, flags)));
+  const certHandle = handleOf(cert, native.X509, 'cert', 'an X509');
+  const keyHandle = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+  return PKCS7._fromHandle(guard(() => native.smimeSign(certHandle, keyHandle, bytes, certs, flags)));
 }
 
+/** Options of `smimeVerify`. */
 export interface SmimeVerifyOptions {
   /** Certificates to look for the signer in, besides those the message carries. */
   certs?: X509[] | null;
@@ -141,7 +189,9 @@ export function smimeVerify(pkcs7: PKCS7, store: X509Store, verifyOptions: Smime
   const certs = certList(options.certs, 'certs');
   const data = options.data === undefined || options.data === null ? null : expectBytes(options.data, 'data');
   const flags = flagsOf(options.flags);
-  return guard(() => native.smimeVerify(pkcs7[kHandle], store[kHandle], certs?.map((c) => c[kHandle]) ?? null, data, flags));
+  const p7 = handleOf(pkcs7, NativePKCS7, 'pkcs7', 'a PKCS7');
+  const storeHandle = handleOf(store, native.X509Store, 'store', 'an X509Store');
+  return guard(() => native.smimeVerify(p7, storeHandle, certs, data, flags));
 }
 
 /** Encrypts `data` for the recipients' certificates (M2Crypto `SMIME.encrypt`). */
@@ -151,7 +201,7 @@ export function smimeEncrypt(recipients: X509[], data: Buffer | string, cipher =
   const bytes = expectBytes(data, 'data');
   expectString(cipher, 'cipher');
   const f = flagsOf(flags);
-  return PKCS7._fromHandle(guard(() => native.smimeEncrypt(certs.map((c) => c[kHandle]), bytes, cipher, f)));
+  return PKCS7._fromHandle(guard(() => native.smimeEncrypt(certs, bytes, cipher, f)));
 }
 
 /**
@@ -163,7 +213,10 @@ export function smimeDecrypt(pkcs7: PKCS7, pkey: PKey, cert: X509 | null = null,
   if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
   if (cert !== null && !(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
   const f = flagsOf(flags);
-  return guard(() => native.smimeDecrypt(pkcs7[kHandle], pkey[kHandle], cert === null ? null : cert[kHandle], f));
+  const p7 = handleOf(pkcs7, NativePKCS7, 'pkcs7', 'a PKCS7');
+  const keyHandle = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+  const certHandle = cert === null ? null : handleOf(cert, native.X509, 'cert', 'an X509');
+  return guard(() => native.smimeDecrypt(p7, keyHandle, certHandle, f));
 }
 
 /** The S/MIME message text for `pkcs7` (with `data` as the first part of a detached signature). */
@@ -171,11 +224,17 @@ export function writeSmime(pkcs7: PKCS7, data: Buffer | string | null = null, fl
   if (!(pkcs7 instanceof PKCS7)) throw typeError('pkcs7', 'a PKCS7', pkcs7);
   const bytes = data === null ? null : expectBytes(data, 'data');
   const f = flagsOf(flags);
-  return guard(() => native.writeSmime(pkcs7[kHandle], bytes, f));
+  const p7 = handleOf(pkcs7, NativePKCS7, 'pkcs7', 'a PKCS7');
+  return guard(() => native.writeSmime(p7, bytes, f));
 }
 
 /** Parses an S/MIME message: the PKCS7 and, for multipart/signed, the signed content. */
-export function readSmime(message: Buffer | string): { pkcs7: PKCS7; content: Buffer | null } {
+export function readSmime(message: Buffer | string): {
+  /** The PKCS#7 structure. */
+  pkcs7: PKCS7;
+  /** For multipart/signed messages, the signed content; otherwise null. */
+  content: Buffer | null;
+} {
   const bytes = expectBytes(message, 'message');
   const r = guard(() => native.readSmime(bytes));
   return { pkcs7: PKCS7._fromHandle(r.pkcs7), content: r.content };

@@ -1,10 +1,13 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type PKeyHandle } from '@ossl/native';
 
 import { FILETYPE_ASN1, TYPE_DSA, TYPE_EC, TYPE_ED25519, TYPE_ED448, TYPE_RSA } from './constants.js';
 import { CryptoError, guard, translateError } from './errors.js';
 import { expectInteger, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, keyTypeName } from './internal/inspect.js';
 
 function checkKeygenArgs(type: unknown, bitsOrCurve: unknown): void {
   expectInteger(type, 'type');
@@ -27,6 +30,10 @@ function checkKeygenArgs(type: unknown, bitsOrCurve: unknown): void {
  */
 export class PKey {
   #handle: PKeyHandle | null = null;
+
+  static {
+    brandClass(this, '@ossl/crypto:PKey');
+  }
 
   /** Wraps a native handle (internal). */
   static _fromHandle(handle: PKeyHandle): PKey {
@@ -68,7 +75,11 @@ export class PKey {
     throw new TypeError('"keyObject" must be an asymmetric key, got a secret key');
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): PKeyHandle {
     if (this.#handle === null) throw new CryptoError('the key is empty: call generateKey() first or load one', [], 'ERR_OSSL_EMPTY_KEY');
     return this.#handle;
@@ -132,7 +143,7 @@ export class PKey {
   /** Whether both keys have the same public components. */
   equals(other: PKey): boolean {
     if (!(other instanceof PKey)) throw typeError('other', 'a PKey', other);
-    return guard(() => this[kHandle].equals(other[kHandle]));
+    return guard(() => this[kHandle].equals(handleOf(other, native.PKey, 'other', 'a PKey')));
   }
 
   /** The key as a `node:crypto` KeyObject (private when this key has its private half). */
@@ -142,5 +153,24 @@ export class PKey {
     // PKCS#8 DER carries every key type node:crypto knows.
     const pem = guard(() => native.dumpPrivateKey(1, h));
     return createPrivateKey({ key: pem, format: 'pem' });
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print: `PKey { type: 'EC', bits: 256, private: true }`, or
+   * `PKey { <empty> }` before a key is generated or loaded. No key material is printed.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    // A forged object (`Object.create(PKey.prototype)`) has no #handle: print it, never throw.
+    if (!(#handle in this)) return inspectFields(this, 'PKey', {}, depth, options, inspectFn);
+    const h = this.#handle;
+    if (h === null) return inspectFields(this, 'PKey', {}, depth, options, inspectFn, 'empty');
+    return inspectFields(
+      this,
+      'PKey',
+      { type: () => keyTypeName(h.type()), bits: () => h.bits(), private: () => !h.onlyPublic() },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

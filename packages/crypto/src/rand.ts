@@ -47,3 +47,35 @@ export function writeFile(filename: string): number {
 export function cleanup(): void {
   // OpenSSL 1.1+ manages the generator's lifetime itself (RAND_cleanup is a no-op macro).
 }
+
+/**
+ * pyOpenSSL's `OpenSSL.rand` module: OpenSSL's random number generator (`RAND_bytes(3)`), as the
+ * `rand` export of @ossl/crypto.
+ *
+ * ```ts
+ * import { rand } from '@ossl/crypto';
+ * const nonce = rand.bytes(16);
+ * ```
+ */
+export interface RandModule {
+  /**
+   * `n` random bytes from OpenSSL's generator (pyOpenSSL `rand.bytes`, `RAND_bytes(3)`).
+   * @throws TypeError / RangeError for a count that is not a non-negative integer.
+   */
+  bytes(n: number): Buffer;
+  /** Mixes `buf` into the generator, crediting `entropy` bytes of randomness (`RAND_add(3)`). */
+  add(buf: Buffer | string, entropy: number): void;
+  /** Mixes `buf` into the generator, as `add` with full entropy (`RAND_seed(3)`). */
+  seed(buf: Buffer | string): void;
+  /** 1 when the generator is seeded well enough, else 0 (pyOpenSSL `rand.status`, `RAND_status(3)`). */
+  status(): number;
+  /** Mixes up to `maxbytes` bytes of a file (-1: the whole file) into the generator; returns the count (`RAND_load_file(3)`). */
+  loadFile(filename: string, maxbytes?: number): number;
+  /** Writes random bytes to a file for a later `loadFile`; returns the count (`RAND_write_file(3)`). */
+  writeFile(filename: string): number;
+  /** Does nothing, as `RAND_cleanup` has since OpenSSL 1.1; kept for SSLeay/pyOpenSSL code that calls it. */
+  cleanup(): void;
+}
+
+/** pyOpenSSL's `OpenSSL.rand` module: OpenSSL's random number generator (see `RandModule`). */
+export const rand: RandModule = Object.freeze({ bytes, add, seed, status, loadFile, writeFile, cleanup });

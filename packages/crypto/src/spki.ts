@@ -1,8 +1,11 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type NetscapeSPKIHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectString, typeError } from './internal/args.js';
-import { kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, keyTypeName, printable } from './internal/inspect.js';
 import { PKey } from './pkey.js';
 
 /**
@@ -11,6 +14,10 @@ import { PKey } from './pkey.js';
  */
 export class NetscapeSPKI {
   #handle: NetscapeSPKIHandle;
+
+  static {
+    brandClass(this, '@ossl/crypto:NetscapeSPKI');
+  }
 
   /**
    * @param b64 an SPKAC in base64 (line breaks allowed) to decode; empty when absent.
@@ -21,7 +28,11 @@ export class NetscapeSPKI {
     this.#handle = guard(() => new native.NetscapeSPKI(text));
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): NetscapeSPKIHandle {
     return this.#handle;
   }
@@ -30,7 +41,7 @@ export class NetscapeSPKI {
   sign(pkey: PKey, digest: string): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
     expectString(digest, 'digest');
-    guard(() => this.#handle.sign(pkey[kHandle], digest));
+    guard(() => this.#handle.sign(handleOf(pkey, native.PKey, 'pkey', 'a PKey'), digest));
   }
 
   /**
@@ -40,7 +51,7 @@ export class NetscapeSPKI {
    */
   verify(key: PKey): boolean {
     if (!(key instanceof PKey)) throw typeError('key', 'a PKey', key);
-    return guard(() => this.#handle.verify(key[kHandle]));
+    return guard(() => this.#handle.verify(handleOf(key, native.PKey, 'key', 'a PKey')));
   }
 
   /** The SPKAC in base64. */
@@ -56,7 +67,7 @@ export class NetscapeSPKI {
   /** Sets the public key. */
   setPubkey(pkey: PKey): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    guard(() => this.#handle.setPubkey(pkey[kHandle]));
+    guard(() => this.#handle.setPubkey(handleOf(pkey, native.PKey, 'pkey', 'a PKey')));
   }
 
   /** The challenge string, or null (extra). */
@@ -68,5 +79,27 @@ export class NetscapeSPKI {
   setChallenge(challenge: string | Buffer): void {
     const bytes = expectBytes(challenge, 'challenge');
     guard(() => this.#handle.setChallenge(bytes));
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `NetscapeSPKI { keyType: 'RSA', bits: 2048, challenge: 'abc' }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'NetscapeSPKI',
+      {
+        keyType: () => keyTypeName(this.#handle.getPubkey().type()),
+        bits: () => this.#handle.getPubkey().bits(),
+        challenge: () => {
+          const c = this.#handle.getChallenge();
+          return c === null ? undefined : printable(c);
+        },
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,13 +1,18 @@
 import { X509Certificate } from 'node:crypto';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type X509Handle } from '@ossl/native';
 
 import { FILETYPE_ASN1, FILETYPE_PEM } from './constants.js';
 import { guard } from './errors.js';
 import { expectInteger, expectString, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, printable, XN_FLAG_INSPECT } from './internal/inspect.js';
 import { PKey } from './pkey.js';
 import { X509Extension } from './x509extension.js';
 import { X509Name } from './x509name.js';
+
+const adoption = new Adoption<X509Handle>();
 
 const NOT_BEFORE = 0;
 const NOT_AFTER = 1;
@@ -48,10 +53,12 @@ function toAsn1(when: string | Date, param: string): string {
  * cert.sign(key, 'sha256');
  * ```
  */
-const adoption = new Adoption<X509Handle>();
-
 export class X509 {
   #handle: X509Handle;
+
+  static {
+    brandClass(this, '@ossl/crypto:X509');
+  }
 
   /** An empty certificate, to fill in and sign. */
   constructor() {
@@ -79,7 +86,11 @@ export class X509 {
     return X509.fromDER(cert.raw);
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): X509Handle {
     return this.#handle;
   }
@@ -170,7 +181,7 @@ export class X509 {
   /** Sets the subject to a copy of `name`. */
   setSubject(name: X509Name): void {
     if (!(name instanceof X509Name)) throw typeError('subject', 'an X509Name', name);
-    guard(() => this.#handle.setName(SUBJECT, name[kHandle]));
+    guard(() => this.#handle.setName(SUBJECT, handleOf(name, native.X509Name, 'subject', 'an X509Name')));
   }
 
   /** The issuer name: a live view. */
@@ -181,7 +192,7 @@ export class X509 {
   /** Sets the issuer to a copy of `name`. */
   setIssuer(name: X509Name): void {
     if (!(name instanceof X509Name)) throw typeError('issuer', 'an X509Name', name);
-    guard(() => this.#handle.setName(ISSUER, name[kHandle]));
+    guard(() => this.#handle.setName(ISSUER, handleOf(name, native.X509Name, 'issuer', 'an X509Name')));
   }
 
   /** The public key (a public-only PKey). */
@@ -192,7 +203,7 @@ export class X509 {
   /** Sets the public key. */
   setPubkey(pkey: PKey): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    guard(() => this.#handle.setPubkey(pkey[kHandle]));
+    guard(() => this.#handle.setPubkey(handleOf(pkey, native.PKey, 'pkey', 'a PKey')));
   }
 
   /** Appends extensions. */
@@ -201,10 +212,11 @@ export class X509 {
       throw typeError('extensions', 'an array of X509Extension', extensions);
     }
     const list = [...extensions];
-    list.forEach((ext, i) => {
+    const handles = list.map((ext, i) => {
       if (!(ext instanceof X509Extension)) throw typeError(`extensions[${i}]`, 'an X509Extension', ext);
+      return handleOf(ext, native.X509Extension, `extensions[${i}]`, 'an X509Extension');
     });
-    for (const ext of list) guard(() => this.#handle.addExtension(ext[kHandle]));
+    for (const h of handles) guard(() => this.#handle.addExtension(h));
   }
 
   /** The number of extensions. */
@@ -228,7 +240,7 @@ export class X509 {
   sign(pkey: PKey, digest: string | null): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
     if (digest !== null) expectString(digest, 'digest');
-    guard(() => this.#handle.sign(pkey[kHandle], digest));
+    guard(() => this.#handle.sign(handleOf(pkey, native.PKey, 'pkey', 'a PKey'), digest));
   }
 
   /** The signature algorithm's long name, e.g. `sha256WithRSAEncryption`. */
@@ -250,7 +262,7 @@ export class X509 {
   /** Whether `issuerKey` made this certificate's signature (`X509_verify`). */
   verifySignature(issuerKey: PKey): boolean {
     if (!(issuerKey instanceof PKey)) throw typeError('issuerKey', 'a PKey', issuerKey);
-    return guard(() => this.#handle.verifySignature(issuerKey[kHandle]));
+    return guard(() => this.#handle.verifySignature(handleOf(issuerKey, native.PKey, 'issuerKey', 'a PKey')));
   }
 
   /**
@@ -265,5 +277,32 @@ export class X509 {
   /** The certificate as a `node:crypto` X509Certificate. */
   toX509Certificate(): X509Certificate {
     return new X509Certificate(guard(() => this.#handle.dump(FILETYPE_ASN1)));
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print: `X509 { subject: 'CN=example.com', issuer: 'CN=CA',
+   * serial: '0x2a', notBefore: 2026-01-01T00:00:00.000Z, notAfter: ..., sha256: 'AB:CD:...' }` on
+   * one line (the fingerprint cut to its first 8 bytes; `digest('sha256')` gives all of it). A field
+   * that cannot be read (an unsigned, half-built certificate has no fingerprint) is left out.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'X509',
+      {
+        subject: () => printable(this.#handle.getName(SUBJECT).print(XN_FLAG_INSPECT)),
+        issuer: () => printable(this.#handle.getName(ISSUER).print(XN_FLAG_INSPECT)),
+        serial: () => {
+          const n = this.getSerialNumber();
+          return n < 0n ? `-0x${(-n).toString(16)}` : `0x${n.toString(16)}`;
+        },
+        notBefore: () => this.notBefore ?? undefined,
+        notAfter: () => this.notAfter ?? undefined,
+        sha256: () => `${this.#handle.digest('sha256').slice(0, 23)}…`,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,10 +1,16 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type X509ExtensionHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectString, ownOptions, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, printable } from './internal/inspect.js';
 import { X509 } from './x509.js';
 
+const adoption = new Adoption<X509ExtensionHandle>();
+
+/** The certificates some extensions are computed from (pyOpenSSL's `subject` and `issuer` keyword arguments). */
 export interface X509ExtensionOptions {
   /** The certificate the extension is for (needed by `subjectKeyIdentifier` `hash`). */
   subject?: X509 | null;
@@ -21,15 +27,18 @@ export interface X509ExtensionOptions {
  * new X509Extension('subjectAltName', false, 'DNS:example.com, IP:127.0.0.1');
  * ```
  */
-const adoption = new Adoption<X509ExtensionHandle>();
-
 export class X509Extension {
   #handle: X509ExtensionHandle;
+
+  static {
+    brandClass(this, '@ossl/crypto:X509Extension');
+  }
 
   /**
    * @param typeName the extension's short name (`basicConstraints`, `keyUsage`, `subjectAltName`, ...).
    * @param critical whether the extension is critical.
    * @param value the value in OpenSSL's configuration syntax.
+   * @param extensionOptions `subject` and `issuer` certificates, for extensions computed from them.
    * @throws TypeError for wrong argument types; crypto.Error with OpenSSL's reason for an unknown
    *   extension or a value it cannot parse.
    */
@@ -47,9 +56,9 @@ export class X509Extension {
     const issuer = options.issuer ?? null;
     if (subject !== null && !(subject instanceof X509)) throw typeError('subject', 'an X509', subject);
     if (issuer !== null && !(issuer instanceof X509)) throw typeError('issuer', 'an X509', issuer);
-    this.#handle = guard(() =>
-      native.createExtension(name, critical, data, subject === null ? null : subject[kHandle], issuer === null ? null : issuer[kHandle]),
-    );
+    const subjectHandle = subject === null ? null : handleOf(subject, native.X509, 'subject', 'an X509');
+    const issuerHandle = issuer === null ? null : handleOf(issuer, native.X509, 'issuer', 'an X509');
+    this.#handle = guard(() => native.createExtension(name, critical, data, subjectHandle, issuerHandle));
   }
 
   /** Wraps a native handle (internal). */
@@ -57,7 +66,11 @@ export class X509Extension {
     return adoption.adopt(handle, () => new X509Extension('', false, ''));
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): X509ExtensionHandle {
     return this.#handle;
   }
@@ -85,5 +98,24 @@ export class X509Extension {
   /** The value as OpenSSL prints it, e.g. `CA:TRUE` or `DNS:example.com, IP Address:127.0.0.1`. */
   toString(): string {
     return guard(() => this.#handle.toText());
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `X509Extension { name: 'basicConstraints', critical: true, value: 'CA:TRUE' }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'X509Extension',
+      {
+        name: () => this.#handle.getShortName(),
+        critical: () => this.#handle.getCritical(),
+        value: () => printable(this.#handle.toText()),
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,8 +1,11 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type X509ReqHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectInteger, expectString, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, keyTypeName, printable, XN_FLAG_INSPECT } from './internal/inspect.js';
 import { PKey } from './pkey.js';
 import { X509Extension } from './x509extension.js';
 import { X509Name } from './x509name.js';
@@ -23,6 +26,10 @@ const adoption = new Adoption<X509ReqHandle>();
 export class X509Req {
   #handle: X509ReqHandle;
 
+  static {
+    brandClass(this, '@ossl/crypto:X509Req');
+  }
+
   /** An empty request. */
   constructor() {
     this.#handle = adoption.take() ?? guard(() => new native.X509Req());
@@ -33,7 +40,11 @@ export class X509Req {
     return adoption.adopt(handle, () => new X509Req());
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): X509ReqHandle {
     return this.#handle;
   }
@@ -41,7 +52,7 @@ export class X509Req {
   /** Sets the public key the request asks to certify. */
   setPubkey(pkey: PKey): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    guard(() => this.#handle.setPubkey(pkey[kHandle]));
+    guard(() => this.#handle.setPubkey(handleOf(pkey, native.PKey, 'pkey', 'a PKey')));
   }
 
   /** The public key (public-only). */
@@ -71,10 +82,11 @@ export class X509Req {
       throw typeError('extensions', 'an array of X509Extension', extensions);
     }
     const list = [...extensions];
-    list.forEach((ext, i) => {
+    const handles = list.map((ext, i) => {
       if (!(ext instanceof X509Extension)) throw typeError(`extensions[${i}]`, 'an X509Extension', ext);
+      return handleOf(ext, native.X509Extension, `extensions[${i}]`, 'an X509Extension');
     });
-    guard(() => this.#handle.addExtensions(list.map((e) => e[kHandle])));
+    guard(() => this.#handle.addExtensions(handles));
   }
 
   /** The requested extensions (copies). */
@@ -86,7 +98,7 @@ export class X509Req {
   sign(pkey: PKey, digest: string | null): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
     if (digest !== null) expectString(digest, 'digest');
-    guard(() => this.#handle.sign(pkey[kHandle], digest));
+    guard(() => this.#handle.sign(handleOf(pkey, native.PKey, 'pkey', 'a PKey'), digest));
   }
 
   /**
@@ -96,6 +108,26 @@ export class X509Req {
    */
   verify(pkey: PKey): boolean {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    return guard(() => this.#handle.verify(pkey[kHandle]));
+    return guard(() => this.#handle.verify(handleOf(pkey, native.PKey, 'pkey', 'a PKey')));
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `X509Req { subject: 'CN=example.com', keyType: 'EC', bits: 256, extensions: 1 }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'X509Req',
+      {
+        subject: () => printable(this.#handle.getSubject().print(XN_FLAG_INSPECT)),
+        keyType: () => keyTypeName(this.#handle.getPubkey().type()),
+        bits: () => this.#handle.getPubkey().bits(),
+        extensions: () => this.#handle.getExtensions().length,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,36 +1,59 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type X509Handle, type X509StoreHandle } from '@ossl/native';
 
 import { CRL } from './crl.js';
 import { guard } from './errors.js';
 import { expectInteger, typeError } from './internal/args.js';
-import { Adoption, kHandle } from './internal/handle.js';
+import { brandClass } from './internal/brand.js';
+import { Adoption, handleOf, kHandle } from './internal/handle.js';
+import { inspectFields, printable, XN_FLAG_INSPECT } from './internal/inspect.js';
 import { X509 } from './x509.js';
 
 /** Verification flags for `X509Store.setFlags` (OpenSSL's `X509_V_FLAG_*`), as pyOpenSSL's `X509StoreFlags`. */
 export const X509StoreFlags = Object.freeze({ ...native.X509StoreFlags }) as Readonly<{
+  /** Check the leaf certificate against the store's CRLs (`X509_V_FLAG_CRL_CHECK`). */
   CRL_CHECK: number;
+  /** With `CRL_CHECK`, check every certificate of the chain (`X509_V_FLAG_CRL_CHECK_ALL`). */
   CRL_CHECK_ALL: number;
+  /** Ignore unhandled critical extensions (`X509_V_FLAG_IGNORE_CRITICAL`; unsafe). */
   IGNORE_CRITICAL: number;
+  /** Apply RFC 5280's rules strictly (`X509_V_FLAG_X509_STRICT`). */
   X509_STRICT: number;
+  /** Accept proxy certificates (RFC 3820) (`X509_V_FLAG_ALLOW_PROXY_CERTS`). */
   ALLOW_PROXY_CERTS: number;
+  /** Check certificate policies (`X509_V_FLAG_POLICY_CHECK`). */
   POLICY_CHECK: number;
+  /** Require an explicit policy (`X509_V_FLAG_EXPLICIT_POLICY`). */
   EXPLICIT_POLICY: number;
+  /** Do not let anyPolicy match other policies (`X509_V_FLAG_INHIBIT_ANY`). */
   INHIBIT_ANY: number;
+  /** Turn off policy mapping (`X509_V_FLAG_INHIBIT_MAP`). */
   INHIBIT_MAP: number;
+  /** Report policy checking to the verify callback (`X509_V_FLAG_NOTIFY_POLICY`). */
   NOTIFY_POLICY: number;
+  /** Check the signature of a self-signed root too (`X509_V_FLAG_CHECK_SS_SIGNATURE`). */
   CHECK_SS_SIGNATURE: number;
+  /** Accept a chain that ends at any trusted certificate, not only a root (`X509_V_FLAG_PARTIAL_CHAIN`). */
   PARTIAL_CHAIN: number;
+  /** Look for issuers in the store before the untrusted chain (`X509_V_FLAG_TRUSTED_FIRST`; OpenSSL's default). */
   TRUSTED_FIRST: number;
+  /** Do not check validity periods (`X509_V_FLAG_NO_CHECK_TIME`). */
   NO_CHECK_TIME: number;
 }>;
 
 /** Purposes for `X509Store.setPurpose` (OpenSSL's `X509_PURPOSE_*`). */
 export const X509Purpose = Object.freeze({ ...native.X509Purpose }) as Readonly<{
+  /** A TLS client certificate (`X509_PURPOSE_SSL_CLIENT`). */
   SSL_CLIENT: number;
+  /** A TLS server certificate (`X509_PURPOSE_SSL_SERVER`). */
   SSL_SERVER: number;
+  /** An S/MIME signing certificate (`X509_PURPOSE_SMIME_SIGN`). */
   SMIME_SIGN: number;
+  /** An S/MIME encryption certificate (`X509_PURPOSE_SMIME_ENCRYPT`). */
   SMIME_ENCRYPT: number;
+  /** A CRL signing certificate (`X509_PURPOSE_CRL_SIGN`). */
   CRL_SIGN: number;
+  /** Any purpose (`X509_PURPOSE_ANY`). */
   ANY: number;
 }>;
 
@@ -133,44 +156,64 @@ export const VERIFY_ERROR_NAMES: Readonly<Record<number, string>> = Object.freez
   94: 'EC_KEY_EXPLICIT_PARAMS',
 });
 
-const kBrand = Symbol.for('@ossl/crypto:X509StoreContextError');
-
 /**
  * Chain verification failed (pyOpenSSL's `X509StoreContextError`): `errors` is `[code, depth, message]`
  * as OpenSSL reported them (`X509_V_ERR_*`, the depth in the chain, OpenSSL's text) and `certificate`
  * the certificate it failed at. `code` is the node:tls-style name, e.g. `CERT_HAS_EXPIRED`.
  */
 export class X509StoreContextError extends globalThis.Error {
+  /** `[code, depth, message]`: the `X509_V_ERR_*` number, the depth in the chain, OpenSSL's text. */
   readonly errors: [number, number, string];
+  /** The certificate verification failed at, or null when OpenSSL did not say. */
   readonly certificate: X509 | null;
+  /** The node:tls-style name of the verify error (`CERT_HAS_EXPIRED`, ...). */
   readonly code: string;
+  /** The `X509_V_ERR_*` number (as `errors[0]`). */
   readonly verifyCode: number;
+  /** The depth in the chain where verification failed (as `errors[1]`; 0 is the leaf). */
   readonly depth: number;
 
+  static {
+    brandClass(this, '@ossl/crypto:X509StoreContextError');
+  }
+
+  /**
+   * @param message OpenSSL's text for the error.
+   * @param errors `[code, depth, message]`.
+   * @param certificate the certificate verification failed at, or null.
+   */
   constructor(message: string, errors: [number, number, string], certificate: X509 | null) {
     super(message);
     Object.defineProperty(this, 'name', { value: 'X509StoreContextError', enumerable: false, configurable: true });
-    Object.defineProperty(this, kBrand, { value: true });
     this.errors = errors;
     this.certificate = certificate;
     this.verifyCode = errors[0];
     this.depth = errors[1];
     this.code = VERIFY_ERROR_NAMES[errors[0]] ?? `X509_V_ERR_${errors[0]}`;
   }
-
-  static override [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'object' && value !== null && (value as { [kBrand]?: boolean })[kBrand] === true;
-  }
 }
 
-/**
- * Trusted certificates and CRLs plus verification settings: pyOpenSSL's `X509Store`.
- */
 const adoption = new Adoption<X509StoreHandle>();
 
+/**
+ * Trusted certificates and CRLs plus verification settings: pyOpenSSL's `X509Store`
+ * (OpenSSL `X509_STORE`).
+ *
+ * ```ts
+ * const store = new X509Store();
+ * store.addCert(caCert);
+ * store.setFlags(X509StoreFlags.X509_STRICT);
+ * new X509StoreContext(store, leaf).verifyCertificate();
+ * ```
+ */
 export class X509Store {
   #handle: X509StoreHandle;
 
+  static {
+    brandClass(this, '@ossl/crypto:X509Store');
+  }
+
+  /** An empty store: nothing is trusted until `addCert`, `loadLocations` or `setDefaultPaths`. */
   constructor() {
     this.#handle = adoption.take() ?? guard(() => new native.X509Store());
   }
@@ -180,7 +223,11 @@ export class X509Store {
     return adoption.adopt(handle, () => new X509Store());
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): X509StoreHandle {
     return this.#handle;
   }
@@ -188,13 +235,13 @@ export class X509Store {
   /** Trusts `cert`. */
   addCert(cert: X509): void {
     if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
-    guard(() => this.#handle.addCert(cert[kHandle]));
+    guard(() => this.#handle.addCert(handleOf(cert, native.X509, 'cert', 'an X509')));
   }
 
   /** Adds a CRL for revocation checks (with `X509StoreFlags.CRL_CHECK`). */
   addCrl(crl: CRL): void {
     if (!(crl instanceof CRL)) throw typeError('crl', 'a CRL', crl);
-    guard(() => this.#handle.addCrl(crl[kHandle]));
+    guard(() => this.#handle.addCrl(handleOf(crl, native.CRL, 'crl', 'a CRL')));
   }
 
   /** Adds `X509StoreFlags` bits. */
@@ -247,6 +294,16 @@ export class X509StoreContext {
   #certificate: X509;
   #chain: X509[] | null;
 
+  static {
+    brandClass(this, '@ossl/crypto:X509StoreContext');
+  }
+
+  /**
+   * @param store the trusted certificates and settings.
+   * @param certificate the certificate to verify.
+   * @param chain untrusted intermediates to build the chain with, or null.
+   * @throws TypeError when an argument has the wrong type.
+   */
   constructor(store: X509Store, certificate: X509, chain: X509[] | null = null) {
     if (!(store instanceof X509Store)) throw typeError('store', 'an X509Store', store);
     if (!(certificate instanceof X509)) throw typeError('certificate', 'an X509', certificate);
@@ -271,7 +328,10 @@ export class X509StoreContext {
   }
 
   #run(): X509[] {
-    const result = guard(() => this.#store[kHandle].verify(this.#certificate[kHandle], this.#chain?.map((c) => c[kHandle]) ?? null));
+    const store = handleOf(this.#store, native.X509Store, 'store', 'an X509Store');
+    const certificate = handleOf(this.#certificate, native.X509, 'certificate', 'an X509');
+    const chain = this.#chain?.map((c, i) => handleOf(c, native.X509, `chain[${i}]`, 'an X509')) ?? null;
+    const result = guard(() => store.verify(certificate, chain));
     if (Array.isArray(result)) return result.map((h: X509Handle) => X509._fromHandle(h));
     throw new X509StoreContextError(result.message, [result.code, result.depth, result.message], result.cert ? X509._fromHandle(result.cert) : null);
   }
@@ -290,5 +350,23 @@ export class X509StoreContext {
    */
   getVerifiedChain(): X509[] {
     return this.#run();
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `X509StoreContext { certificate: 'CN=example.com', chain: 1 }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'X509StoreContext',
+      {
+        certificate: () => printable(this.#certificate.getSubject().print(XN_FLAG_INSPECT)),
+        chain: () => (this.#chain === null ? undefined : this.#chain.length),
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

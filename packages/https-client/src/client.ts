@@ -1,8 +1,9 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { X509, loadCertificate, loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
-import { isOwnFalse, ownOptions, typeError } from '@ossl/crypto/internal';
+import { brandClass, inspectFields, isOwnFalse, ownOptions, printable, typeError } from '@ossl/crypto/internal';
 import { CertificateVerifyError, Context, createDefaultContext, SocketConnection, SSLError, VERIFY_PEER, type SocketFile } from '@ossl/ssl';
 
 import {
@@ -37,20 +38,55 @@ function splitHostPort(value: string): [string, string] | null {
 
 /** An HTTP exchange that could not go on (httplib's HTTPException family). */
 export class HTTPException extends globalThis.Error {
-  constructor(message: string, readonly code = 'ERR_HTTP', options?: { cause?: unknown }) {
+  static {
+    brandClass(this, '@ossl/https-client:HTTPException');
+  }
+
+  /**
+   * @param message what went wrong.
+   * @param code a machine-readable code (`ERR_INCOMPLETE_READ`, `HOSTNAME_MISMATCH`, ...).
+   * @param options `cause`: the error behind this one.
+   */
+  constructor(
+    message: string,
+    /** A machine-readable code (`ERR_INCOMPLETE_READ`, `HOSTNAME_MISMATCH`, ...). */
+    readonly code = 'ERR_HTTP',
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.name = new.target.name;
   }
 }
 /** A request was sent before the previous response was read (httplib's `CannotSendRequest`/`ResponseNotReady`). */
-export class ResponseNotReady extends HTTPException {}
+export class ResponseNotReady extends HTTPException {
+  static {
+    brandClass(this, '@ossl/https-client:ResponseNotReady');
+  }
+}
 /** The server's status line or headers could not be parsed (httplib's `BadStatusLine`). */
-export class BadStatusLine extends HTTPException {}
+export class BadStatusLine extends HTTPException {
+  static {
+    brandClass(this, '@ossl/https-client:BadStatusLine');
+  }
+}
 /** The body ended before its declared length (httplib's `IncompleteRead`). */
-export class IncompleteRead extends HTTPException {}
-/** The certificate did not match the host or the pinned fingerprint (M2Crypto's `Checker` errors). */
-export class WrongHost extends HTTPException {}
-export class WrongCertificate extends HTTPException {}
+export class IncompleteRead extends HTTPException {
+  static {
+    brandClass(this, '@ossl/https-client:IncompleteRead');
+  }
+}
+/** The certificate did not match the host name (M2Crypto's `Checker` error `WrongHost`). */
+export class WrongHost extends HTTPException {
+  static {
+    brandClass(this, '@ossl/https-client:WrongHost');
+  }
+}
+/** There was no peer certificate, or it did not match the pinned fingerprint (M2Crypto's `WrongCertificate`). */
+export class WrongCertificate extends HTTPException {
+  static {
+    brandClass(this, '@ossl/https-client:WrongCertificate');
+  }
+}
 
 /**
  * M2Crypto's `SSL.Checker`: checks the peer certificate against a host name with OpenSSL's own
@@ -61,9 +97,19 @@ export class WrongCertificate extends HTTPException {}
  * @throws TypeError when `host` is not a host name or IP address, or `fingerprint` not a SHA-256 fingerprint.
  */
 export class Checker {
+  /** The host name or IP address the certificate must match, or null to use the connection's host. */
   readonly host: string | null;
+  /** The pinned SHA-256 fingerprint as 64 upper-case hex digits, or null for none. */
   readonly fingerprint: string | null;
 
+  static {
+    brandClass(this, '@ossl/https-client:Checker');
+  }
+
+  /**
+   * @param host the name to check instead of the connection's host, or null.
+   * @param fingerprint a SHA-256 fingerprint to pin (`AB:CD:...` or plain hex), or null.
+   */
   constructor(host: string | null = null, fingerprint: string | null = null) {
     this.host = host === null || host === undefined ? null : validateHost(host, 'host');
     if (fingerprint === null || fingerprint === undefined) {
@@ -102,6 +148,7 @@ export class Checker {
   }
 }
 
+/** Options of `HTTPSConnection` (Python's keyword arguments, camelCased). */
 export interface HTTPSConnectionOptions {
   /** TLS settings; `createDefaultContext()` (peer and host-name verification) when absent. */
   context?: Context | null;
@@ -109,8 +156,9 @@ export interface HTTPSConnectionOptions {
   timeout?: number | null;
   /** `[host, port]` to bind the local end to (port 0: any). */
   sourceAddress?: [string, number] | null;
-  /** A client certificate and key (PEM files); the key defaults to `certFile`. */
+  /** A client certificate (PEM file), sent when the server asks; may hold the key too. */
   certFile?: string | null;
+  /** The client certificate's private key (PEM file); defaults to `certFile`. */
   keyFile?: string | null;
   /**
    * Check the server's host name (an IP address against the certificate's IP addresses). On unless
@@ -124,7 +172,9 @@ export interface HTTPSConnectionOptions {
 
 /** `putrequest` options (httplib's `skip_host`, `skip_accept_encoding`). */
 export interface PutrequestOptions {
+  /** Do not send a `Host` header (the caller sends its own). */
   skipHost?: boolean | null;
+  /** Do not send `Accept-Encoding: identity`. */
   skipAcceptEncoding?: boolean | null;
 }
 
@@ -148,8 +198,11 @@ type Header = [string, string];
  * @throws TypeError / RangeError (naming the option) for options of the wrong type or range.
  */
 export class HTTPSConnection {
+  /** The host connected to (a proxy's, when tunnelling). */
   readonly host: string;
+  /** The port connected to. */
   readonly port: number;
+  /** The TLS settings of the connection. */
   protected context: Context;
   #timeout: number | null;
   #sourceAddress: [string, number] | null;
@@ -163,6 +216,16 @@ export class HTTPSConnection {
   #pendingResponse: HTTPResponse | null = null;
   #debug = 0;
 
+  static {
+    brandClass(this, '@ossl/https-client:HTTPSConnection');
+  }
+
+  /**
+   * Makes the connection object; nothing is sent until `connect()` or the first request.
+   * @param host the host name or IP address, or `"host:port"` when `port` is absent.
+   * @param port the port (default 443).
+   * @param options see `HTTPSConnectionOptions`.
+   */
   constructor(host: string, port?: number | string | null, options: HTTPSConnectionOptions = {}) {
     // Own properties only: a polluted Object.prototype must not choose the context or turn checks off.
     const opts = ownOptions(options, 'options');
@@ -431,6 +494,29 @@ export class HTTPSConnection {
     this.#file = null;
     if (tls) void tls.close();
   }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `HTTPSConnection { host: 'example.com', port: 443, connected: true, protocol: 'TLSv1.3' }`, and
+   * `tunnel: 'target:443'` through a proxy.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'HTTPSConnection',
+      {
+        host: () => this.host,
+        port: () => this.port,
+        tunnel: () => (this.#tunnel === null ? undefined : `${this.#tunnel.host}:${this.#tunnel.port}`),
+        connected: () => this.#tls !== null,
+        protocol: () => this.#tls?.getProtocolVersionName(),
+        cipher: () => this.#tls?.getCipherName() ?? undefined,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
 }
 
 /**
@@ -489,7 +575,9 @@ function readTunnelReply(sock: net.Socket, request: Buffer, timeout: number | nu
  * `getresponse()`; the body with `read(amt)`, `readline()` or `for await`.
  */
 export class HTTPResponse {
+  /** The status code (`200`). */
   status = 0;
+  /** The reason phrase (`OK`). */
   reason = '';
   /** 11 for HTTP/1.1, 10 for HTTP/1.0. */
   version = 11;
@@ -498,6 +586,7 @@ export class HTTPResponse {
   #raw: Header[] = [];
   /** The server's certificate. */
   readonly peerCertificate: X509 | null;
+  /** Whether the connection closes after this response (no keep-alive). */
   willClose = false;
   #file: SocketFile;
   #method: string;
@@ -508,6 +597,18 @@ export class HTTPResponse {
   #onDone: () => void;
   #debug: number;
 
+  static {
+    brandClass(this, '@ossl/https-client:HTTPResponse');
+  }
+
+  /**
+   * Responses come from `HTTPSConnection.getresponse()`.
+   * @param file the connection's file object to read from.
+   * @param method the request's method (a HEAD response has no body).
+   * @param peer the server's certificate.
+   * @param onDone called once the body has been read to its end.
+   * @param debug the connection's debug level.
+   */
   constructor(file: SocketFile, method: string, peer: X509 | null, onDone: () => void, debug = 0) {
     this.#file = file;
     this.#method = method;
@@ -516,7 +617,10 @@ export class HTTPResponse {
     this.#debug = debug;
   }
 
-  /** @internal Reads the status line and headers (skipping 1xx responses). */
+  /**
+   * Reads the status line and headers, skipping 1xx responses (`getresponse()` calls it).
+   * @internal
+   */
   async begin(): Promise<void> {
     for (;;) {
       const line = (await this.#file.readline(65537)).toString('latin1');
@@ -646,14 +750,39 @@ export class HTTPResponse {
     return Buffer.concat(parts);
   }
 
+  /** Iterates over the body in chunks (`for await (const chunk of res)`). */
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     for (let chunk = await this.read(16384); chunk.length > 0; chunk = await this.read(16384)) yield chunk;
   }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `HTTPResponse { status: 200, reason: 'OK', version: 'HTTP/1.1', closed: false, willClose: false }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'HTTPResponse',
+      {
+        status: () => this.status,
+        reason: () => printable(this.reason),
+        version: () => `HTTP/${Math.floor(this.version / 10)}.${this.version % 10}`,
+        length: () => this.headers['content-length'],
+        closed: () => this.#closed,
+        willClose: () => this.willClose,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
 }
 
+/** Options of `ProxyHTTPSConnection`: HTTPSConnection's, and the proxy's credentials. */
 export interface ProxyHTTPSConnectionOptions extends HTTPSConnectionOptions {
   /** Credentials for the proxy, sent as `Proxy-Authorization: Basic ...` with CONNECT (M2Crypto). */
   username?: string | null;
+  /** The password for `username`. */
   password?: string | null;
 }
 
@@ -665,6 +794,15 @@ export class ProxyHTTPSConnection extends HTTPSConnection {
   #tunnelSet = false;
   #proxyAuth: string | null;
 
+  static {
+    brandClass(this, '@ossl/https-client:ProxyHTTPSConnection');
+  }
+
+  /**
+   * @param proxyHost the proxy's host name or IP address (or `"host:port"`).
+   * @param proxyPort the proxy's port.
+   * @param options HTTPSConnection's options, and `username`/`password` for the proxy.
+   */
   constructor(proxyHost: string, proxyPort?: number | string | null, options: ProxyHTTPSConnectionOptions = {}) {
     const opts = ownOptions(options, 'options');
     const username = validateOptionalString(opts.username, 'options.username');
@@ -679,6 +817,10 @@ export class ProxyHTTPSConnection extends HTTPSConnection {
     this.#proxyAuth = username === null ? null : `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}`;
   }
 
+  /**
+   * Starts a request, as HTTPSConnection's `putrequest`; an absolute `https://host[:port]/path` URL
+   * first sets up a CONNECT tunnel to that host (once per connection) and sends the path only.
+   */
   override putrequest(method: string, url: string, options: PutrequestOptions = {}): void {
     validateMethod(method, 'method');
     validateRequestTarget(url, 'url');
@@ -692,12 +834,19 @@ export class ProxyHTTPSConnection extends HTTPSConnection {
   }
 }
 
+/** Options of `request`. */
 export interface RequestOptions {
+  /** The method (default `GET`). */
   method?: string;
+  /** Request headers; `Connection: close` is added unless given. */
   headers?: Record<string, string | number | (string | number)[]> | null;
+  /** The request body. */
   body?: Buffer | Uint8Array | string | null;
+  /** TLS settings; `createDefaultContext()` when absent. */
   context?: Context | null;
+  /** Milliseconds any one network wait may take. */
   timeout?: number | null;
+  /** A post-connection check: host name and pinned fingerprint. */
   checker?: Checker | null;
   /** See HTTPSConnectionOptions.checkHostname: only an own `false` turns the host-name check off. */
   checkHostname?: boolean | null;
@@ -710,7 +859,21 @@ export interface RequestOptions {
  * string is checked as given (WHATWG parsing would silently drop TAB, CR and LF): a control
  * character or a space in it is refused, as are options of the wrong type, before any connection.
  */
-export async function request(url: string | URL, options: RequestOptions = {}): Promise<{ status: number; reason: string; headers: Record<string, string>; body: Buffer; peerCertificate: X509 | null }> {
+export async function request(
+  url: string | URL,
+  options: RequestOptions = {},
+): Promise<{
+  /** The status code. */
+  status: number;
+  /** The reason phrase. */
+  reason: string;
+  /** The headers, names lower-cased, repeated ones joined with `, `. */
+  headers: Record<string, string>;
+  /** The whole body. */
+  body: Buffer;
+  /** The server's certificate. */
+  peerCertificate: X509 | null;
+}> {
   const opts = ownOptions(options, 'options');
   const u = new URL(validateUrlString(url, 'url'));
   if (u.protocol !== 'https:') throw Object.assign(new TypeError(`only https:// URLs are supported, got ${u.protocol}`), { code: 'ERR_INVALID_URL_SCHEME' });

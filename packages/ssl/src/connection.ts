@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
-import { PKey, X509, X509Name, handleOf, kHandle } from '@ossl/crypto';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { PKey, X509, X509Name, kHandle } from '@ossl/crypto';
 import { native, type ConnectionHandle } from '@ossl/native';
 
 import {
@@ -12,7 +13,7 @@ import {
 import { adaptVerifyCallback, alpnWire, Context, sslGuard, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { CertificateVerifyError, SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, typeError } from '@ossl/crypto/internal';
+import { brandClass, expectBytes, expectInteger, handleOf, inspectFields, printable, typeError } from '@ossl/crypto/internal';
 
 /** Turns a native result (>= 0, or -SSL_ERROR_*) into a value or pyOpenSSL's exception. */
 export function checkResult(n: number): number {
@@ -33,6 +34,9 @@ export function checkResult(n: number): number {
   }
 }
 
+/** The side a Connection was set to (read by `connectionFields`; set in Connection's static block). */
+let sideOf: (conn: Connection) => 'client' | 'server' | undefined;
+
 /**
  * A TLS connection: pyOpenSSL's `SSL.Connection` in memory-BIO (sans-IO) mode. Bytes from the peer
  * go in with `bioWrite`, bytes for the peer come out of `bioRead`; `doHandshake`, `send` and `recv`
@@ -45,7 +49,14 @@ export class Connection {
   #context: Context;
   #appData: unknown = null;
   #client = false;
+  /** Which side `setConnectState`/`setAcceptState` made this (for printing). */
+  #side: 'client' | 'server' | undefined = undefined;
   #hostChecked = false;
+
+  static {
+    brandClass(this, '@ossl/ssl:Connection');
+    sideOf = (conn) => conn.#side;
+  }
 
   /**
    * @param context the settings to use (the Connection keeps it alive).
@@ -56,11 +67,16 @@ export class Connection {
     if (socket !== undefined && socket !== null) {
       throw new TypeError('Connection is sans-IO here: pass no socket, or use SocketConnection(context, socket)');
     }
+    const ctx = handleOf(context, native.Context, 'context', 'a Context');
     this.#context = context;
-    this.#handle = sslGuard(() => new native.Connection(context[kHandle], this));
+    this.#handle = sslGuard(() => new native.Connection(ctx, this));
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): ConnectionHandle {
     return this.#handle;
   }
@@ -74,11 +90,13 @@ export class Connection {
   setConnectState(): void {
     sslGuard(() => this.#handle.setConnectState());
     this.#client = true;
+    this.#side = 'client';
   }
 
   /** Act as the server. */
   setAcceptState(): void {
     sslGuard(() => this.#handle.setAcceptState());
+    this.#side = 'server';
   }
 
   /**
@@ -377,13 +395,15 @@ export class Connection {
   /** Uses `cert` for this Connection only. */
   useCertificate(cert: X509): void {
     if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
-    sslGuard(() => this.#handle.useCertificate(handleOf(cert)));
+    const h = handleOf(cert, native.X509, 'cert', 'an X509');
+    sslGuard(() => this.#handle.useCertificate(h));
   }
 
   /** Uses `pkey` for this Connection only. */
   usePrivatekey(pkey: PKey): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    sslGuard(() => this.#handle.usePrivateKey(handleOf(pkey)));
+    const h = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+    sslGuard(() => this.#handle.usePrivateKey(h));
   }
 
   /** OpenSSL's long description of the handshake state. */
@@ -414,7 +434,8 @@ export class Connection {
   /** Switches to another Context (typically from the SNI callback). */
   setContext(context: Context): void {
     if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
-    sslGuard(() => this.#handle.setContext(context[kHandle]));
+    const h = handleOf(context, native.Context, 'context', 'a Context');
+    sslGuard(() => this.#handle.setContext(h));
     this.#context = context;
   }
 
@@ -427,7 +448,8 @@ export class Connection {
   /** Offers `session` for resumption (client, before the handshake). */
   setSession(session: Session): void {
     if (!(session instanceof Session)) throw typeError('session', 'a Session', session);
-    sslGuard(() => this.#handle.setSession(session[kHandle]));
+    const h = handleOf(session, native.Session, 'session', 'a Session');
+    sslGuard(() => this.#handle.setSession(h));
   }
 
   /** Whether the handshake resumed a session (extra). */
@@ -572,6 +594,32 @@ export class Connection {
   setAppData(data: unknown): void {
     this.#appData = data;
   }
+
+  /**
+   * What `util.inspect` and `console.log` print: `Connection { side: 'client', state: 'SSL negotiation
+   * finished successfully', version: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384', servername: ... }`
+   * (version and cipher once the handshake is done). No secret is printed.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(this, 'Connection', connectionFields(this), depth, options, inspectFn);
+  }
+}
+
+/** The fields `util.inspect` prints for a Connection (shared with SocketConnection). */
+export function connectionFields(conn: Connection): Record<string, () => unknown> {
+  const handle = (): ConnectionHandle => conn[kHandle];
+  const done = (): boolean => handle().isInitFinished();
+  // The peer chooses the SNI name and the ALPN protocol: print them so they cannot steer a terminal.
+  const text = (value: string | null | undefined): string | undefined => (value === null || value === undefined ? undefined : printable(value));
+  return {
+    side: () => sideOf(conn),
+    state: () => handle().getStateString(),
+    version: () => (done() ? handle().getVersion() : undefined),
+    cipher: () => (done() ? (handle().getCipherName() ?? undefined) : undefined),
+    servername: () => text(handle().getServername()),
+    alpn: () => text(handle().getAlpnProtoNegotiated()?.toString('latin1')),
+    sessionReused: () => (done() ? handle().sessionReused() : undefined),
+  };
 }
 
 /** `recv(n, MSG_PEEK)`: look without consuming. */

@@ -1,9 +1,11 @@
-import { PKey, X509, X509Name, X509Store, handleOf, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
 import { native, type ContextHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
+import { METHOD_NAMES, verifyModeName } from './internal/names.js';
 import { SSLError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, expectOptionalPath, typeError } from '@ossl/crypto/internal';
+import { brandClass, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
 import { cachedFileAnchors, cachedNodeRoots, defaultCaLocations, systemStoreExists } from './trust.js';
 
@@ -90,6 +92,7 @@ export function adaptVerifyCallback(callback: VerifyCallback): NativeVerifyCallb
  */
 export class Context {
   #handle: ContextHandle;
+  #method: number;
   #verifyCallback: VerifyCallback | null = null;
   #appData: unknown = null;
   #passwd: { cb: PasswdCallback; userdata: unknown } | null = null;
@@ -97,6 +100,10 @@ export class Context {
   #ocspClient: OcspClientEntry | null = null;
   /** Whether client Connections check the server's host name (set by `createDefaultContext`). */
   checkHostname = false;
+
+  static {
+    brandClass(this, '@ossl/ssl:Context');
+  }
 
   /**
    * @param method `TLS_METHOD`, `TLS_SERVER_METHOD`, `TLS_CLIENT_METHOD`, `TLSv1_2_METHOD`, ...
@@ -111,6 +118,7 @@ export class Context {
         'ERR_SSL_METHOD_NOT_SUPPORTED',
       );
     }
+    this.#method = method;
     try {
       this.#handle = new native.Context(method);
     } catch (e) {
@@ -119,7 +127,11 @@ export class Context {
     }
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): ContextHandle {
     return this.#handle;
   }
@@ -180,13 +192,15 @@ export class Context {
   /** Uses `cert` as this side's certificate. */
   useCertificate(cert: X509): void {
     if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
-    sslGuard(() => this.#handle.useCertificate(handleOf(cert)));
+    const h = handleOf(cert, native.X509, 'cert', 'an X509');
+    sslGuard(() => this.#handle.useCertificate(h));
   }
 
   /** Adds a certificate to the chain sent after this side's certificate. */
   addExtraChainCert(certobj: X509): void {
     if (!(certobj instanceof X509)) throw typeError('certobj', 'an X509', certobj);
-    sslGuard(() => this.#handle.addExtraChainCert(handleOf(certobj)));
+    const h = handleOf(certobj, native.X509, 'certobj', 'an X509');
+    sslGuard(() => this.#handle.addExtraChainCert(h));
   }
 
   /** Uses the private key in `keyfile` (PEM by default; an encrypted key fails, never prompts). */
@@ -211,7 +225,8 @@ export class Context {
   /** Uses `pkey` as this side's private key. */
   usePrivatekey(pkey: PKey): void {
     if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
-    sslGuard(() => this.#handle.usePrivateKey(handleOf(pkey)));
+    const h = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
+    sslGuard(() => this.#handle.usePrivateKey(h));
   }
 
   /**
@@ -343,16 +358,18 @@ export class Context {
   /** Sets the acceptable client-certificate issuers sent to clients. */
   setClientCaList(certificateAuthorities: X509Name[]): void {
     if (!Array.isArray(certificateAuthorities)) throw typeError('certificateAuthorities', 'an array of X509Name', certificateAuthorities);
-    certificateAuthorities.forEach((n, i) => {
+    const handles = certificateAuthorities.map((n, i) => {
       if (!(n instanceof X509Name)) throw typeError(`certificateAuthorities[${i}]`, 'an X509Name', n);
+      return handleOf(n, native.X509Name, `certificateAuthorities[${i}]`, 'an X509Name');
     });
-    sslGuard(() => this.#handle.setClientCaList(certificateAuthorities.map((n) => handleOf(n))));
+    sslGuard(() => this.#handle.setClientCaList(handles));
   }
 
   /** Adds a certificate's subject to the acceptable client-certificate issuers. */
   addClientCa(certificateAuthority: X509): void {
     if (!(certificateAuthority instanceof X509)) throw typeError('certificateAuthority', 'an X509', certificateAuthority);
-    sslGuard(() => this.#handle.addClientCa(handleOf(certificateAuthority)));
+    const h = handleOf(certificateAuthority, native.X509, 'certificateAuthority', 'an X509');
+    sslGuard(() => this.#handle.addClientCa(h));
   }
 
   /** Sets the session cache mode (`SESS_CACHE_*`); returns the previous mode. */
@@ -543,6 +560,30 @@ export class Context {
   /** Stores data of the application's own with the Context. */
   setAppData(data: unknown): void {
     this.#appData = data;
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print:
+   * `Context { method: 'TLS_CLIENT_METHOD', verifyMode: 'VERIFY_PEER', checkHostname: true }` (and `verifyDepth`
+   * when one was set).
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'Context',
+      {
+        method: () => METHOD_NAMES[this.#method] ?? this.#method,
+        verifyMode: () => verifyModeName(this.#handle.getVerifyMode()),
+        verifyDepth: () => {
+          const d = this.#handle.getVerifyDepth();
+          return d < 0 ? undefined : d; // -1: not set (OpenSSL's default applies)
+        },
+        checkHostname: () => this.checkHostname,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }
 

@@ -5,12 +5,19 @@ import { Context } from './context.js';
 import { ownOptions, typeError } from '@ossl/crypto/internal';
 
 /** The peer the context authenticates: a server (for clients) or a client (for servers), as Python's `ssl.Purpose`. */
-export const Purpose = Object.freeze({ SERVER_AUTH: 'SERVER_AUTH', CLIENT_AUTH: 'CLIENT_AUTH' } as const);
+export const Purpose = Object.freeze({
+  /** Authenticate servers: a client context (Python's `Purpose.SERVER_AUTH`). */
+  SERVER_AUTH: 'SERVER_AUTH',
+  /** Authenticate clients: a server context (Python's `Purpose.CLIENT_AUTH`). */
+  CLIENT_AUTH: 'CLIENT_AUTH',
+} as const);
+/** `'SERVER_AUTH'` or `'CLIENT_AUTH'`: a value of `Purpose`. */
 export type PurposeName = (typeof Purpose)[keyof typeof Purpose];
 
 /** The session id context `createDefaultContext` sets (servers scope session reuse by it). */
 const DEFAULT_SESSION_ID_CONTEXT = 'ossl';
 
+/** Options of `createDefaultContext` (Python's `create_default_context` keyword arguments). */
 export interface DefaultContextOptions {
   /** `SERVER_AUTH` (the default: a client context) or `CLIENT_AUTH` (a server context). */
   purpose?: PurposeName;

@@ -1,13 +1,22 @@
 import { OpenSSLError, translateError, VERIFY_ERROR_NAMES, type OpenSSLErrorEntry } from '@ossl/crypto';
+import { brandClass } from '@ossl/crypto/internal';
 
 /** `SSL.Error`: a TLS failure, with OpenSSL's error queue in `errors` (pyOpenSSL's `SSL.Error`). */
 export class SSLError extends OpenSSLError {
+  /** `'@ossl/ssl:Error'`. */
   static override readonly brand: string = '@ossl/ssl:Error';
+  static {
+    brandClass(this, this.brand);
+  }
 }
 
 /** The operation needs more bytes from the peer: feed `bioWrite` (or the socket) and retry. */
 export class WantReadError extends SSLError {
+  /** `'@ossl/ssl:WantReadError'`. */
   static override readonly brand: string = '@ossl/ssl:WantReadError';
+  static {
+    brandClass(this, this.brand);
+  }
   constructor(message = 'the operation did not complete; more data must be read from the peer') {
     super(message, [], 'ERR_SSL_WANT_READ');
   }
@@ -15,7 +24,11 @@ export class WantReadError extends SSLError {
 
 /** The operation must write to the peer before it can go on. */
 export class WantWriteError extends SSLError {
+  /** `'@ossl/ssl:WantWriteError'`. */
   static override readonly brand: string = '@ossl/ssl:WantWriteError';
+  static {
+    brandClass(this, this.brand);
+  }
   constructor(message = 'the operation did not complete; data must be written to the peer') {
     super(message, [], 'ERR_SSL_WANT_WRITE');
   }
@@ -23,7 +36,11 @@ export class WantWriteError extends SSLError {
 
 /** A certificate callback asked to be called again. */
 export class WantX509LookupError extends SSLError {
+  /** `'@ossl/ssl:WantX509LookupError'`. */
   static override readonly brand: string = '@ossl/ssl:WantX509LookupError';
+  static {
+    brandClass(this, this.brand);
+  }
   constructor(message = 'the operation did not complete; the certificate lookup callback must be called again') {
     super(message, [], 'ERR_SSL_WANT_X509_LOOKUP');
   }
@@ -31,7 +48,11 @@ export class WantX509LookupError extends SSLError {
 
 /** The peer closed the TLS connection cleanly (its close_notify arrived). */
 export class ZeroReturnError extends SSLError {
+  /** `'@ossl/ssl:ZeroReturnError'`. */
   static override readonly brand: string = '@ossl/ssl:ZeroReturnError';
+  static {
+    brandClass(this, this.brand);
+  }
   constructor(message = 'the TLS connection was closed cleanly by the peer') {
     super(message, [], 'ERR_SSL_ZERO_RETURN');
   }
@@ -42,8 +63,18 @@ export class ZeroReturnError extends SSLError {
  * number, or -1 with `Unexpected EOF` (pyOpenSSL's `SysCallError(-1, 'Unexpected EOF')`).
  */
 export class SysCallError extends SSLError {
+  /** `'@ossl/ssl:SysCallError'`. */
   static override readonly brand: string = '@ossl/ssl:SysCallError';
+  static {
+    brandClass(this, this.brand);
+  }
+  /** The system error number, or -1 for an EOF without close_notify. */
   readonly errno: number;
+  /**
+   * @param errno the system error number, or -1.
+   * @param message what happened (`Unexpected EOF`).
+   * @param errors OpenSSL's error queue, if it had one.
+   */
   constructor(errno = -1, message = 'Unexpected EOF', errors: OpenSSLErrorEntry[] = []) {
     super(message, errors, 'ERR_SSL_SYSCALL');
     this.errno = errno;
@@ -56,9 +87,20 @@ export class SysCallError extends SSLError {
  * constant's name as node:tls sets it (`CERT_HAS_EXPIRED`, `HOSTNAME_MISMATCH`, ...).
  */
 export class CertificateVerifyError extends SSLError {
+  /** `'@ossl/ssl:CertificateVerifyError'`. */
   static override readonly brand: string = '@ossl/ssl:CertificateVerifyError';
+  static {
+    brandClass(this, this.brand);
+  }
+  /** The `X509_V_ERR_*` number. */
   readonly verifyCode: number;
+  /** OpenSSL's text for `verifyCode` (`certificate has expired`). */
   readonly verifyMessage: string;
+  /**
+   * @param verifyCode the `X509_V_ERR_*` number.
+   * @param verifyMessage OpenSSL's text for it.
+   * @param errors OpenSSL's error queue, if it had one.
+   */
   constructor(verifyCode: number, verifyMessage: string, errors: OpenSSLErrorEntry[] = []) {
     super(`certificate verify failed: ${verifyMessage}`, errors, VERIFY_ERROR_NAMES[verifyCode] ?? `X509_V_ERR_${verifyCode}`);
     this.verifyCode = verifyCode;

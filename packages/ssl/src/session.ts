@@ -1,8 +1,10 @@
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import { kHandle } from '@ossl/crypto';
 import { native, type SessionHandle } from '@ossl/native';
 
 import { sslGuard } from './context.js';
-import { Adoption, typeError } from '@ossl/crypto/internal';
+import { VERSION_NAMES } from './internal/names.js';
+import { Adoption, brandClass, inspectFields, typeError } from '@ossl/crypto/internal';
 
 const adoption = new Adoption<SessionHandle>();
 const PEM_LABEL = 'SSL SESSION PARAMETERS';
@@ -20,6 +22,10 @@ const PEM_LABEL = 'SSL SESSION PARAMETERS';
 export class Session {
   #handle: SessionHandle;
 
+  static {
+    brandClass(this, '@ossl/ssl:Session');
+  }
+
   /** Sessions come from `Connection.getSession()`, `Session.fromDER()` or `Session.fromPEM()`. */
   constructor() {
     const adopted = adoption.take();
@@ -32,7 +38,11 @@ export class Session {
     return adoption.adopt(handle, () => new Session());
   }
 
-  /** @internal */
+  /**
+   * The native handle, for the other ossl packages and for the other copies of this one (the ESM
+   * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
+   * @internal
+   */
   get [kHandle](): SessionHandle {
     return this.#handle;
   }
@@ -96,5 +106,37 @@ export class Session {
   /** The cipher the session uses, or null. */
   getCipherName(): string | null {
     return this.#handle.getCipherName();
+  }
+
+  /**
+   * What `util.inspect` and `console.log` print: `Session { id: 'AB12CD34…', protocol: 'TLSv1.3',
+   * cipher: 'TLS_AES_256_GCM_SHA384', resumable: true, ticket: true, time: 2026-... }` (the id cut
+   * to its first 8 bytes; never the master secret).
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'Session',
+      {
+        id: () => {
+          const id = this.#handle.getId();
+          if (id.length === 0) return undefined;
+          const hex = id.subarray(0, 8).toString('hex').toUpperCase();
+          return id.length > 8 ? `${hex}…` : hex;
+        },
+        protocol: () => {
+          const v = this.#handle.getProtocolVersion();
+          return VERSION_NAMES[v] ?? v;
+        },
+        cipher: () => this.#handle.getCipherName() ?? undefined,
+        resumable: () => this.#handle.isResumable(),
+        ticket: () => this.#handle.hasTicket(),
+        time: () => new Date(this.#handle.getTime() * 1000),
+        timeout: () => this.#handle.getTimeout(),
+      },
+      depth,
+      options,
+      inspectFn,
+    );
   }
 }

@@ -1,14 +1,15 @@
 import { once } from 'node:events';
+import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { kHandle } from '@ossl/crypto';
 import type { ConnectionHandle } from '@ossl/native';
 
 import { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE } from './constants.js';
-import { checkResult, Connection } from './connection.js';
+import { checkResult, Connection, connectionFields } from './connection.js';
 import { Context } from './context.js';
 import { SysCallError, ZeroReturnError, toSSLError } from './errors.js';
-import { expectBytes, expectInteger, ownOptions, typeError } from '@ossl/crypto/internal';
+import { brandClass, expectBytes, expectInteger, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
 
 const WANT_READ = -SSL_ERROR_WANT_READ;
 const WANT_WRITE = -SSL_ERROR_WANT_WRITE;
@@ -17,13 +18,22 @@ const CHUNK = 64 * 1024;
 const HIGH_WATER = 1 << 20;
 const ETIMEDOUT = 110;
 
+/** Options of `SocketConnection`. */
 export interface SocketConnectionOptions {
   /** Milliseconds any one wait for the peer may take before the call fails with ETIMEDOUT; null waits forever. */
   timeout?: number | null;
 }
 
 /** An address as Python writes it (`[host, port]`), as an object, or a port on localhost. */
-export type Address = [string, number] | { host?: string; port: number } | number;
+export type Address =
+  | [string, number]
+  | {
+      /** The host name or IP address (default `localhost`). */
+      host?: string;
+      /** The port. */
+      port: number;
+    }
+  | number;
 
 function parseAddress(address: Address): { host: string; port: number } {
   if (typeof address === 'number') return { host: 'localhost', port: address };
@@ -49,8 +59,10 @@ const DELEGATED = [
   'getClientCaList', 'setAlpnProtos', 'getAlpnProtoNegotiated', 'requestOcsp', 'getVerifiedChain', 'setPostHandshakeAuth',
   'verifyClientPostHandshake', 'keyUpdate',
 ] as const;
+/** The names of the Connection methods SocketConnection offers unchanged. */
 type Delegated = (typeof DELEGATED)[number];
 
+/** The Connection methods SocketConnection offers unchanged (state, not I/O): see `Connection`. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface SocketConnection extends Pick<Connection, Delegated> {}
 
@@ -83,10 +95,16 @@ export class SocketConnection {
   /** A failure met while taking extra records in `recv`, reported by the next `recv`. */
   #deferred: Error | null = null;
 
+  static {
+    brandClass(this, '@ossl/ssl:SocketConnection');
+  }
+
   /**
    * @param context the TLS settings.
    * @param socket a connected (or to-be-connected) net.Socket, any Duplex, or a listening
    *   net.Server for `accept()`.
+   * @param connectionOptions `timeout`: milliseconds any one wait for the peer may take (null: forever).
+   * @throws TypeError when an argument has the wrong type.
    */
   constructor(context: Context, socket: Duplex | Server, connectionOptions: SocketConnectionOptions = {}) {
     const options = ownOptions(connectionOptions);
@@ -391,6 +409,30 @@ export class SocketConnection {
   gettimeout(): number | null {
     return this.#timeout;
   }
+
+  /**
+   * What `util.inspect` and `console.log` print: the Connection's fields (`side`, `state`, `version`,
+   * `cipher`, ...) and the peer's address, e.g. `SocketConnection { side: 'client', ..., peer: '127.0.0.1:443' }`.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'SocketConnection',
+      {
+        ...connectionFields(this.connection),
+        peer: () => {
+          const sock = this.socket as Socket;
+          if (typeof sock.remoteAddress !== 'string') return undefined;
+          return sock.remoteAddress.includes(':') ? `[${sock.remoteAddress}]:${sock.remotePort}` : `${sock.remoteAddress}:${sock.remotePort}`;
+        },
+        timeout: () => this.#timeout ?? undefined,
+        eof: () => this.#eof || undefined,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
 }
 
 for (const name of DELEGATED) {
@@ -410,6 +452,11 @@ export class SocketFile {
   #buffer: Buffer = Buffer.alloc(0);
   #eof = false;
 
+  static {
+    brandClass(this, '@ossl/ssl:SocketFile');
+  }
+
+  /** @param conn the connection to read from and write to (`SocketConnection.makefile()` passes itself). */
   constructor(conn: SocketConnection) {
     this.#conn = conn;
   }
@@ -470,8 +517,14 @@ export class SocketFile {
   /** Nothing is buffered on the way out: every write is sent at once. */
   async flush(): Promise<void> {}
 
+  /** Iterates over the remaining lines (`for await (const line of file)`). */
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     for (let line = await this.readline(); line.length > 0; line = await this.readline()) yield line;
+  }
+
+  /** What `util.inspect` and `console.log` print: `SocketFile { buffered: 12, eof: false }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(this, 'SocketFile', { buffered: () => this.#buffer.length, eof: () => this.#eof }, depth, options, inspectFn);
   }
 
   #take(n: number): Buffer {
