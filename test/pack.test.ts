@@ -117,7 +117,10 @@ describe('the packed @ossl/native', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, npm_config_loglevel: 'error' },
     });
-    const [report] = JSON.parse(out.slice(out.indexOf('['))) as [{ files: { path: string }[] }];
+    // prepack's build may print first; npm's report is the JSON array that starts on a line of its own.
+    const start = out.search(/^\[\s*$/m);
+    expect(start).toBeGreaterThanOrEqual(0);
+    const [report] = JSON.parse(out.slice(start)) as [{ files: { path: string }[] }];
     const paths = report.files.map((f) => f.path);
     expect(paths).toContain(`prebuilds/${tuple}/@ossl+native.node`);
     expect(paths.filter((p) => p.startsWith('build/'))).toEqual([]);

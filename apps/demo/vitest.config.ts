@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { hangGuard } from '../vitest.shared';
+import { hangGuard } from '../../vitest.shared';
 
 export default defineConfig({
   test: {
