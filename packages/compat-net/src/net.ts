@@ -282,7 +282,7 @@ export function wrapSocket(sock: Duplex, options: WrapSocketOptions = {}): Secur
     ctx = new Context(TLS_METHOD);
     if (certfile !== null) ctx.useCertificateChainFile(certfile);
     if (keyfile !== null || certfile !== null) ctx.usePrivatekey(loadPrivatekey(FILETYPE_PEM, readFileSync(keyfile ?? certfile!)));
-    if (ciphers !== null) ctx.setCipherList(ciphers);
+    if (ciphers !== null) ctx.setCipherList(ciphers); // CPython's set_ciphers: the TLS 1.2 list only
     if (caCerts !== null) ctx.loadVerifyLocations(caCerts);
     else if (!serverSide && certReqs !== CERT_NONE) ctx.setDefaultVerifyPaths();
     if (certReqs === CERT_NONE) ctx.setVerify(VERIFY_NONE);

@@ -304,8 +304,18 @@ export class SecureSocket extends Duplex {
           }
           throw this.#translate(e);
         }
-        this.#flush();
-        this.#onSecure();
+        // The last handshake bytes (a TLS 1.3 server's session tickets) and what the 'secure' /
+        // 'secureConnect' listeners write at once leave in one segment, as node:tls sends them:
+        // two small writes in a row meet Nagle's algorithm and the peer's delayed ACK (~40 ms).
+        const raw = this.socket as Partial<net.Socket>;
+        const corked = typeof raw.cork === 'function' && typeof raw.uncork === 'function';
+        if (corked) raw.cork!();
+        try {
+          this.#flush();
+          this.#onSecure();
+        } finally {
+          if (corked) process.nextTick(() => raw.uncork!());
+        }
         if (this.destroyed) return;
       }
       while (!this.#readPaused && !this.#ended) {

@@ -310,3 +310,72 @@ describe('SecureSocket faults', () => {
     expect(sock.destroyed).toBe(true);
   });
 });
+
+describe('the ciphers option, as node:tls reads it', () => {
+  /** What a client with `ciphers` negotiates with a node:tls server, or the error it ends with. */
+  async function negotiate(connectWith: (options: Record<string, unknown>) => tls.TLSSocket | SecureSocket, port: number, pki: ReturnType<typeof makePki>, ciphers: string): Promise<string> {
+    return new Promise((resolve) => {
+      let sock: tls.TLSSocket | SecureSocket;
+      try {
+        sock = connectWith({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem, ciphers });
+      } catch (e) {
+        resolve(`threw ${(e as { code?: string }).code}`);
+        return;
+      }
+      sock.once('secureConnect', () => {
+        resolve(`${sock.getProtocol()} ${sock.getCipher()!.name}`);
+        sock.destroy();
+      });
+      sock.once('error', (e: Error & { code?: string }) => resolve(`error ${e.code}`));
+    });
+  }
+
+  it('takes TLS 1.3 suite names beside the TLS 1.2 list and negotiates what node:tls negotiates', async () => {
+    const pki = makePki();
+    const port = await listen(nodeEchoServer(pki));
+    const cases = [
+      'TLS_AES_128_GCM_SHA256',
+      'TLS_CHACHA20_POLY1305_SHA256:ECDHE-ECDSA-AES256-GCM-SHA384',
+      'ECDHE-ECDSA-AES128-GCM-SHA256',
+      'TLS_AES_256_GCM_SHA384::',
+    ];
+    for (const ciphers of cases) {
+      const ours = await negotiate((o) => connect(o as never), port, pki, ciphers);
+      expect(ours, ciphers).toBe(await negotiate((o) => tls.connect(o), port, pki, ciphers));
+      expect(ours, ciphers).toMatch(/^TLSv1\.3 TLS_/);
+    }
+    // Only a TLS 1.2 list, with TLS 1.3 turned off: that list is used.
+    const twelve = await negotiate((o) => connect({ ...o, maxVersion: 'TLSv1.2' } as never), port, pki, 'ECDHE-ECDSA-AES128-GCM-SHA256');
+    expect(twelve).toBe('TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256');
+  });
+
+  it('refuses a list that names nothing, or no cipher OpenSSL knows, before connecting', () => {
+    expect(() => connect({ port: 9, host: '127.0.0.1', ciphers: ':' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+    // As in node:tls, an empty string means the default list.
+    const s = connect({ port: 9, host: '127.0.0.1', ciphers: '' });
+    s.on('error', () => undefined);
+    s.destroy();
+    expect(() => connect({ port: 9, host: '127.0.0.1', ciphers: 'NOPE' })).toThrow(/options\.ciphers.*no cipher match/);
+    expect(() => connect({ port: 9, host: '127.0.0.1', ciphers: 'TLS_NOPE' })).toThrow(/options\.ciphers/);
+  });
+});
+
+describe('the end of the handshake and the first writes', () => {
+  it("leave together: the transport is corked while the 'secure' listeners run, then uncorked", async () => {
+    const pki = makePki();
+    const seen: number[] = [];
+    const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem }, (s) => {
+      const raw = s.socket as nodeNet.Socket;
+      seen.push(raw.writableCorked);
+      s.write('x');
+      process.nextTick(() => process.nextTick(() => seen.push(raw.writableCorked)));
+      s.on('error', () => undefined);
+    });
+    const port = await listen(server);
+    const client = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
+    const [data] = (await once(client, 'data')) as [Buffer];
+    client.destroy();
+    expect(data.toString()).toBe('x');
+    expect(seen).toEqual([1, 0]);
+  });
+});

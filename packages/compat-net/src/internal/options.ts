@@ -198,6 +198,31 @@ function sessionIdContextDefault(): string {
 }
 
 /**
+ * `ciphers` as node:tls reads it: one OpenSSL-style list in which the TLS 1.3 suites are the names
+ * that start with `TLS_` (`TLS_AES_128_GCM_SHA256`) and everything else is the TLS 1.2 cipher list.
+ * As in node:tls, a list without TLS 1.3 suites keeps the default ones, and a list of TLS 1.3 suites
+ * only leaves no TLS 1.2 cipher (so only TLS 1.3 can be negotiated).
+ * @throws RangeError (`ERR_INVALID_ARG_VALUE`) when it names nothing; SSLError when OpenSSL matches none.
+ */
+export function applyCiphers(ctx: Context, ciphers: string): void {
+  const names = ciphers.split(':').filter((c) => c.length > 0);
+  const suites = names.filter((c) => c.startsWith('TLS_')).join(':');
+  const list = names.filter((c) => !c.startsWith('TLS_')).join(':');
+  if (suites === '' && list === '') {
+    const err = new RangeError(`"options.ciphers" names no cipher: ${JSON.stringify(ciphers)}`);
+    (err as RangeError & { code: string }).code = 'ERR_INVALID_ARG_VALUE';
+    throw err;
+  }
+  try {
+    if (suites !== '') ctx.setCiphersuites(suites);
+    if (list !== '') ctx.setCipherList(list);
+    else ctx.setMinProtoVersion(TLS1_3_VERSION); // OpenSSL refuses an empty TLS 1.2 list: the same effect
+  } catch (e) {
+    throw rename(e, 'ciphers');
+  }
+}
+
+/**
  * Builds a Context from node:tls-style settings.
  *
  * Verification is OpenSSL's own, so that its verdict is what sessions carry:
@@ -213,13 +238,7 @@ export function contextFromSettings(s: TlsSettings, server: boolean): Context {
   const ctx = new Context(server ? TLS_SERVER_METHOD : TLS_CLIENT_METHOD);
   ctx.setMinProtoVersion(s.minVersion ?? TLS1_2_VERSION);
   if (s.maxVersion !== null) ctx.setMaxProtoVersion(s.maxVersion);
-  if (s.ciphers !== null) {
-    try {
-      ctx.setCipherList(s.ciphers);
-    } catch (e) {
-      throw rename(e, 'ciphers');
-    }
-  }
+  if (s.ciphers) applyCiphers(ctx, s.ciphers); // '' means the default list, as in node:tls
   if (s.cert !== null) {
     const [leaf, ...chain] = certificates(s.cert, 'cert');
     ctx.useCertificate(leaf!);
