@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every workspace package's tests through turbo (build first, as turbo.json says) and the
 // typecheck, then adds up the vitest reports the runs wrote and prints one closing line:
-// `N passed, N failed` (a failed typecheck, package lint or API-reference check counts as one failure).
+// `N passed, N failed` (a failed typecheck, package lint or API-reference check, or Node's TLS suite
+// passing fewer tests than before, counts as one failure).
 // A package whose test run produced no report counts as one failure, so a crash cannot pass.
 //
 // First it provisions what the tests talk to (scripts/provision.mjs: Debian's peers, installed with
@@ -89,6 +90,26 @@ const checks = [
   ['API reference (docs/api)', 'api-docs.mjs', ['--check']],
 ].map(([label, script, args]) => ({ label, ok: spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: 'inherit', env: baseEnv }).status === 0 }));
 
+// Node.js's own TLS tests, run unmodified against compat-net (../shared/node-tls-suite, beside the
+// checkout in CI): the count may not fall below the best reached so far (test/node-tls-suite-floor.json).
+// A test that compat-net does not support yet fails there without failing this run.
+function nodeTlsSuite() {
+  const runner = join(root, '..', 'shared', 'node-tls-suite', 'run.mjs');
+  const { passed: floor, total } = JSON.parse(readFileSync(join(root, 'test', 'node-tls-suite-floor.json'), 'utf8'));
+  const label = "Node's TLS suite against compat-net";
+  if (!existsSync(runner)) {
+    return { label, ok: true, detail: `not run: ${runner} is not beside this checkout (CI has it)` };
+  }
+  const summary = join(root, '.cache', 'node-tls-suite.json');
+  spawnSync(process.execPath, [runner, '--root', root, '--jobs', '2', '--json', summary], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: baseEnv });
+  if (!existsSync(summary)) return { label, ok: false, detail: 'the suite wrote no summary' };
+  const r = JSON.parse(readFileSync(summary, 'utf8'));
+  const ok = r.passed >= floor;
+  const detail = `${r.passed} of ${r.total ?? total} pass (the floor is ${floor}${r.passed > floor ? `: raise it to ${r.passed}` : ''})`;
+  return { label, ok, detail };
+}
+const suite = nodeTlsSuite();
+
 // The other Node.js majors: the same built packages and addon (Node-API), only the tests again.
 for (const major of (process.env.OSSL_TEST_NODES ?? '').split(',').map((m) => m.trim()).filter(Boolean)) {
   const bin = ensureNode(major);
@@ -112,6 +133,8 @@ for (const check of [{ label: 'typecheck', ok: typecheck.status === 0 }, ...chec
   if (!check.ok) failed += 1;
   console.log(`  ${check.label}: ${check.ok ? 'clean' : 'failed (see the errors above)'}`);
 }
+if (!suite.ok) failed += 1;
+console.log(`  ${suite.label}: ${suite.detail}${suite.ok ? '' : ' — below the floor'}`);
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 writeFileSync(join(root, '.test-summary'), `${line}\n`);
 console.log(line);
