@@ -168,7 +168,8 @@ export class SecureSocket extends Duplex {
       else throw typeError('options.session', 'a Buffer or an @ossl/ssl Session', o.session);
     }
     const settings = readTlsSettings(o as Record<string, unknown>);
-    const ctx = contextOption(o.context) ?? contextFromSettings(settings, isServer);
+    const ownContext = contextOption(o.context);
+    const ctx = ownContext ?? contextFromSettings(settings, isServer);
     super(highWaterMark === null ? { allowHalfOpen: false } : { allowHalfOpen: false, highWaterMark });
     this.#isServer = isServer;
     this.#rejectUnauthorized = settings.rejectUnauthorized;
@@ -177,6 +178,9 @@ export class SecureSocket extends Duplex {
     this.#servername = servername;
     this.#host = host;
     this.connection = new Connection(ctx);
+    // node:tls's 'session' event, on clients whose Context compat-net built (a Context of the
+    // caller's stays as the caller made it).
+    if (!isServer && ownContext === null) ctx.setNewSessionCallback((_conn, newSession) => this.#onNewSession(newSession));
     if (isServer) this.connection.setAcceptState();
     else {
       this.connection.setConnectState();
@@ -184,6 +188,19 @@ export class SecureSocket extends Duplex {
     }
     this.socket = (o.socket as Duplex | undefined | null) ?? new net.Socket();
     this.#attach();
+  }
+
+  /**
+   * A session to resume later arrived (TLS 1.2: at the end of the handshake; TLS 1.3: each ticket).
+   * OpenSSL is still running here, so the 'session' event waits for the next tick; a connection that
+   * was refused meanwhile hands out no session.
+   */
+  #onNewSession(newSession: Session): void {
+    const der = newSession.toDER();
+    process.nextTick(() => {
+      const refused = !this.#secure || (this.#rejectUnauthorized && this.authorizationError !== null);
+      if (!refused) this.emit('session', der);
+    });
   }
 
   #attach(): void {

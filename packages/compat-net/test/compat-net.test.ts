@@ -379,3 +379,41 @@ describe('the end of the handshake and the first writes', () => {
     expect(seen).toEqual([1, 0]);
   });
 });
+
+describe("the client's 'session' event", () => {
+  it.each(['TLSv1.3', 'TLSv1.2'] as const)('hands out sessions that resume, and none for a refused connection (%s)', async (version) => {
+    const pki = makePki();
+    const port = await listen(
+      tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem, minVersion: version, maxVersion: version }, (s) => {
+        s.on('error', () => undefined);
+        s.end('x');
+      }),
+    );
+    const run = (extra: Record<string, unknown>): Promise<{ sessions: Buffer[]; reused: boolean | null; error: string | null }> =>
+      new Promise((resolve) => {
+        const sock = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem, ...extra } as never);
+        const out = { sessions: [] as Buffer[], reused: null as boolean | null, error: null as string | null };
+        sock.on('session', (der: Buffer) => out.sessions.push(der));
+        sock.on('secureConnect', () => {
+          out.reused = sock.isSessionReused();
+        });
+        sock.on('data', () => undefined);
+        sock.on('error', (e: Error & { code?: string }) => {
+          out.error = e.code ?? e.message;
+        });
+        sock.on('close', () => setImmediate(() => resolve(out)));
+      });
+    const first = await run({});
+    expect(first.error).toBeNull();
+    expect(first.reused).toBe(false);
+    expect(first.sessions.length).toBeGreaterThanOrEqual(1);
+    expect(first.sessions.every((d) => Buffer.isBuffer(d) && d.length > 0)).toBe(true);
+    const again = await run({ session: first.sessions.at(-1) });
+    expect(again.error).toBeNull();
+    expect(again.reused).toBe(true);
+    // A connection refused for its name hands out no session to resume.
+    const refused = await run({ servername: 'other.test' });
+    expect(refused.error).toBe('HOSTNAME_MISMATCH');
+    expect(refused.sessions).toEqual([]);
+  });
+});

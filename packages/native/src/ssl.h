@@ -36,6 +36,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
                                           unsigned char* psk, unsigned int max_psk_len);
   static int CookieGenerateTrampoline(SSL* ssl, unsigned char* cookie, unsigned int* cookie_len);
   static int CookieVerifyTrampoline(SSL* ssl, const unsigned char* cookie, unsigned int cookie_len);
+  static int NewSessionTrampoline(SSL* ssl, SSL_SESSION* session);
 
  private:
   // Arms the Connection's callbacks for one OpenSSL call and marks every Context the SSL uses as in

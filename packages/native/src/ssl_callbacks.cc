@@ -7,6 +7,7 @@
 
 #include <cstring>
 
+#include "session.h"
 #include "ssl.h"
 
 namespace ossl {
@@ -303,6 +304,26 @@ int SSLWrap::CookieVerifyTrampoline(SSL* ssl, const unsigned char* cookie, unsig
     return 0;
   }
   return r.As<Napi::Boolean>().Value() ? 1 : 0;
+}
+
+// ---- new sessions: a client's session to resume later (a TLS 1.3 ticket as it arrives). OpenSSL
+// takes no answer that matters here: the callback gets its own reference, OpenSSL keeps its own
+// (returning 0), and a throw fails the Connection as an info callback's does. ----------------
+
+int SSLWrap::NewSessionTrampoline(SSL* ssl, SSL_SESSION* session) {
+  Dispatch d = Find(ssl, SSLCtxWrap::kNewSession);
+  if (d.fn == nullptr || session == nullptr) return 0;
+  Napi::Env env = d.conn->Env();
+  Napi::HandleScope scope(env);
+  SSL_SESSION_up_ref(session);  // the reference the wrapper owns
+  Napi::Value wrapped = SessionWrap::NewOwned(env, session);
+  if (env.IsExceptionPending()) {
+    d.conn->callbacks_.KeepPending(env);
+    d.conn->drop_output_ = true;
+    return 0;
+  }
+  if (d.conn->Run(*d.fn, {d.conn->Owner(env), wrapped}).IsEmpty()) d.conn->drop_output_ = true;
+  return 0;
 }
 
 }  // namespace ossl

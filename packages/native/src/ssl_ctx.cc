@@ -489,8 +489,8 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
   if (!GetString(info[0], "kind", &name)) return env.Undefined();
   bool on = info[1].IsFunction();
   if (!on && !info[1].IsNull() && !info[1].IsUndefined()) return ThrowType(env, "callback", "a function", info[1]);
-  static const char* const kNames[kKindCount] = {"info", "keylog", "servername", "alpnSelect", "ocsp",
-                                                 "pskServer", "pskClient", "cookieGenerate", "cookieVerify"};
+  static const char* const kNames[kKindCount] = {"info",      "keylog",         "servername",   "alpnSelect", "ocsp",
+                                                 "pskServer", "pskClient",      "cookieGenerate", "cookieVerify", "newSession"};
   int kind = 0;
   while (kind < kKindCount && name != kNames[kind]) ++kind;
   if (kind == kKindCount) return ThrowValue(env, "unknown callback kind: " + name);
@@ -508,6 +508,12 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
     case kPskClient: SSL_CTX_set_psk_client_callback(ctx, on ? SSLWrap::PskClientTrampoline : nullptr); break;
     case kCookieGenerate: SSL_CTX_set_cookie_generate_cb(ctx, on ? SSLWrap::CookieGenerateTrampoline : nullptr); break;
     case kCookieVerify: SSL_CTX_set_cookie_verify_cb(ctx, on ? SSLWrap::CookieVerifyTrampoline : nullptr); break;
+    case kNewSession:
+      SSL_CTX_sess_set_new_cb(ctx, on ? SSLWrap::NewSessionTrampoline : nullptr);
+      // OpenSSL reports a client's new sessions (TLS 1.2 at the end of the handshake, each TLS 1.3
+      // ticket as it arrives) only when the client session cache mode is on.
+      if (on) SSL_CTX_set_session_cache_mode(ctx, SSL_CTX_get_session_cache_mode(ctx) | SSL_SESS_CACHE_CLIENT);
+      break;
     case kKindCount: break;
   }
   return env.Undefined();

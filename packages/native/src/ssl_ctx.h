@@ -22,7 +22,8 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
 
   // The callbacks of each kind; an empty reference means none.
   enum Kind {
-    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kKindCount
+    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kNewSession,
+    kKindCount
   };
   const Napi::FunctionReference& callback(Kind kind) const { return callbacks_[kind]; }
   const Napi::FunctionReference& verify_callback() const { return verify_cb_; }

@@ -1,12 +1,13 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
-import { native, type ContextHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
+import { native, type ContextHandle, type SessionHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { METHOD_NAMES, verifyModeName } from './internal/names.js';
 import { SSLError, toSSLError } from './errors.js';
 import { brandClass, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
+import { Session } from './session.js';
 import { cachedFileAnchors, cachedNodeRoots, defaultCaLocations, systemStoreExists } from './trust.js';
 
 /** `(conn, cert, errnum, depth, ok) => boolean`: accept (true) or reject (false) one chain element. */
@@ -35,6 +36,8 @@ export type PskClientCallback = (conn: Connection, hint: Buffer | null) => [Buff
 export type CookieGenerateCallback = (conn: Connection) => Buffer | string;
 /** DTLS server: `(conn, cookie)` returns whether the cookie the client echoed is good. */
 export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => boolean;
+/** Client: `(conn, session)` is told of each new session to resume later (TLS 1.2 after the handshake, each TLS 1.3 ticket). */
+export type NewSessionCallback = (conn: Connection, session: Session) => void;
 
 interface OcspServerEntry {
   cb: OcspServerCallback;
@@ -544,6 +547,18 @@ export class Context {
   setCookieVerifyCallback(callback: CookieVerifyCallback | null): void {
     checkCallback(callback);
     this.#setCallback('cookieVerify', callback ? (conn: unknown, cookie: Buffer) => callback(conn as Connection, cookie) : null);
+  }
+
+  /**
+   * Sets the client's new-session callback `(conn, session)` (OpenSSL's `SSL_CTX_sess_set_new_cb`):
+   * called with each session the client can resume later, at the end of a TLS 1.2 handshake and as
+   * each TLS 1.3 ticket arrives (during `recv`). Turns on OpenSSL's client session cache mode, which
+   * is what makes OpenSSL report them. What it throws is re-thrown from the call that ran it, and the
+   * Connection then refuses further I/O. (extra; node:tls's `'session'` event is built on it)
+   */
+  setNewSessionCallback(callback: NewSessionCallback | null): void {
+    checkCallback(callback);
+    this.#setCallback('newSession', callback ? (conn: unknown, session: SessionHandle) => callback(conn as Connection, Session._fromHandle(session)) : null);
   }
 
   /** How many TLS 1.3 session tickets a server sends after the handshake (extra). */

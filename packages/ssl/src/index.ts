@@ -24,6 +24,7 @@ export {
   type PskClientCallback,
   type CookieGenerateCallback,
   type CookieVerifyCallback,
+  type NewSessionCallback,
 } from './context.js';
 export { Session } from './session.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';

@@ -13,11 +13,12 @@ import {
   Session,
   SSLError,
   TLS1_2_VERSION,
+  TLS1_3_VERSION,
   TLS_METHOD,
   VERIFY_PEER,
   WantReadError,
 } from '../src/index.js';
-import { handshake, makePki, pair, serverContext, tempFiles, type Pki } from './support/memory.js';
+import { caught, handshake, makePki, pair, serverContext, tempFiles, type Pki } from './support/memory.js';
 
 type Callback = (conn: Connection | null, ...args: unknown[]) => unknown;
 
@@ -526,5 +527,70 @@ describe('sessions and verification verdicts', () => {
     const conn = new Connection(new Context(TLS_METHOD));
     expect(() => conn.setVerifyDeferred(undefined as never)).toThrow(TypeError);
     expect(conn.getVerifyError()).toBeNull();
+  });
+});
+
+describe('the new-session callback', () => {
+  /** A client that has finished its handshake with `version` and reads what the server sent next. */
+  function clientAfterHandshake(version: number, cb: (conn: Connection, session: Session) => unknown) {
+    const sctx = serverContext(pki.server);
+    sctx.setMaxProtoVersion(version);
+    const cctx = new Context(TLS_METHOD);
+    cctx.setNewSessionCallback(cb as never);
+    const { client, server } = pair(cctx, sctx);
+    return {
+      client,
+      run: () => {
+        handshake(client, server);
+        server.send('x');
+        client.bioWrite(server.bioRead(65536));
+        return client.recv(10);
+      },
+    };
+  }
+
+  it('gets each session a client can resume: one with TLS 1.2, each ticket with TLS 1.3', () => {
+    for (const [version, count] of [[TLS1_2_VERSION, 1], [TLS1_3_VERSION, 2]] as const) {
+      const sessions: Session[] = [];
+      const { run } = clientAfterHandshake(version, (_conn, s) => sessions.push(s));
+      expect(run().toString()).toBe('x');
+      expect(sessions).toHaveLength(count);
+      for (const s of sessions) {
+        expect(s).toBeInstanceOf(Session);
+        expect(s.getProtocolVersion()).toBe(version);
+        expect(s.isResumable()).toBe(true);
+      }
+    }
+  });
+
+  it.each(THROWN)('re-throws %s from the call that ran it, and the Connection then refuses I/O', (_label, make) => {
+    const value = make();
+    const { client, run } = clientAfterHandshake(TLS1_3_VERSION, () => {
+      throw value;
+    });
+    expect(Object.is(caught(run), value)).toBe(true);
+    expect(caught(() => client.recv(10))).toHaveProperty('code', 'ERR_SSL_CALLBACK_FAILED');
+  });
+
+  it('refuses re-entry into its Connection and changes to its Context', () => {
+    const refusals: unknown[] = [];
+    const { run } = clientAfterHandshake(TLS1_3_VERSION, (conn) => {
+      for (const attempt of [() => conn.send('y'), () => conn.getContext().setCipherList('AES128-SHA')]) {
+        try {
+          attempt();
+          refusals.push('ALLOWED');
+        } catch (e) {
+          refusals.push((e as { code?: string }).code);
+        }
+      }
+    });
+    expect(run().toString()).toBe('x');
+    expect(new Set(refusals)).toEqual(new Set(['ERR_SSL_REENTRANT_CALL']));
+  });
+
+  it('takes a function or null, nothing else', () => {
+    const ctx = new Context(TLS_METHOD);
+    expect(() => ctx.setNewSessionCallback('no' as never)).toThrow(TypeError);
+    ctx.setNewSessionCallback(null);
   });
 });

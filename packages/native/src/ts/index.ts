@@ -324,7 +324,7 @@ export interface ContextHandle {
   loadTmpDh(path: string): void;
   setGroups(groups: string): void;
   setSigalgs(sigalgs: string): void;
-  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify', callback: ((...args: never[]) => unknown) | null): void;
+  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify' | 'newSession', callback: ((...args: never[]) => unknown) | null): void;
   setAlpnProtos(wire: Buffer): void;
   getCertStore(): X509StoreHandle;
   usePskIdentityHint(hint: Buffer | string): void;
