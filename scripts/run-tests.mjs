@@ -74,12 +74,23 @@ function collect(label) {
 
 function runTests(args, env) {
   for (const d of dirs) rmSync(join(d, '.vitest-report.json'), { force: true });
-  return spawnSync(turbo, ['run', 'test', '--continue', '--concurrency=2', ...args], { cwd: root, stdio: 'inherit', env });
+  const run = spawnSync(turbo, ['run', 'test', '--continue', '--concurrency=2', ...args], { cwd: root, stdio: 'inherit', env });
+  // A package whose run wrote no report crashed before its tests reported (seen once on Node 24:
+  // vitest's worker pool lost its IPC channel at start-up). It runs once more, saying so; a second
+  // crash counts as a failure in the summary.
+  for (const d of dirs) {
+    if (existsSync(join(d, '.vitest-report.json'))) continue;
+    const name = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name;
+    process.stdout.write(`\n${name}: its test run wrote no report (the runner crashed); running it once more\n`);
+    spawnSync(turbo, ['run', 'test', '--only', '--force', `--filter=${name}`, ...args.filter((a) => a !== '--only' && a !== '--force')], { cwd: root, stdio: 'inherit', env });
+  }
+  // What passed and failed is in the reports (a package still without one counts as a failure).
+  return run;
 }
 
 const runs = [];
-const primary = runTests(extra, envFor(null));
-runs.push({ label: `[node ${process.versions.node}]`, ok: primary.status === 0, ...collect(`[node ${process.versions.node}]`) });
+runTests(extra, envFor(null));
+runs.push({ label: `[node ${process.versions.node}]`, ...collect(`[node ${process.versions.node}]`) });
 // Type errors in sources or tests count as a failure too (vitest itself only strips types).
 const typecheck = spawnSync(turbo, ['run', 'typecheck', '--continue', '--concurrency=2', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: baseEnv });
 
@@ -115,8 +126,8 @@ for (const major of (process.env.OSSL_TEST_NODES ?? '').split(',').map((m) => m.
   const bin = ensureNode(major);
   const version = execFileSync(join(bin, 'node'), ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
   process.stdout.write(`\n==== the whole suite again on Node.js ${version} ====\n`);
-  const run = runTests(['--only', '--force', ...extra], envFor(bin));
-  runs.push({ label: `[node ${version}]`, ok: run.status === 0, ...collect(`[node ${version}]`) });
+  runTests(['--only', '--force', ...extra], envFor(bin));
+  runs.push({ label: `[node ${version}]`, ...collect(`[node ${version}]`) });
 }
 
 let passed = 0;
@@ -138,4 +149,4 @@ console.log(`  ${suite.label}: ${suite.detail}${suite.ok ? '' : ' — below the 
 const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
 writeFileSync(join(root, '.test-summary'), `${line}\n`);
 console.log(line);
-process.exit(runs.every((r) => r.ok) && failed === 0 ? 0 : 1);
+process.exit(failed === 0 ? 0 : 1);
