@@ -82,7 +82,8 @@ function runTests(args, env) {
     if (existsSync(join(d, '.vitest-report.json'))) continue;
     const name = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')).name;
     process.stdout.write(`\n${name}: its test run wrote no report (the runner crashed); running it once more\n`);
-    spawnSync(turbo, ['run', 'test', '--only', '--force', `--filter=${name}`, ...args.filter((a) => a !== '--only' && a !== '--force')], { cwd: root, stdio: 'inherit', env });
+    // With the same arguments, so a build that failed fails again rather than leave old files to test.
+    spawnSync(turbo, ['run', 'test', '--continue', `--filter=${name}`, ...args, ...(args.includes('--force') ? [] : ['--force'])], { cwd: root, stdio: 'inherit', env });
   }
   // What passed and failed is in the reports (a package still without one counts as a failure).
   return run;
