@@ -1,7 +1,6 @@
 // Python `ssl` module helpers, with Python's names and values.
 import { X509Certificate } from 'node:crypto';
-import { dumpCertificate, FILETYPE_ASN1, FILETYPE_PEM, handleOf, loadCertificate, X509 } from '@ossl/crypto';
-import { native, type PythonCertDict } from '@ossl/native';
+import { certToPythonDict as pythonDictOf, dumpCertificate, FILETYPE_ASN1, FILETYPE_PEM, loadCertificate, X509, type PythonCertDict } from '@ossl/crypto';
 
 /** `certReqs`: do not verify the peer. */
 export const CERT_NONE = 0;
@@ -55,7 +54,7 @@ export function PEMCertToDERCert(pemCertString: string): Buffer {
 /** The dictionary Python's `getpeercert()` returns for `cert` (tuples as arrays). */
 export function certToPythonDict(cert: X509): PythonCertDict {
   if (!(cert instanceof X509)) throw new TypeError('"cert" must be an X509');
-  return native.pythonCertDict(handleOf(cert, native.X509, 'cert', 'an X509'));
+  return pythonDictOf(cert);
 }
 
 /** node:tls's `getPeerCertificate()` object for `cert` (via node:crypto's legacy form). */

@@ -1,4 +1,4 @@
-import { native, type PassphraseInput } from '@ossl/native';
+import { native, type PassphraseInput, type PythonCertDict } from '@ossl/native';
 
 import { FILETYPE_ASN1, FILETYPE_PEM, FILETYPE_TEXT } from './constants.js';
 import { guard } from './errors.js';
@@ -130,4 +130,17 @@ export function dumpPublickey(type: number, pkey: PKey): Buffer {
   if (!(pkey instanceof PKey)) throw typeError('pkey', 'a PKey', pkey);
   const h = handleOf(pkey, native.PKey, 'pkey', 'a PKey');
   return guard(() => native.dumpPublicKey(t, h));
+}
+
+/**
+ * The dictionary CPython's `ssl.SSLSocket.getpeercert()` returns for `cert`, tuples as arrays:
+ * `subject`, `issuer`, `version`, `serialNumber`, `notBefore`, `notAfter`, and `subjectAltName`,
+ * `OCSP`, `caIssuers`, `crlDistributionPoints` when present. Equal to CPython's own output for its
+ * test certificates. (extra)
+ * @param cert the certificate.
+ * @throws TypeError when `cert` is not an X509.
+ */
+export function certToPythonDict(cert: X509): PythonCertDict {
+  if (!(cert instanceof X509)) throw typeError('cert', 'an X509', cert);
+  return guard(() => native.pythonCertDict(handleOf(cert, native.X509, 'cert', 'an X509')));
 }

@@ -36,8 +36,9 @@ export {
   loadCrl,
   dumpCrl,
   loadPkcs7Data,
+  certToPythonDict,
   type Passphrase,
   type TextDumpOptions,
 } from './functions.js';
 export { kHandle, handleOf, type HasHandle, type NativeClass } from './internal/handle.js';
-export { opensslVersion, OPENSSL_VERSION_NUMBER, SSLEAY_VERSION } from '@ossl/native';
+export { opensslVersion, OPENSSL_VERSION_NUMBER, SSLEAY_VERSION, type PythonCertDict } from '@ossl/native';

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 import {
+  certToPythonDict,
   CryptoError,
   dumpCertificate,
   dumpPrivatekey,
@@ -268,5 +269,16 @@ describe('loadPublickey / dumpPublickey', () => {
     expect(() => loadPublickey(FILETYPE_ASN1, Buffer.from([0x30, 0x03, 0x02, 0x01]))).toThrow(CryptoError);
     expect(() => loadPublickey(FILETYPE_PEM, null as never)).toThrow(TypeError);
     expect(() => dumpPublickey(FILETYPE_PEM, new X509() as never)).toThrow(TypeError);
+  });
+});
+
+describe('certToPythonDict', () => {
+  it("gives CPython's own getpeercert() dictionary, and refuses what is not an X509", () => {
+    const decoded = JSON.parse(certdata('decoded.json')) as Record<string, unknown>;
+    for (const name of ['keycert.pem', 'allsans.pem', 'idnsans.pem']) {
+      const dict = certToPythonDict(loadCertificate(FILETYPE_PEM, certdata(name)));
+      expect(JSON.parse(JSON.stringify(dict)), name).toEqual(decoded[name]);
+    }
+    for (const bad of [null, 'pem', {}, Buffer.from('x')]) expect(() => certToPythonDict(bad as never)).toThrow(TypeError);
   });
 });
