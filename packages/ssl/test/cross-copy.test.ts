@@ -8,6 +8,7 @@ import * as cryptoEsm from '@ossl/crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import * as src from '../src/index.js';
+import { selfSignedWith } from '@ossl/testkit';
 import { caught, handshake } from './support/memory.js';
 
 type Crypto = typeof cryptoEsm;
@@ -24,20 +25,6 @@ beforeAll(async () => {
   sslEsm = (await import(pathToFileURL(join(packageRoot, 'dist/index.js')).href)) as Ssl;
 });
 
-/** A self-signed server identity made entirely with `lib`. */
-function identity(lib: Crypto, cn: string): { key: InstanceType<Crypto['PKey']>; cert: InstanceType<Crypto['X509']> } {
-  const key = lib.PKey.generate(lib.TYPE_EC, 'prime256v1');
-  const cert = new lib.X509();
-  cert.setVersion(2);
-  cert.setSerialNumber(7n);
-  cert.getSubject().CN = cn;
-  cert.setIssuer(cert.getSubject());
-  cert.gmtimeAdjNotBefore(-60);
-  cert.gmtimeAdjNotAfter(3600);
-  cert.setPubkey(key);
-  cert.sign(key, 'sha256');
-  return { key, cert };
-}
 
 /** A client of `clientLib` and a server of `serverLib` on `serverCtx`, handshaken in memory. */
 function connect(clientLib: Ssl, serverLib: Ssl, serverCtx: InstanceType<Ssl['Context']>, clientCtx = new clientLib.Context(clientLib.TLS_METHOD)) {
@@ -52,7 +39,7 @@ function connect(clientLib: Ssl, serverLib: Ssl, serverCtx: InstanceType<Ssl['Co
 describe('a key and certificate from the CJS @ossl/crypto in the ESM @ossl/ssl', () => {
   it('are used by Context.useCertificate / usePrivatekey and serve a handshake', () => {
     expect(cryptoCjs.PKey).not.toBe(cryptoEsm.PKey);
-    const { key, cert } = identity(cryptoCjs, 'cjs.example');
+    const { key, cert } = selfSignedWith(cryptoCjs, 'cjs.example');
     for (const ssl of [src, sslEsm]) {
       const ctx = new ssl.Context(ssl.TLS_METHOD);
       ctx.useCertificate(cert);
@@ -75,7 +62,7 @@ describe('a key and certificate from the CJS @ossl/crypto in the ESM @ossl/ssl',
   });
 
   it('are used by Connection.useCertificate / usePrivatekey', () => {
-    const { key, cert } = identity(cryptoCjs, 'conn.example');
+    const { key, cert } = selfSignedWith(cryptoCjs, 'conn.example');
     const server = new src.Connection(new src.Context(src.TLS_METHOD));
     server.useCertificate(cert);
     server.usePrivatekey(key);
@@ -94,13 +81,13 @@ describe('a key and certificate from the CJS @ossl/crypto in the ESM @ossl/ssl',
     expect((e as Error).message).toMatch(/"pkey" must be a PKey/);
     expect(caught(() => ctx.useCertificate(Object.create(cryptoCjs.X509.prototype)))).toBeInstanceOf(TypeError);
     // An object of another class is still refused by the brand check.
-    expect(caught(() => ctx.useCertificate(identity(cryptoCjs, 'k').key as never))).toBeInstanceOf(TypeError);
+    expect(caught(() => ctx.useCertificate(selfSignedWith(cryptoCjs, 'k').key as never))).toBeInstanceOf(TypeError);
   });
 });
 
 describe('the CJS and ESM builds of @ossl/ssl', () => {
   it('take each other\'s Contexts, Connections and Sessions', () => {
-    const { key, cert } = identity(cryptoEsm, 'both.example');
+    const { key, cert } = selfSignedWith(cryptoEsm, 'both.example');
     for (const [a, b] of [
       [sslCjs, src],
       [src, sslCjs],

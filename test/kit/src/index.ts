@@ -94,6 +94,28 @@ export function tempFiles(files: Record<string, string | Buffer>): { dir: string
   return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The @ossl/crypto module, as any build or copy of it exports it (ESM, CJS, a second install). */
+export type CryptoModule = typeof import('@ossl/crypto');
+
+/**
+ * A P-256 key and a self-signed certificate for `cn` (a CA when `ca`), made entirely with `lib`: the
+ * cross-copy tests use it to make objects with one build or copy of @ossl/crypto and use them with another.
+ */
+export function selfSignedWith(lib: CryptoModule, cn: string, options: { ca?: boolean } = {}): { key: InstanceType<CryptoModule['PKey']>; cert: InstanceType<CryptoModule['X509']> } {
+  const key = lib.PKey.generate(lib.TYPE_EC, 'prime256v1');
+  const cert = new lib.X509();
+  cert.setVersion(2);
+  cert.setSerialNumber(serial++);
+  cert.getSubject().CN = cn;
+  cert.setIssuer(cert.getSubject());
+  cert.gmtimeAdjNotBefore(-60);
+  cert.gmtimeAdjNotAfter(3600);
+  cert.setPubkey(key);
+  if (options.ca) cert.addExtensions([new lib.X509Extension('basicConstraints', true, 'CA:TRUE')]);
+  cert.sign(key, 'sha256');
+  return { key, cert };
+}
+
 /**
  * Runs `fn` with `props` set on Object.prototype (what a prototype-pollution attack does), and
  * removes them once its promise settles.
