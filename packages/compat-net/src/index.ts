@@ -1,23 +1,39 @@
-import { connect, createConnection, createServer, fromSocket, getServerCertificate, readline, readlines, Server, wrapSocket, writelines } from './net.js';
-import { SecureSocket } from './secure-socket.js';
+// @ossl/compat-net: node:tls's module surface (and node:net's, and Python's ssl socket names) on ossl.
+// `require('@ossl/compat-net')` and the default export are one mutable module object, as node:tls's
+// exports are: programs assign `tls.DEFAULT_MAX_VERSION` and it takes effect.
+import nodeNet from 'node:net';
+import nodeTls from 'node:tls';
 
-export { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
+import { tlsDefaults } from './defaults.js';
+import { checkServerIdentity } from './identity.js';
+import { alpnOption } from './internal/options.js';
+import { connect, createConnection, fromSocket, getServerCertificate, readline, readlines, wrapSocket, writelines } from './net.js';
+import {
+  CERT_NONE,
+  CERT_OPTIONAL,
+  CERT_REQUIRED,
+  PROTOCOL_SSLv23,
+  PROTOCOL_TLS,
+  PROTOCOL_TLS_CLIENT,
+  PROTOCOL_TLS_SERVER,
+  certTimeToSeconds,
+  DERCertToPEMCert,
+  PEMCertToDERCert,
+  certToPythonDict,
+  certToNodeObject,
+} from './python.js';
+import { createSecureContext, SecureContext } from './secure-context.js';
+import { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, SecureSocket } from './secure-socket.js';
+import { createServer, Server } from './server.js';
+import { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths } from '@ossl/ssl';
+
+export { SecureSocket, SecureSocket as TLSSocket, SecureSocket as Socket, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } from './secure-socket.js';
+export type { SecureSocketOptions, SecureSocketOptions as TLSSocketOptions, ServerPskCallback, ClientPskCallback } from './secure-socket.js';
+export { SecureContext, createSecureContext, type SecureContextOptions, type KeyOrCert, type KeyWithPassphrase, type PfxWithPassphrase } from './secure-context.js';
+export { Server, createServer, type ServerOptions, type ServerConstructor } from './server.js';
+export { checkServerIdentity, type PeerCertificateLike } from './identity.js';
 export type { AlpnProtocols, Pem, TlsVersionName } from './internal/options.js';
-export {
-  connect,
-  createConnection,
-  createServer,
-  Server,
-  wrapSocket,
-  fromSocket,
-  getServerCertificate,
-  readline,
-  readlines,
-  writelines,
-  type ConnectOptions,
-  type ServerOptions,
-  type WrapSocketOptions,
-} from './net.js';
+export { connect, createConnection, wrapSocket, fromSocket, getServerCertificate, readline, readlines, writelines, type ConnectOptions, type WrapSocketOptions } from './net.js';
 export {
   CERT_NONE,
   CERT_OPTIONAL,
@@ -34,31 +50,107 @@ export {
 } from './python.js';
 export { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths, type DefaultVerifyPaths } from '@ossl/ssl';
 
-/** `import net from '@ossl/compat-net'`: node:net's shape, secured. */
-const net = {
-  /** See {@link connect}. */
-  connect,
-  /** See {@link createConnection}: the same as `connect`. */
-  createConnection,
-  /** See {@link createServer}. */
-  createServer,
-  /** See {@link Server}. */
-  Server,
-  /** The TLS socket, under node:net's name (see {@link SecureSocket}). */
-  Socket: SecureSocket,
-  /** See {@link SecureSocket}. */
-  SecureSocket,
-  /** See {@link wrapSocket}. */
-  wrapSocket,
-  /** See {@link fromSocket}. */
-  fromSocket,
-  /** See {@link getServerCertificate}. */
-  getServerCertificate,
-  /** See {@link readline}. */
-  readline,
-  /** See {@link readlines}. */
-  readlines,
-  /** See {@link writelines}. */
-  writelines,
+/** node:net's helpers, re-exported so that `import net from '@ossl/compat-net'` keeps every other line working. */
+export const { isIP, isIPv4, isIPv6, BlockList, SocketAddress } = nodeNet;
+/** node:net's `Stream` (its Socket class, under the old name). */
+export const Stream: typeof nodeNet.Socket = (nodeNet as unknown as { Stream: typeof nodeNet.Socket }).Stream;
+/** node:net's happy-eyeballs defaults (`autoSelectFamily`). */
+export const { getDefaultAutoSelectFamily, setDefaultAutoSelectFamily, getDefaultAutoSelectFamilyAttemptTimeout, setDefaultAutoSelectFamilyAttemptTimeout } = nodeNet as typeof nodeNet & {
+  getDefaultAutoSelectFamilyAttemptTimeout(): number;
+  setDefaultAutoSelectFamilyAttemptTimeout(value: number): void;
 };
-export default net;
+
+/** The names of the ciphers OpenSSL (Node's) supports, lower case, TLS 1.3 suites included (node:tls's `getCiphers`). */
+export function getCiphers(): string[] {
+  return nodeTls.getCiphers();
+}
+
+/** The root certificates node:tls trusts by default (PEM), as node:tls's `rootCertificates`. */
+export const rootCertificates: readonly string[] = nodeTls.rootCertificates;
+
+/** ALPN protocols in node's wire format, as node:tls's `convertALPNProtocols(protocols, out)` (sets `out.ALPNProtocols`). */
+export function convertALPNProtocols(protocols: unknown, out: { ALPNProtocols?: Buffer }): void {
+  const list = alpnOption(protocols);
+  if (list === null) return;
+  out.ALPNProtocols = Buffer.concat(list.flatMap((p) => [Buffer.from([p.length]), p]));
+}
+
+/** The lowest protocol version of a context that names none (assignable on the module object). */
+export const DEFAULT_MIN_VERSION: string = tlsDefaults.DEFAULT_MIN_VERSION;
+/** The highest protocol version of a context that names none (assignable on the module object). */
+export const DEFAULT_MAX_VERSION: string = tlsDefaults.DEFAULT_MAX_VERSION;
+/** node:tls's default cipher list (assignable on the module object). */
+export const DEFAULT_CIPHERS: string = tlsDefaults.DEFAULT_CIPHERS;
+/** The default key exchange groups, `'auto'` (assignable on the module object). */
+export const DEFAULT_ECDH_CURVE: string = tlsDefaults.DEFAULT_ECDH_CURVE;
+
+/** The module object: every export, with the `DEFAULT_*` settings live and assignable. */
+const tls = {
+  connect,
+  createConnection,
+  createServer,
+  Server,
+  TLSSocket: SecureSocket,
+  SecureSocket,
+  Socket: SecureSocket,
+  createSecureContext,
+  SecureContext,
+  checkServerIdentity,
+  getCiphers,
+  rootCertificates,
+  convertALPNProtocols,
+  CLIENT_RENEG_LIMIT,
+  CLIENT_RENEG_WINDOW,
+  isIP,
+  isIPv4,
+  isIPv6,
+  BlockList,
+  SocketAddress,
+  Stream,
+  getDefaultAutoSelectFamily,
+  setDefaultAutoSelectFamily,
+  getDefaultAutoSelectFamilyAttemptTimeout,
+  setDefaultAutoSelectFamilyAttemptTimeout,
+  wrapSocket,
+  fromSocket,
+  getServerCertificate,
+  readline,
+  readlines,
+  writelines,
+  CERT_NONE,
+  CERT_OPTIONAL,
+  CERT_REQUIRED,
+  PROTOCOL_SSLv23,
+  PROTOCOL_TLS,
+  PROTOCOL_TLS_CLIENT,
+  PROTOCOL_TLS_SERVER,
+  certTimeToSeconds,
+  DERCertToPEMCert,
+  PEMCertToDERCert,
+  certToPythonDict,
+  certToNodeObject,
+  createDefaultContext,
+  CertificateVerifyError,
+  getDefaultVerifyPaths,
+  /** The lowest protocol version of a context that names none. */
+  DEFAULT_MIN_VERSION,
+  /** The highest protocol version of a context that names none. */
+  DEFAULT_MAX_VERSION,
+  /** node:tls's default cipher list. */
+  DEFAULT_CIPHERS,
+  /** The default key exchange groups. */
+  DEFAULT_ECDH_CURVE,
+};
+for (const name of ['DEFAULT_MIN_VERSION', 'DEFAULT_MAX_VERSION', 'DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE'] as const) {
+  Object.defineProperty(tls, name, {
+    get: () => tlsDefaults[name],
+    set: (value: string) => {
+      tlsDefaults[name] = value;
+    },
+    enumerable: true,
+    configurable: true,
+  });
+}
+// `require('@ossl/compat-net').default` keeps working where the CommonJS module object is this one.
+Object.defineProperty(tls, 'default', { value: tls, enumerable: false });
+export default tls;

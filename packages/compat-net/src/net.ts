@@ -3,20 +3,19 @@
 import { readFileSync } from 'node:fs';
 import nodeNet from 'node:net';
 import type { Duplex } from 'node:stream';
-import { inspect, type InspectOptionsStylized } from 'node:util';
 import { Context, createDefaultContext, SSLError, TLS_METHOD, VERIFY_NONE, VERIFY_PEER, VERIFY_FAIL_IF_NO_PEER_CERT } from '@ossl/ssl';
 import { loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
-import { brandClass, inspectFields } from '@ossl/crypto/internal';
 
-import { handshakeTimeoutError, kPythonShape } from './internal/errors.js';
-import { contextFromSettings, contextOption, isOwnFalse, numberOption, ownOptions, readTlsSettings, stringOption, typeError } from './internal/options.js';
+import { kPythonShape } from './internal/errors.js';
+import { invalidArgType, nodeError, outOfRange } from './internal/node-errors.js';
+import { contextOption, isOwnFalse, numberOption, ownOptions, stringOption, typeError } from './internal/options.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, DERCertToPEMCert, PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './python.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
 
 /** Options of `connect`: SecureSocket's, and where to connect (node:tls's `connect` options). */
 export interface ConnectOptions extends SecureSocketOptions {
   /** The port to connect to (not needed with `socket` or `path`). */
-  port?: number;
+  port?: number | string;
   /** The host to connect to (default `localhost`); also the name checked when `servername` is absent or empty. */
   host?: string;
   /** An IPC path to connect to instead of a port. */
@@ -25,37 +24,61 @@ export interface ConnectOptions extends SecureSocketOptions {
   timeout?: number;
   /** The local address to connect from. */
   localAddress?: string;
+  /** The local port to connect from. */
+  localPort?: number;
   /** The IP version to use: 4, 6, or 0 for either. */
   family?: number;
+  /** A DNS lookup function (dns.lookup's shape). */
+  lookup?: nodeNet.LookupFunction;
+  /** dns.lookup hints. */
+  hints?: number;
+  /** Aborts the connection (an AbortError). */
+  signal?: AbortSignal;
+  /** Try each address of the host in turn (net's happy eyeballs). */
+  autoSelectFamily?: boolean;
+  /** TCP keep-alive on the transport. */
+  keepAlive?: boolean;
+  /** The keep-alive delay, in ms. */
+  keepAliveInitialDelay?: number;
+  /** Turn Nagle's algorithm off on the transport. */
+  noDelay?: boolean;
 }
 
 type Listener = () => void;
 
+let rejectWarned = false;
+
+/** NODE_TLS_REJECT_UNAUTHORIZED=0 turns verification off by default, with node's warning (node:tls does the same). */
+function allowUnauthorized(): boolean {
+  const allow = process.env.NODE_TLS_REJECT_UNAUTHORIZED === '0';
+  if (allow && !rejectWarned) {
+    rejectWarned = true;
+    process.emitWarning("Setting the NODE_TLS_REJECT_UNAUTHORIZED environment variable to '0' makes TLS connections and HTTPS requests insecure by disabling certificate verification.");
+  }
+  return allow;
+}
+
+let ipServernameWarned = false;
+
 /** node:tls's connect overloads, reduced to one own-properties options object and a listener. */
 function connectArgs(args: unknown[]): [Record<string, unknown>, Listener | undefined] {
-  const [first] = args;
-  let i = 1;
-  let base: Record<string, unknown>;
-  if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
-    base = Object.assign(Object.create(null) as Record<string, unknown>, { port: Number(first) });
-    if (typeof args[i] === 'string') base.host = args[i++];
-  } else if (typeof first === 'string') {
-    base = Object.assign(Object.create(null) as Record<string, unknown>, { path: first });
-  } else if (first !== null && typeof first === 'object') {
-    return [ownOptions(first as object) as Record<string, unknown>, typeof args[1] === 'function' ? (args[1] as Listener) : undefined];
-  } else {
-    throw typeError('options', 'an object, a port number or a path', first);
-  }
-  if (args[i] !== null && typeof args[i] === 'object') Object.assign(base, ownOptions(args[i++] as object));
-  return [base, typeof args[i] === 'function' ? (args[i] as Listener) : undefined];
+  const normalize = (nodeNet as unknown as { _normalizeArgs(a: unknown[]): [Record<string, unknown>, Listener?] })._normalizeArgs;
+  const [first, second, third] = args;
+  // Options from own properties only: the object node:net reads is built here.
+  const cleaned = args.map((a) => (a !== null && typeof a === 'object' && !Array.isArray(a) ? ownOptions(a as object, 'options') : a));
+  const [normalized, cb] = normalize(cleaned);
+  const options = Object.assign(Object.create(null) as Record<string, unknown>, normalized);
+  if (second !== null && typeof second === 'object' && typeof first !== 'object') Object.assign(options, ownOptions(second as object, 'options'));
+  else if (third !== null && typeof third === 'object' && typeof first !== 'object') Object.assign(options, ownOptions(third as object, 'options'));
+  return [options, cb];
 }
 
 /**
- * Opens a TLS connection, as `net.connect` opens a plain one (and `tls.connect` a TLS one): the
- * listener runs on `secureConnect`. The server is verified against `ca` (or the system store) and
- * its certificate checked against `servername || host` unless `rejectUnauthorized: false`.
+ * Opens a TLS connection, as node:tls's `connect`: the listener runs on `secureConnect`. The server is
+ * verified against `ca` (or node's roots plus NODE_EXTRA_CA_CERTS) and its certificate checked
+ * against `servername || host` with OpenSSL's matcher, unless `rejectUnauthorized: false`.
  * Overloads: `(options[, listener])`, `(port[, host][, options][, listener])`, `(path[, options][, listener])`.
- * @throws TypeError (naming the option) for options of the wrong type, before any connection.
+ * @throws TypeError (node's `ERR_INVALID_ARG_TYPE`, naming the option) for options of the wrong type, before any connection.
  */
 export function connect(options: ConnectOptions, listener?: () => void): SecureSocket;
 /** Opens a TLS connection to `host` (default `localhost`) and `port`; see the first overload. */
@@ -72,152 +95,47 @@ export function connect(path: string, options?: ConnectOptions, listener?: () =>
 export function connect(path: string, listener?: () => void): SecureSocket;
 export function connect(...args: unknown[]): SecureSocket {
   const [opts, listener] = connectArgs(args);
-  const given = opts.socket;
-  const path = stringOption(opts.path, 'path');
-  const port = opts.port;
-  if ((given === undefined || given === null) && path === null) {
-    if (typeof port !== 'number' && !(typeof port === 'string' && /^\d+$/.test(port))) throw typeError('options.port', 'a number', port);
-    if (!Number.isInteger(Number(port)) || Number(port) < 0 || Number(port) > 65535) throw new RangeError(`"options.port" must be 0 to 65535, got ${String(port)}`);
+  if (opts.rejectUnauthorized === undefined) opts.rejectUnauthorized = !allowUnauthorized();
+  if (opts.checkServerIdentity !== undefined && opts.checkServerIdentity !== null && typeof opts.checkServerIdentity !== 'function') {
+    throw invalidArgType('options.checkServerIdentity', 'function', opts.checkServerIdentity);
   }
-  const host = stringOption(opts.host, 'host');
+  const minDHSize = opts.minDHSize ?? 1024;
+  if (typeof minDHSize !== 'number') throw invalidArgType('options.minDHSize', 'number', minDHSize);
+  if (!(minDHSize >= 1)) throw outOfRange('options.minDHSize', '>= 1', minDHSize);
   const timeout = numberOption(opts.timeout, 'timeout');
-  const localAddress = stringOption(opts.localAddress, 'localAddress');
-  if (opts.family !== undefined && opts.family !== null && typeof opts.family !== 'number') throw typeError('options.family', 'a number', opts.family);
-  // A socket given by the caller is theirs to connect; its own host is checked when none is given here.
-  const raw = (given as Duplex | undefined | null) ?? new nodeNet.Socket();
-  const target = host ?? 'localhost';
-  const sock = new SecureSocket({ ...opts, socket: raw, isServer: false, host: host ?? (given ? undefined : target) } as SecureSocketOptions);
-  if (timeout !== null) sock.setTimeout(timeout);
+  const given = opts.socket as Duplex | undefined | null;
+  const servername = opts.servername;
+  if (typeof servername === 'string' && servername !== '' && nodeNet.isIP(servername) && !ipServernameWarned) {
+    ipServernameWarned = true;
+    process.emitWarning('Setting the TLS ServerName to an IP address is not permitted by RFC 6066. This will be ignored in a future version.', 'DeprecationWarning', 'DEP0123');
+  }
+  const sock = new SecureSocket({ ...opts, isServer: false } as SecureSocketOptions);
+  (sock as unknown as Record<symbol, unknown>)[kConnectOptions] = opts;
   if (listener) sock.once('secureConnect', listener);
+  sock.once('secure', () => checkDhSize(sock, minDHSize));
   if (!given) {
-    const rawSock = raw as nodeNet.Socket;
-    if (path !== null) rawSock.connect(path);
-    else {
-      // Built here, on a null prototype: node:net reads it, and nothing inherited should steer it.
-      const target2 = Object.assign(Object.create(null) as nodeNet.TcpNetConnectOpts, { port: Number(port), host: target });
-      if (localAddress !== null) target2.localAddress = localAddress;
-      if (typeof opts.family === 'number') target2.family = opts.family;
-      rawSock.connect(target2);
-    }
+    if (timeout) sock.setTimeout(timeout);
+    const target = Object.assign(Object.create(null) as Record<string, unknown>, opts);
+    delete target.socket;
+    delete target.timeout;
+    // node:net reads these; everything else here is TLS's.
+    sock.connect(target as unknown as nodeNet.NetConnectOpts);
   }
   return sock;
 }
 
+const kConnectOptions = Symbol('ossl.compat-net.connectOptions');
+
+/** Clients: a DH key exchange with a group smaller than `minDHSize` bits is refused (node:tls). */
+function checkDhSize(sock: SecureSocket, minDHSize: number): void {
+  const info = sock.getEphemeralKeyInfo();
+  if (info && info.type === 'DH' && typeof info.size === 'number' && info.size < minDHSize) {
+    sock.destroy(nodeError('ERR_TLS_DH_PARAM_SIZE', `DH parameter size ${info.size} is less than ${minDHSize}`));
+  }
+}
+
 /** The same as `connect`. */
 export const createConnection = connect;
-
-/** Options of `createServer` / `Server`: SecureSocket's, for every accepted connection, and the server's own. */
-export interface ServerOptions extends SecureSocketOptions {
-  /** The server's certificate, PEM (or give `context`). */
-  cert?: string | Buffer;
-  /** The server's private key, PEM (or give `context`). */
-  key?: string | Buffer;
-  /**
-   * How long a client may take to finish its handshake, in ms (node:tls's option, default 120000):
-   * a slower one is dropped and reported with `'tlsClientError'` (`ERR_TLS_HANDSHAKE_TIMEOUT`).
-   */
-  handshakeTimeout?: number;
-}
-
-const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
-
-/**
- * A TLS server with net.Server's shape: `listen`, `close`, `address`, and a `secureConnection`
- * event (also the `createServer` listener) carrying each SecureSocket after its handshake.
- * `tlsClientError` reports handshakes that failed or timed out (`handshakeTimeout`).
- *
- * A Context built from the options gets a session id context (`sessionIdContext`, default a hash of
- * the command line, as node:tls), so clients can resume; a `context` given is used as it is.
- */
-export class Server extends nodeNet.Server {
-  /** The TLS settings every accepted connection uses. */
-  readonly context: Context;
-  #options: Record<string, unknown>;
-  #handshakeTimeout: number;
-
-  static {
-    brandClass(this, '@ossl/compat-net:Server');
-  }
-
-  /**
-   * @param options SecureSocket's options for each connection, `cert`/`key` or `context`, `handshakeTimeout`.
-   * @param listener called with each SecureSocket once its handshake is done (`secureConnection`).
-   * @throws TypeError / RangeError naming the option for a value of the wrong type or range.
-   */
-  constructor(options: ServerOptions | ((socket: SecureSocket) => void) = {}, listener?: (socket: SecureSocket) => void) {
-    if (typeof options === 'function') {
-      listener = options;
-      options = {};
-    }
-    const o = ownOptions(options, 'options') as Record<string, unknown>;
-    const handshakeTimeout = numberOption(o.handshakeTimeout, 'handshakeTimeout');
-    if (listener !== undefined && typeof listener !== 'function') throw typeError('listener', 'a function', listener);
-    const context = contextOption(o.context) ?? contextFromSettings(readTlsSettings(o), true);
-    super((raw) => this.#accept(raw));
-    this.#options = o;
-    // node:tls: 0 (or absent) means the default.
-    this.#handshakeTimeout = Math.min(handshakeTimeout || DEFAULT_HANDSHAKE_TIMEOUT, 2 ** 31 - 1);
-    this.context = context;
-    if (listener) this.on('secureConnection', listener);
-  }
-
-  #accept(raw: nodeNet.Socket): void {
-    let sock: SecureSocket;
-    try {
-      sock = new SecureSocket({ ...this.#options, context: this.context, socket: raw, isServer: true } as SecureSocketOptions);
-    } catch (e) {
-      raw.destroy();
-      this.emit('tlsClientError', e, raw);
-      return;
-    }
-    let secured = false;
-    // The timer goes with the socket: cleared at the handshake's end or the socket's close, and
-    // never what keeps the process alive.
-    const timer = setTimeout(() => {
-      if (!secured && !sock.destroyed) sock.destroy(handshakeTimeoutError());
-    }, this.#handshakeTimeout);
-    timer.unref();
-    sock.once('secure', () => {
-      secured = true;
-      clearTimeout(timer);
-      this.emit('secureConnection', sock);
-    });
-    sock.once('close', () => clearTimeout(timer));
-    sock.on('error', (err) => {
-      if (!secured) this.emit('tlsClientError', err, sock);
-    });
-  }
-
-  /**
-   * What `util.inspect` and `console.log` print (instead of a net.Server's internals):
-   * `Server { listening: true, address: '127.0.0.1:8443', context: Context {...} }`.
-   */
-  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
-    return inspectFields(
-      this,
-      'Server',
-      {
-        listening: () => this.listening,
-        address: () => {
-          const a = this.address();
-          if (a === null) return undefined;
-          if (typeof a === 'string') return a;
-          return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
-        },
-        handshakeTimeout: () => this.#handshakeTimeout,
-        context: () => this.context,
-      },
-      depth,
-      options,
-      inspectFn,
-    );
-  }
-}
-
-/** A TLS server; `listener` gets each SecureSocket once its handshake is done. */
-export function createServer(options: ServerOptions | ((socket: SecureSocket) => void) = {}, listener?: (socket: SecureSocket) => void): Server {
-  return new Server(options, listener);
-}
 
 /** Options of `wrapSocket`: Python's `ssl.wrap_socket` keyword arguments, camelCased. */
 export interface WrapSocketOptions {

@@ -1,6 +1,11 @@
-import { Duplex } from 'node:stream';
+// node:tls's TLSSocket (ossl's SecureSocket): a net.Socket whose bytes go through an @ossl/ssl
+// Connection. It is a real net.Socket subclass without a handle of its own: the plain transport (a
+// net.Socket or any Duplex) is driven by @ossl/ssl's Transport, and net.Socket's handle-bound
+// methods are answered from the transport.
 import net from 'node:net';
+import type { Duplex } from 'node:stream';
 import { inspect, type InspectOptionsStylized } from 'node:util';
+import { X509Certificate } from 'node:crypto';
 import { brandClass, inspectFields, printable } from '@ossl/crypto/internal';
 import {
   CertificateVerifyError,
@@ -9,74 +14,80 @@ import {
   Session,
   SSLError,
   SysCallError,
+  Transport,
+  VERIFY_FAIL_IF_NO_PEER_CERT,
   VERIFY_NONE,
+  VERIFY_PEER,
   WantReadError,
   ZeroReturnError,
+  isTransportStream,
 } from '@ossl/ssl';
 
 import { eofError, handshakeEofError, kPythonShape, noHostnameError, socketClosedError } from './internal/errors.js';
-import {
-  contextFromSettings,
-  contextOption,
-  isOwnFalse,
-  numberOption,
-  ownOptions,
-  readTlsSettings,
-  stringOption,
-  typeError,
-  type AlpnProtocols,
-  type Pem,
-  type TlsVersionName,
-} from './internal/options.js';
+import { invalidArgType, nodeError, nodeSslError } from './internal/node-errors.js';
+import { alpnOption, isOwnFalse, numberOption, ownOptions, stringOption, typeError, type AlpnProtocols } from './internal/options.js';
 import { certToNodeObject, certToPythonDict } from './python.js';
+import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
+import { checkServerIdentity, verifyErrorOf } from './identity.js';
+import { wireContext, type ContextEvents } from './internal/dispatch.js';
 
-/** OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH. */
+/** X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH. */
 const X509_V_ERR_HOSTNAME_MISMATCH = 62;
 const X509_V_ERR_IP_ADDRESS_MISMATCH = 64;
 
-/** Options of `SecureSocket` (and of `connect`, `fromSocket` and the servers): node:tls's names. */
-export interface SecureSocketOptions {
-  /** A connected (or connecting) plain socket to secure; one is made by `connect()` otherwise. */
+/** node:tls's limits on client-initiated renegotiation: 3 in 600 s. */
+export const CLIENT_RENEG_LIMIT = 3;
+/** The window of `CLIENT_RENEG_LIMIT`, in seconds. */
+export const CLIENT_RENEG_WINDOW = 600;
+
+/** A server-side PSK callback: `(socket, identity)` returns the key, or a falsy value to refuse. */
+export type ServerPskCallback = (socket: SecureSocket, identity: string) => NodeJS.ArrayBufferView | null | undefined | false;
+/** A client-side PSK callback: `(hint)` returns `{psk, identity}`, or a falsy value for none. */
+export type ClientPskCallback = (hint: string | null) => { psk: NodeJS.ArrayBufferView; identity: string } | null | undefined | false;
+
+/** Options of `SecureSocket` / `TLSSocket`: node:tls's names (TLSSocket's and createSecureContext's). */
+export interface SecureSocketOptions extends SecureContextOptions {
+  /** The plain transport to secure (a net.Socket or any Duplex); one is made (and connected by `connect()`) otherwise. */
   socket?: Duplex;
-  /** The TLS settings (an @ossl/ssl Context, used as it is); built from the node:tls-style options below when absent. */
+  /** The TLS settings as an @ossl/ssl Context, used as it is (its verification policy included). */
   context?: Context;
+  /** node:tls's secure context (from `createSecureContext`); built from the other options when absent. */
+  secureContext?: SecureContext;
   /** Act as the server. */
   isServer?: boolean;
+  /** The net.Server this socket belongs to (servers). */
+  server?: net.Server;
   /**
    * Clients: the server name to send (SNI) and to check the certificate against. `''` sends no SNI;
    * the certificate is then checked against `host`, as node:tls does.
    */
   servername?: string;
-  /**
-   * Clients: the host connected to, checked when `servername` is absent or empty (and sent as SNI
-   * when `servername` is absent and it is not an IP address). Without either, the name the plain
-   * socket was connected to, else its remote address, is checked.
-   */
+  /** Clients: the host connected to, checked when `servername` is absent or empty. */
   host?: string;
-  /** Clients: fail when the server is not verified (default true; only `false` turns it off). Servers: refuse unverified client certificates (with `requestCert`). */
+  /** Clients: fail when the server is not verified (only `false` turns it off). Servers: refuse unverified client certificates (with `requestCert`). */
   rejectUnauthorized?: boolean;
   /** Servers: ask clients for a certificate. */
   requestCert?: boolean;
-  /** Trusted CAs (PEM); the system store when absent. A value that holds no certificate is an error. */
-  ca?: Pem | Pem[];
-  /** This side's certificate (PEM; further certificates in it are sent as its chain). */
-  cert?: Pem;
-  /** This side's private key (PEM). */
-  key?: Pem;
-  /** Key passphrase. */
-  passphrase?: string;
   /** ALPN protocols to offer (client) or accept, in preference order (server); also node's wire format. */
   ALPNProtocols?: AlpnProtocols;
-  /** OpenSSL cipher list for TLS 1.2. */
-  ciphers?: string;
-  /** The lowest protocol version to negotiate (`'TLSv1.2'`, ...). */
-  minVersion?: TlsVersionName;
-  /** The highest protocol version to negotiate (`'TLSv1.3'`, ...). */
-  maxVersion?: TlsVersionName;
-  /** Servers: the session id context (node:tls's option; default: a hash of the command line). */
-  sessionIdContext?: string;
-  /** Clients: a session to resume (from `getSession()`: DER bytes or an @ossl/ssl Session). */
+  /** Servers: `({servername, protocols}) => protocol | undefined` chooses the ALPN protocol. */
+  ALPNCallback?: (info: { servername: string | false; protocols: string[] }) => string | undefined;
+  /** Servers: `(servername, cb)`: call `cb(err, secureContext)` with the context for that name. */
+  SNICallback?: (servername: string, cb: (err: Error | null, ctx?: SecureContext | null) => void) => void;
+  /** PSK: the server's `(socket, identity) => key` or the client's `(hint) => {psk, identity}`. */
+  pskCallback?: ServerPskCallback | ClientPskCallback;
+  /** Servers: the PSK identity hint sent to clients. */
+  pskIdentityHint?: string;
+  /** Clients: ask for a stapled OCSP response (`'OCSPResponse'` event). */
+  requestOCSP?: boolean;
+  /** Clients: a session to resume (from `getSession()` or the `'session'` event). */
   session?: Buffer | Uint8Array | Session;
+  /** Clients: `(hostname, cert) => Error | undefined` replaces the host name check (OpenSSL's matcher by default). */
+  checkServerIdentity?: (hostname: string, cert: Record<string, unknown>) => Error | undefined;
+  /** Clients: the smallest DH key size accepted from the server, in bits (default 1024). */
+  minDHSize?: number;
+  /** Servers: the session id context (default: a hash of the command line, as node:tls). */
+  sessionIdContext?: string;
   /**
    * What a TCP EOF without the peer's close_notify is, after the handshake (Python's option): an
    * `'end'` (true, the default, as node:tls) or an `'error'` with code `ERR_SSL_EOF` and no `'end'` (false).
@@ -84,158 +95,221 @@ export interface SecureSocketOptions {
   suppressRaggedEofs?: boolean;
   /** The readable side's high-water mark (bytes). */
   highWaterMark?: number;
+  /** Keep the writable side open after the peer's end (net.Socket's option). */
+  allowHalfOpen?: boolean;
+  /** Accepted for node:tls compatibility; OpenSSL's trace output is not available here. */
+  enableTrace?: boolean;
+}
+
+const kRenegotiations = Symbol('renegotiations');
+const kCounts = Symbol('counts');
+
+/** The arguments of `new TLSSocket(socket, options)` or `new SecureSocket(options)`. */
+function socketArgs(first: unknown, second: unknown): Record<string | symbol, unknown> {
+  if (isTransportStream(first)) {
+    const o = second === undefined || second === null ? (Object.create(null) as Record<string | symbol, unknown>) : (ownOptions(second as object, 'options') as Record<string | symbol, unknown>);
+    o.socket = first;
+    return o;
+  }
+  if (first === undefined || first === null) {
+    return second === undefined || second === null ? (Object.create(null) as Record<string | symbol, unknown>) : (ownOptions(second as object, 'options') as Record<string | symbol, unknown>);
+  }
+  return ownOptions(first as object, 'options') as Record<string | symbol, unknown>;
 }
 
 /**
- * Above this many received bytes waiting in the engine, the transport is paused: together with the
- * readable side's high-water mark this bounds the memory a peer can make us hold.
+ * node:tls's TLSSocket (also exported as `TLSSocket`): a `net.Socket` subclass (`instanceof
+ * net.Socket` holds) carrying TLS over a plain transport, with node:tls's members and events and
+ * Python's `SSLSocket` names (`getpeercert`, `cipher`, `version`, `read(n)`, `unwrap`). Everything
+ * OpenSSL offers beyond node:tls is on `connection`, the @ossl/ssl Connection.
  */
-const INPUT_HIGH_WATER_MARK = 128 * 1024;
-
-/** A Duplex we can drive as a transport: `write`, `on`, `pause`, `resume`. */
-function isDuplexLike(value: unknown): value is Duplex {
-  if (value === null || typeof value !== 'object') return false;
-  const v = value as Record<string, unknown>;
-  return typeof v.write === 'function' && typeof v.on === 'function' && typeof v.pause === 'function' && typeof v.resume === 'function';
-}
-
-/**
- * A TLS socket with net.Socket's shape (a Duplex with `connect`, `data`, `end`, `close`, `error`
- * events and `write`/`end`/`destroy`/`setTimeout`/...), plus node:tls's TLS state and Python's
- * `SSLSocket` names. Existing socket code runs on it unchanged.
- */
-export class SecureSocket extends Duplex {
-  /** The sans-IO TLS engine. */
+export class SecureSocket extends net.Socket {
+  /** The sans-IO TLS engine (an @ossl/ssl Connection). */
   readonly connection: Connection;
-  /** The plain transport. */
-  readonly socket: Duplex;
   /** Always true: this is a TLS socket. */
   readonly encrypted = true;
-  /**
-   * Whether the peer's certificate verified (and, on clients, matched the server name). Only ever
-   * true for a verdict OpenSSL reached (X509_V_OK, kept in the session when it is resumed).
-   */
+  /** Whether the peer's certificate verified (and, on clients, matched the server name): OpenSSL's verdict only. */
   authorized = false;
-  /** Why the peer did not verify, or null. */
-  authorizationError: Error | null = null;
-  /** The negotiated ALPN protocol, or false. */
-  alpnProtocol: string | false = false;
+  /** Why the peer did not verify (node's code, e.g. `'UNABLE_TO_VERIFY_LEAF_SIGNATURE'`), or null. */
+  authorizationError: string | null = null;
+  /** The negotiated ALPN protocol, false without one, null before the handshake. */
+  alpnProtocol: string | false | null = null;
   /** Whether the stream ended without the peer's close_notify (a possible truncation). */
   truncated = false;
+  /** node:tls's flag: the handshake is done. */
+  _secureEstablished = false;
+  /** node:tls's flag: the handshake is under way. */
+  secureConnecting = true;
+  /** The secure context in use (node:tls's `secureContext`-like; the server's for accepted sockets). */
+  readonly secureContext: SecureContext | null;
+  /** The server this socket was accepted by (servers). */
+  server: net.Server | undefined;
+  /** The OCSP response stapled by the server (clients with `requestOCSP`), once received. */
+  ocspResponse: Buffer | null = null;
+  #transport: Transport | null = null;
+  #raw: Duplex | null;
   #isServer: boolean;
   #rejectUnauthorized: boolean;
+  #requestCert: boolean;
   #suppressRaggedEofs: boolean;
   #python: boolean;
   #secure = false;
   #pending: Array<{ chunk: Buffer; cb: (err?: Error | null) => void }> = [];
   /** The readable side is over its high-water mark: decrypt no more until `_read`. */
   #readPaused = false;
-  /** We paused the transport (backpressure); only we resume it. */
-  #rawPaused = false;
-  /** The transport's readable side has ended (its EOF is in the engine). */
-  #rawEnded = false;
   #ended = false;
   #servername: string | null;
   #host: string | null;
+  #session: Session | null;
+  #checkServerIdentity: SecureSocketOptions['checkServerIdentity'] | null;
   /** Clients: the name the server's certificate is checked against, once the handshake has started. */
   #checkedName: string | null = null;
   #started = false;
-  /** Set by unwrap(): the plain socket belongs to the caller again, so ending this stream leaves it alone. */
+  /** Set by unwrap(): the plain socket belongs to the caller again. */
   #unwrapped = false;
+  #ownsContext: boolean;
+  #options: Record<string | symbol, unknown>;
+  #alpnProtocols: Buffer[] | null;
+  #plainRead = 0;
+  #plainWritten = 0;
+  #closeEmitted = false;
+  #renegotiationDisabled = false;
+  [kRenegotiations]: number[] = [];
 
   static {
     brandClass(this, '@ossl/compat-net:SecureSocket');
   }
 
   /**
-   * Secures `options.socket` (or a new net.Socket, to `connect()`): a client unless `isServer`.
-   * Every option is read from the caller's own properties and checked before anything happens.
-   * @param options node:tls-style options (see `SecureSocketOptions`).
-   * @throws TypeError / RangeError naming the option for a value of the wrong type or range.
+   * `new TLSSocket(socket, options)` (node:tls) or `new SecureSocket(options)` with `options.socket`:
+   * a client unless `isServer`. Every option is read from the caller's own properties and checked
+   * before anything happens.
+   * @throws TypeError (node's `ERR_INVALID_ARG_TYPE`, naming the option) for a value of the wrong type.
    */
-  constructor(options: SecureSocketOptions = {}) {
-    // Every option is read from the caller's own properties, and checked, before anything happens.
-    const o = ownOptions(options, 'options') as Record<string | symbol, unknown>;
-    if (o.socket !== undefined && o.socket !== null && !isDuplexLike(o.socket)) throw typeError('options.socket', 'a net.Socket or Duplex', o.socket);
+  constructor(socket?: Duplex | SecureSocketOptions | null, options?: SecureSocketOptions) {
+    const o = socketArgs(socket, options);
+    if (o.socket !== undefined && o.socket !== null && !isTransportStream(o.socket)) throw typeError('options.socket', 'a net.Socket or Duplex', o.socket);
     const isServer = Boolean(o.isServer);
     const servername = stringOption(o.servername, 'servername');
     const host = stringOption(o.host, 'host');
     const highWaterMark = numberOption(o.highWaterMark, 'highWaterMark');
     let session: Session | null = null;
-    if (o.session !== undefined && o.session !== null) {
+    if (o.session !== undefined && o.session !== null && o.session !== false) {
       if (o.session instanceof Session) session = o.session;
       else if (o.session instanceof Uint8Array) session = Session.fromDER(Buffer.from(o.session));
-      else throw typeError('options.session', 'a Buffer or an @ossl/ssl Session', o.session);
+      else throw invalidArgType('options.session', ['Buffer', 'TypedArray', 'DataView'], o.session);
     }
-    const settings = readTlsSettings(o as Record<string, unknown>);
-    const ownContext = contextOption(o.context);
-    const ctx = ownContext ?? contextFromSettings(settings, isServer);
-    super(highWaterMark === null ? { allowHalfOpen: false } : { allowHalfOpen: false, highWaterMark });
+    if (o.checkServerIdentity !== undefined && o.checkServerIdentity !== null && typeof o.checkServerIdentity !== 'function') {
+      throw invalidArgType('options.checkServerIdentity', 'function', o.checkServerIdentity);
+    }
+    for (const name of ['SNICallback', 'ALPNCallback', 'pskCallback'] as const) {
+      if (o[name] !== undefined && o[name] !== null && typeof o[name] !== 'function') throw invalidArgType(`options.${name}`, 'function', o[name]);
+    }
+    if (o.pskIdentityHint !== undefined && o.pskIdentityHint !== null && typeof o.pskIdentityHint !== 'string') throw invalidArgType('options.pskIdentityHint', 'string', o.pskIdentityHint);
+    const alpn = alpnOption(o.ALPNProtocols);
+    const rawContext = o.context;
+    if (rawContext !== undefined && rawContext !== null && !(rawContext instanceof Context)) throw typeError('options.context', 'an @ossl/ssl Context', rawContext);
+    let secureContext: SecureContext | null = null;
+    if (o.secureContext !== undefined && o.secureContext !== null) {
+      if (!(o.secureContext instanceof SecureContext)) throw invalidArgType('options.secureContext', 'SecureContext', o.secureContext);
+      secureContext = o.secureContext;
+    } else if (!(rawContext instanceof Context)) {
+      secureContext = createSecureContext(o as SecureContextOptions);
+    }
+    const ctx = (rawContext as Context | undefined) ?? secureContext!.context;
+    const allowHalfOpen = Boolean(o.allowHalfOpen);
+    super((highWaterMark === null ? { allowHalfOpen } : { allowHalfOpen, highWaterMark }) as net.SocketConstructorOpts);
+    this.#options = o;
     this.#isServer = isServer;
-    this.#rejectUnauthorized = settings.rejectUnauthorized;
+    this.#rejectUnauthorized = !isOwnFalse(o, 'rejectUnauthorized');
+    this.#requestCert = Boolean(o.requestCert);
     this.#suppressRaggedEofs = !isOwnFalse(o, 'suppressRaggedEofs');
     this.#python = o[kPythonShape] === true;
     this.#servername = servername;
     this.#host = host;
+    this.#session = session;
+    this.#alpnProtocols = alpn;
+    this.#checkServerIdentity = (o.checkServerIdentity as SecureSocketOptions['checkServerIdentity']) ?? null;
+    this.#ownsContext = !(rawContext instanceof Context);
+    this.secureContext = secureContext;
+    this.server = o.server as net.Server | undefined;
     this.connection = new Connection(ctx);
-    // node:tls's 'session' event, on clients whose Context compat-net built (a Context of the
-    // caller's stays as the caller made it).
-    if (!isServer && ownContext === null) ctx.setNewSessionCallback((_conn, newSession) => this.#onNewSession(newSession));
+    this.connection.setAppData(this);
+    if (this.#ownsContext) this.#configure(ctx);
     if (isServer) this.connection.setAcceptState();
-    else {
-      this.connection.setConnectState();
-      if (session !== null) this.connection.setSession(session);
-    }
-    this.socket = (o.socket as Duplex | undefined | null) ?? new net.Socket();
-    this.#attach();
-  }
-
-  /**
-   * A session to resume later arrived (TLS 1.2: at the end of the handshake; TLS 1.3: each ticket).
-   * OpenSSL is still running here, so the 'session' event waits for the next tick; a connection that
-   * was refused meanwhile hands out no session.
-   */
-  #onNewSession(newSession: Session): void {
-    const der = newSession.toDER();
-    process.nextTick(() => {
-      const refused = !this.#secure || (this.#rejectUnauthorized && this.authorizationError !== null);
-      if (!refused) this.emit('session', der);
+    else this.connection.setConnectState();
+    this.#raw = (o.socket as Duplex | undefined | null) ?? null;
+    if (this.#raw !== null) this.#attach(this.#raw);
+    // node:tls emits 'keylog' only to listeners; OpenSSL's keylog hook is set on first interest.
+    this.on('newListener', (event: string | symbol) => {
+      if (event === 'keylog' && this.#ownsContext) wireContext(ctx, 'keylog');
     });
   }
 
-  #attach(): void {
-    const raw = this.socket;
+  /** Per-connection policy on a context compat-net built: verification, ALPN, PSK, OCSP. */
+  #configure(ctx: Context): void {
+    const o = this.#options;
+    const conn = this.connection;
+    wireContext(ctx, 'session');
+    if (this.#isServer) {
+      if (!this.#requestCert) conn.setVerify(VERIFY_NONE);
+      // OpenSSL itself refuses a client whose certificate fails: no ticket, no cached session.
+      else if (this.#rejectUnauthorized) conn.setVerify(VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
+      else conn.setVerifyDeferred(VERIFY_PEER);
+      if (this.#alpnProtocols !== null || typeof o.ALPNCallback === 'function') wireContext(ctx, 'alpn');
+      if (typeof o.SNICallback === 'function') wireContext(ctx, 'servername');
+      if (typeof o.pskCallback === 'function') {
+        wireContext(ctx, 'psk');
+        if (typeof o.pskIdentityHint === 'string') {
+          try {
+            ctx.usePskIdentityHint(o.pskIdentityHint);
+          } catch (e) {
+            throw Object.assign(nodeError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', 'Failed to set PSK identity hint'), { cause: e });
+          }
+        }
+      }
+    } else {
+      conn.setVerifyDeferred(VERIFY_PEER);
+      if (this.#alpnProtocols !== null && this.#alpnProtocols.length > 0) conn.setAlpnProtos(this.#alpnProtocols);
+      if (typeof o.pskCallback === 'function') wireContext(ctx, 'psk');
+      if (o.requestOCSP) {
+        wireContext(ctx, 'ocsp');
+        conn.requestOcsp();
+      }
+    }
+  }
+
+  // ---- the transport ----
+
+  #attach(raw: Duplex): void {
     if (raw.destroyed) {
       // Nothing can be sent or received: say so, as a socket that fails to connect does.
       process.nextTick(() => this.destroy(socketClosedError()));
       return;
     }
-    raw.on('data', (chunk: Buffer) => {
-      this.connection.bioWrite(chunk);
-      this.#cycle();
+    const transport = new Transport(this.connection, raw, {
+      input: () => {
+        (this as unknown as { _unrefTimer(): void })._unrefTimer();
+        this.#cycle();
+      },
+      error: (err) => this.destroy(err),
+      close: () => this.#onRawClose(),
     });
-    raw.on('end', () => this.#onRawEnd());
-    raw.on('close', () => this.#onRawClose());
-    raw.on('error', (err: Error) => this.destroy(err));
-    raw.on('timeout', () => this.emit('timeout'));
-    raw.on('connect', () => {
-      this.emit('connect');
-      this.#cycle();
-    });
-    // The transport is ours now: read it even if its owner had paused it (a STARTTLS greeting read
-    // by hand), and see an EOF it already delivered.
-    if (raw.readableEnded) this.#onRawEnd(false);
-    raw.resume();
+    this.#transport = transport;
     const sock = raw as net.Socket;
-    const waitsForConnect = sock instanceof net.Socket && sock.pending && !raw.readableEnded;
+    const waitsForConnect = sock instanceof net.Socket && sock.connecting;
+    if (waitsForConnect) {
+      (this as { connecting: boolean }).connecting = true;
+      sock.once('connect', () => {
+        (this as { connecting: boolean }).connecting = false;
+        this.emit('connect');
+        this.#cycle();
+      });
+      sock.once('ready', () => this.emit('ready'));
+    }
+    sock.on?.('lookup', (...args: unknown[]) => this.emit('lookup', ...args));
+    transport.attach();
     if (this.#isServer || !waitsForConnect) queueMicrotask(() => this.#cycle());
-  }
-
-  #onRawEnd(cycle = true): void {
-    if (this.#rawEnded) return;
-    this.#rawEnded = true;
-    this.connection.bioShutdown();
-    if (cycle) this.#cycle();
   }
 
   #onRawClose(): void {
@@ -245,86 +319,94 @@ export class SecureSocket extends Duplex {
       this.destroy(handshakeEofError(this.#isServer, this.#python));
       return;
     }
-    if (this.readableEnded) {
+    if (this.readableEnded || this.#ended) {
       this.destroy();
       return;
     }
-    // What already arrived is still the reader's (the engine may hold it while the reader is
-    // behind): the transport's close is its EOF, and this socket closes once the reader has seen
-    // the end, as net.Socket does. A close without close_notify is a ragged EOF.
+    // What already arrived is still the reader's: the transport's close is its EOF, and this socket
+    // closes once the reader has seen the end, as net.Socket does.
     this.once('end', () => this.destroy());
-    this.#onRawEnd();
+    this.#cycle();
   }
 
   /**
-   * Moves what the engine wrote to the transport. During the handshake a transport that can no
-   * longer be written to is an error; afterwards `cb` (a write's callback) gets it.
+   * Sends what the engine wrote. During the handshake a transport that can no longer be written to
+   * is an error; afterwards `cb` (a write's callback) gets it.
    */
   #flush(cb?: (err?: Error | null) => void): void {
-    const parts: Buffer[] = [];
-    while (this.connection.bioPending() > 0) parts.push(this.connection.bioRead(1 << 20));
-    if (parts.length === 0) {
+    const transport = this.#transport;
+    if (transport === null) {
       cb?.();
       return;
     }
-    if (this.socket.destroyed || this.socket.writableEnded) {
-      const err = new SysCallError(32, 'the transport is closed (EPIPE)');
-      if (cb) cb(err);
-      else if (!this.#secure) throw this.#rawEnded ? handshakeEofError(this.#isServer, this.#python) : err;
+    if (cb) {
+      transport.flush(cb);
       return;
     }
-    this.socket.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts), cb);
-  }
-
-  /** Clients, before the first handshake step: SNI and the name OpenSSL checks the certificate against. */
-  #startClient(): void {
-    this.#started = true;
-    const sni = this.#servername !== null ? this.#servername : this.#host;
-    if (sni && !net.isIP(sni)) this.connection.setTlsextHostName(sni);
-    // As node:tls: servername || host || the socket's host; then (not node:tls's 'localhost') the
-    // address the socket is connected to. Without any, authorized stays false.
-    const raw = this.socket as net.Socket & { _host?: string | null };
-    const name = this.#servername || this.#host || raw._host || raw.remoteAddress || null;
-    if (name) {
-      this.connection.setHost(name);
-      this.#checkedName = name;
+    try {
+      transport.flush();
+    } catch (e) {
+      if (!this.#secure) throw transport.eof ? handshakeEofError(this.#isServer, this.#python) : e;
     }
   }
 
-  /** A handshake failure as the layers above report it: a refused certificate is a CertificateVerifyError. */
+  /** Clients, before the first handshake step: SNI, the session to resume and the name OpenSSL checks. */
+  #startClient(): void {
+    this.#started = true;
+    const conn = this.connection;
+    const sni = this.#servername !== null ? this.#servername : this.#host;
+    if (sni && !net.isIP(sni)) conn.setTlsextHostName(sni);
+    if (this.#session !== null) {
+      try {
+        conn.setSession(this.#session);
+      } catch {
+        // A session the context cannot use (another protocol version): a full handshake, as node:tls.
+      }
+    }
+    const raw = this.#raw as (net.Socket & { _host?: string | null }) | null;
+    const name = this.#servername || this.#host || raw?._host || raw?.remoteAddress || null;
+    this.#checkedName = name;
+    // As node:tls: the host check is the caller's `checkServerIdentity` when given, else OpenSSL's.
+    if (name && this.#checkServerIdentity === null) conn.setHost(name);
+    else conn.setHost(null);
+  }
+
+  /** A handshake failure as node:tls (or CPython, for the Python names) reports it. */
   #translate(e: unknown): unknown {
     if (e instanceof SSLError && !(e instanceof CertificateVerifyError)) {
       const verdict = this.connection.getVerifyError();
       if (verdict !== null && e.errors.some((x) => /certificate/i.test(x.reason))) {
-        return new CertificateVerifyError(verdict.verifyCode, verdict.verifyMessage, e.errors);
+        return this.#python ? new CertificateVerifyError(verdict.verifyCode, verdict.verifyMessage, e.errors) : verifyErrorOf(verdict, this.#checkedName, this.connection.getPeerCertificate());
       }
     }
     if (e instanceof SysCallError && e.errno === -1) return handshakeEofError(this.#isServer, this.#python);
-    return e;
+    if (this.#python) return e;
+    return nodeSslError(e);
   }
 
   /** Runs the engine as far as the bytes at hand allow: handshake, then decrypted reads. */
   #cycle(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || this.#transport === null) return;
+    const conn = this.connection;
     try {
       if (!this.#secure) {
         if (!this.#isServer && !this.#started) this.#startClient();
         try {
-          this.connection.doHandshake();
+          conn.doHandshake();
         } catch (e) {
           if (e instanceof WantReadError) {
             this.#flush();
             // The peer's bytes have all arrived and the handshake still wants more: it hung up.
-            if (this.#rawEnded) throw handshakeEofError(this.#isServer, this.#python);
-            this.#backpressure();
+            if (this.#transport.eof) throw handshakeEofError(this.#isServer, this.#python);
+            this.#transport.throttle(this.#readPaused);
             return;
           }
           throw this.#translate(e);
         }
-        // The last handshake bytes (a TLS 1.3 server's session tickets) and what the 'secure' /
-        // 'secureConnect' listeners write at once leave in one segment, as node:tls sends them:
-        // two small writes in a row meet Nagle's algorithm and the peer's delayed ACK (~40 ms).
-        const raw = this.socket as Partial<net.Socket>;
+        // The last handshake bytes (a TLS 1.3 server's session tickets) and what the listeners write
+        // at once leave in one segment, as node:tls sends them: two small writes in a row meet
+        // Nagle's algorithm and the peer's delayed ACK (~40 ms).
+        const raw = this.#raw as Partial<net.Socket>;
         const corked = typeof raw.cork === 'function' && typeof raw.uncork === 'function';
         if (corked) raw.cork!();
         try {
@@ -338,7 +420,7 @@ export class SecureSocket extends Duplex {
       while (!this.#readPaused && !this.#ended) {
         let data: Buffer | null;
         try {
-          data = this.connection.tryRecv(16384);
+          data = conn.tryRecv(16384);
         } catch (e) {
           if (e instanceof ZeroReturnError) {
             this.#endReadable();
@@ -352,13 +434,16 @@ export class SecureSocket extends Duplex {
             this.#endReadable();
             break;
           }
-          throw e;
+          throw this.#python ? e : nodeSslError(e);
         }
         if (data === null) break; // the engine wants more bytes from the transport
+        this.#checkRenegotiation();
+        this.#plainRead += data.length;
         if (!this.push(data)) this.#readPaused = true;
       }
+      this.#checkRenegotiation();
       this.#flush();
-      this.#backpressure();
+      this.#transport.throttle(this.#readPaused);
     } catch (e) {
       try {
         this.#flush(); // an alert, if OpenSSL made one
@@ -369,21 +454,20 @@ export class SecureSocket extends Duplex {
     }
   }
 
-  /**
-   * Pauses the transport while the reader is behind (the readable side is over its high-water mark)
-   * or the engine holds more undecrypted input than INPUT_HIGH_WATER_MARK; resumes it otherwise.
-   */
-  #backpressure(): void {
-    // During the handshake the engine consumes every complete record, so only a reader that is
-    // behind can make input pile up; pausing then could stall a handshake that needs more bytes.
-    const over = this.#readPaused || (this.#secure && this.connection.bioInPending() > INPUT_HIGH_WATER_MARK);
-    if (over && !this.#rawPaused) {
-      this.#rawPaused = true;
-      this.socket.pause();
-    } else if (!over && this.#rawPaused) {
-      this.#rawPaused = false;
-      this.socket.resume();
+  /** Servers: a client that renegotiates more than CLIENT_RENEG_LIMIT times in CLIENT_RENEG_WINDOW seconds is cut off (node:tls). */
+  #checkRenegotiation(): void {
+    if (!this.#secure || this.connection.isInitFinished() || (!this.#isServer && !this.#renegotiationDisabled)) return;
+    const now = Date.now();
+    const times = this[kRenegotiations];
+    const total = this.connection.totalRenegotiations();
+    if (times.length >= total) return;
+    if (this.#renegotiationDisabled) {
+      this.destroy(nodeError('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation disabled for this socket'));
+      return;
     }
+    times.push(now);
+    while (times.length > 0 && now - times[0]! > CLIENT_RENEG_WINDOW * 1000) times.shift();
+    if (times.length > CLIENT_RENEG_LIMIT) this.destroy(nodeError('ERR_TLS_SESSION_ATTACK', 'TLS session renegotiation attack detected'));
   }
 
   #endReadable(): void {
@@ -393,53 +477,188 @@ export class SecureSocket extends Duplex {
 
   #onSecure(): void {
     this.#secure = true;
-    const proto = this.connection.getAlpnProtoNegotiated();
-    this.alpnProtocol = proto ? proto.toString() : false;
-    const verifies = this.connection.getVerifyMode() !== VERIFY_NONE;
-    const peer = this.connection.getPeerCertificate();
+    this._secureEstablished = true;
+    this.secureConnecting = false;
+    const conn = this.connection;
+    const proto = conn.getAlpnProtoNegotiated();
+    this.alpnProtocol = proto ? proto.toString('latin1') : false;
+    if (this.#isServer) this.#verifyClient();
+    else this.#verifyServer();
+    if (this.destroyed) return;
+    this.emit('secure');
+    if (this.#isServer) {
+      // node:tls's server sockets: 'secure'; the server's 'secureConnection' is the server's to emit.
+    } else {
+      this.emit('secureConnect');
+    }
+    for (const { chunk, cb } of this.#pending.splice(0)) this.#send(chunk, cb);
+  }
+
+  #verifyClient(): void {
+    const conn = this.connection;
+    if (!this.#requestCert && this.#ownsContext) return;
+    if (conn.getVerifyMode() === VERIFY_NONE) return;
+    let failure: Error | null = conn.getVerifyError();
+    if (failure === null && conn.getPeerCertificate() === null) {
+      failure = nodeError('UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate');
+    }
+    this.authorized = failure === null;
+    this.authorizationError = failure === null ? null : ((failure as Error & { code?: string }).code ?? failure.message);
+    if (failure !== null && this.#rejectUnauthorized) this.destroy(this.#python ? failure : undefined);
+  }
+
+  #verifyServer(): void {
+    const conn = this.connection;
+    const verifies = conn.getVerifyMode() !== VERIFY_NONE;
+    const peer = conn.getPeerCertificate();
     let failure: Error | null = null;
     if (!verifies) {
-      // A server that did not ask for a certificate is not "unauthorized", just unverified (node:tls).
-      failure = this.#isServer ? null : new SSLError('the server was not verified (the context verifies nothing)', [], 'ERR_SSL_VERIFY_OFF');
+      failure = new SSLError('the server was not verified (the context verifies nothing)', [], 'ERR_SSL_VERIFY_OFF');
     } else {
       // OpenSSL's verdict (after a resumption, the one kept in the session).
-      failure = this.connection.getVerifyError();
-      if (failure === null && peer === null) {
-        failure = new SSLError(this.#isServer ? 'the client sent no certificate' : 'the server sent no certificate', [], 'ERR_SSL_NO_PEER_CERTIFICATE');
-      }
-      if (failure === null && !this.#isServer && this.#checkedName === null) failure = noHostnameError();
-      // A resumed session carries the verdict for the name it was made for; the name of this
-      // connection may differ (node:tls does not check it on resumption): OpenSSL's matcher checks it.
-      if (failure === null && !this.#isServer && peer !== null && this.#checkedName !== null && this.connection.sessionReused() && !peer.checkHost(this.#checkedName)) {
-        failure = net.isIP(this.#checkedName)
-          ? new CertificateVerifyError(X509_V_ERR_IP_ADDRESS_MISMATCH, 'IP address mismatch')
-          : new CertificateVerifyError(X509_V_ERR_HOSTNAME_MISMATCH, 'hostname mismatch');
+      const verdict = conn.getVerifyError();
+      if (verdict !== null) failure = this.#python ? verdict : verifyErrorOf(verdict, this.#checkedName, peer);
+      if (failure === null && peer === null) failure = nodeError('UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate');
+      if (failure === null && this.#checkedName === null) failure = noHostnameError();
+      const reused = conn.sessionReused();
+      if (failure === null && this.#checkedName !== null && peer !== null) {
+        if (this.#checkServerIdentity !== null) {
+          if (!reused) {
+            const result = this.#checkServerIdentity!(this.#checkedName, this.getPeerCertificate(true));
+            if (result instanceof Error) failure = result;
+          }
+        } else if (reused && !peer.checkHost(this.#checkedName)) {
+          // A resumed session carries the verdict for the name it was made for; the name of this
+          // connection may differ (node:tls does not check it on resumption): OpenSSL's matcher checks it.
+          const verdict2 = net.isIP(this.#checkedName)
+            ? new CertificateVerifyError(X509_V_ERR_IP_ADDRESS_MISMATCH, 'IP address mismatch')
+            : new CertificateVerifyError(X509_V_ERR_HOSTNAME_MISMATCH, 'hostname mismatch');
+          failure = this.#python ? verdict2 : verifyErrorOf(verdict2, this.#checkedName, peer);
+        }
       }
     }
     this.authorized = verifies && failure === null;
-    this.authorizationError = failure;
-    if (this.#rejectUnauthorized && failure !== null && (!this.#isServer || verifies)) {
-      this.destroy(failure);
-      return;
-    }
-    this.emit(this.#isServer ? 'secure' : 'secureConnect');
-    for (const { chunk, cb } of this.#pending.splice(0)) this.#send(chunk, cb);
+    this.authorizationError = failure === null ? null : ((failure as Error & { code?: string }).code ?? failure.message);
+    if (this.#rejectUnauthorized && failure !== null) this.destroy(failure);
   }
+
+  // ---- callbacks from the Context (see internal/dispatch.ts) ----
+
+  /** @internal The events the context's callbacks deliver to this socket. */
+  get [Symbol.for('ossl.compat-net.events')](): ContextEvents {
+    return {
+      session: (session) => this.#onNewSession(session),
+      keylog: (line) => {
+        this.emit('keylog', Buffer.concat([line, Buffer.from('\n')]));
+        const server = this.server as (net.Server & { emit(e: string, ...a: unknown[]): boolean }) | undefined;
+        if (server && server.listenerCount('keylog') > 0) server.emit('keylog', Buffer.concat([line, Buffer.from('\n')]), this);
+      },
+      servername: () => this.#onServername(),
+      alpn: (offered) => this.#onAlpnSelect(offered),
+      pskServer: (identity) => this.#onPskServer(identity),
+      pskClient: (hint) => this.#onPskClient(hint),
+      ocspClient: (response) => {
+        this.ocspResponse = response.length > 0 ? response : null;
+        // As node:tls: reported once the handshake is done, before 'secureConnect'.
+        if (response.length > 0) process.nextTick(() => this.emit('OCSPResponse', response));
+        return true;
+      },
+      ocspServer: () => null,
+    };
+  }
+
+  /**
+   * A session to resume later arrived (TLS 1.2: at the end of the handshake; TLS 1.3: each ticket).
+   * OpenSSL is still running, so the 'session' event waits; a connection that was refused meanwhile
+   * hands out no session.
+   */
+  #onNewSession(newSession: Session): void {
+    if (this.#isServer) return;
+    const der = newSession.toDER();
+    const emit = (): void => {
+      if (!this.destroyed) this.emit('session', der);
+    };
+    if (this.#secure) process.nextTick(emit);
+    else this.once('secureConnect', () => process.nextTick(emit));
+  }
+
+  #onServername(): void {
+    const name = this.connection.getServername();
+    const sni = this.#options.SNICallback as SecureSocketOptions['SNICallback'];
+    if (!name || typeof sni !== 'function') return;
+    let answered = false;
+    let failure: Error | null = null;
+    let chosen: unknown;
+    sni(name, (err, ctx) => {
+      answered = true;
+      if (err) failure = err;
+      else chosen = ctx;
+    });
+    if (!answered) throw nodeError('ERR_TLS_SNI_ASYNC', 'SNICallback must call its callback before returning: ossl chooses the context inside the handshake');
+    if (failure !== null) throw failure;
+    if (chosen === undefined || chosen === null) return;
+    if (!(chosen instanceof SecureContext)) throw new Error('Invalid SNI context');
+    this.connection.setContext(chosen.context);
+  }
+
+  #onAlpnSelect(offered: Buffer[]): Buffer | null {
+    const callback = this.#options.ALPNCallback as SecureSocketOptions['ALPNCallback'];
+    if (typeof callback === 'function') {
+      const protocols = offered.map((p) => p.toString('latin1'));
+      const servername = this.connection.getServername();
+      const chosen = callback({ servername: servername ?? false, protocols });
+      if (chosen === undefined) return null;
+      if (typeof chosen !== 'string' || !protocols.includes(chosen)) throw nodeError('ERR_TLS_ALPN_CALLBACK_INVALID_RESULT', 'ALPN callback returned a value that does not match any of the client\'s offered protocols');
+      return Buffer.from(chosen, 'latin1');
+    }
+    const accepted = this.#alpnProtocols ?? [];
+    for (const p of accepted) if (offered.some((x) => x.equals(p))) return p;
+    return null;
+  }
+
+  #onPskServer(identity: Buffer | null): Buffer | null {
+    const callback = this.#options.pskCallback as ServerPskCallback;
+    const key = callback(this, identity === null ? '' : identity.toString());
+    if (!key) return null;
+    if (!ArrayBuffer.isView(key)) throw invalidArgType('ret', ['Buffer', 'TypedArray', 'DataView'], key);
+    return Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  }
+
+  #onPskClient(hint: Buffer | null): [Buffer | string, Buffer | string] | null {
+    const callback = this.#options.pskCallback as ClientPskCallback;
+    const ret = callback(hint === null ? null : hint.toString());
+    if (!ret) return null;
+    if (typeof ret !== 'object') throw invalidArgType('ret', 'Object', ret);
+    if (!ArrayBuffer.isView(ret.psk)) throw invalidArgType('ret.psk', ['Buffer', 'TypedArray', 'DataView'], ret.psk);
+    if (typeof ret.identity !== 'string') throw invalidArgType('ret.identity', 'string', ret.identity);
+    return [ret.identity, Buffer.from(ret.psk.buffer, ret.psk.byteOffset, ret.psk.byteLength)];
+  }
+
+  // ---- net.Socket's stream machinery, answered by the engine ----
 
   #send(chunk: Buffer, cb: (err?: Error | null) => void): void {
     try {
       this.connection.sendall(chunk);
     } catch (e) {
-      cb(e as Error);
+      cb(this.#python ? (e as Error) : (nodeSslError(e) as Error));
       return;
     }
+    this.#plainWritten += chunk.length;
+    (this as unknown as { _unrefTimer(): void })._unrefTimer();
     this.#flush(cb);
   }
 
   /** Duplex's write side (internal): encrypts `chunk`, or queues it until the handshake is done. */
-  override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (!this.#secure) this.#pending.push({ chunk, cb });
-    else this.#send(chunk, cb);
+  override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
+    const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
+    if (this.#transport === null || !this.#secure) this.#pending.push({ chunk: data, cb });
+    else this.#send(data, cb);
+  }
+
+  /** Duplex's write side for corked writes (internal): one record run for all of them. */
+  override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, cb: (err?: Error | null) => void): void {
+    const data = Buffer.concat(chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk)));
+    this._write(data, 'latin1', cb);
   }
 
   /** Duplex's read side (internal): the reader wants more, so decrypt again if we had stopped. */
@@ -452,167 +671,335 @@ export class SecureSocket extends Duplex {
 
   /** Duplex's end (internal): sends close_notify, then ends the transport. */
   override _final(cb: (err?: Error | null) => void): void {
-    if (this.#unwrapped) {
+    if (this.#unwrapped || this.#transport === null) {
       cb();
       return;
     }
+    if (!this.#secure) {
+      // Ending before the handshake finished: what was written waits for it, and the end too.
+      this.once('secure', () => this._final(cb));
+      return;
+    }
     try {
-      if (this.#secure) this.connection.shutdown();
+      this.connection.shutdown();
     } catch {
       // A failed close_notify still ends the transport.
     }
     this.#flush(() => {
-      this.socket.end();
+      this.#raw?.end();
       cb();
     });
   }
 
-  /** Duplex's destroy (internal): destroys the transport too, unless `unwrap()` gave it back. */
+  /** Destroys the transport too (unless `unwrap()` gave it back), then emits `'close'` as net.Socket does. */
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
-    if (!this.#unwrapped) this.socket.destroy();
+    this.setTimeout(0);
+    for (const { cb: pendingCb } of this.#pending.splice(0)) pendingCb(err ?? socketClosedError());
+    if (!this.#unwrapped) this.#raw?.destroy();
     cb(err);
-  }
-
-  // ---- net.Socket's surface ----
-
-  /** Connects the underlying net.Socket (net.Socket's `connect`). */
-  connect(port: number, host?: string | (() => void), listener?: () => void): this {
-    if (typeof host === 'function') {
-      listener = host;
-      host = undefined;
+    if (!this.#closeEmitted) {
+      this.#closeEmitted = true;
+      process.nextTick(() => this.emit('close', err !== null && err !== undefined));
     }
-    if (host !== undefined && typeof host !== 'string') throw typeError('host', 'a string', host);
-    const target = host ?? 'localhost';
-    // The name checked against the server's certificate, unless a servername was given (node:tls).
-    if (this.#host === null) this.#host = target;
+  }
+
+  // ---- net.Socket's surface, from the transport ----
+
+  /**
+   * Connects the transport (a net.Socket made here, or one given) as net.Socket's `connect` does, and
+   * starts TLS when it is connected. Takes net.Socket's arguments: `(port[, host][, listener])`,
+   * `(path[, listener])` or `(options[, listener])`.
+   */
+  override connect(...args: unknown[]): this {
+    const last = args[args.length - 1];
+    const listener = typeof last === 'function' ? (last as () => void) : undefined;
+    if (listener) args.pop();
+    const [first] = args;
+    if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
+      const h = typeof args[1] === 'string' ? args[1] : 'localhost';
+      if (this.#host === null) this.#host = h;
+    } else if (first !== null && typeof first === 'object' && typeof (first as { host?: unknown }).host === 'string' && this.#host === null) {
+      this.#host = (first as { host: string }).host;
+    }
+    let raw = this.#raw;
+    if (raw === null) {
+      raw = new net.Socket();
+      this.#raw = raw;
+    }
     if (listener) this.once('secureConnect', listener);
-    (this.socket as net.Socket).connect(port, target);
+    (raw as net.Socket).connect(...(args as Parameters<net.Socket['connect']>));
+    if (this.#transport === null) this.#attach(raw);
     return this;
   }
 
-  /** Sets the transport's idle timeout in ms (0 turns it off); `timeout` is emitted (net.Socket's `setTimeout`). */
-  setTimeout(ms: number, callback?: () => void): this {
-    (this.socket as net.Socket).setTimeout?.(ms);
-    if (callback) this.once('timeout', callback);
+  /** The plain transport under TLS (node:tls's `_parent` is the same for wrapped sockets). */
+  get socket(): Duplex | null {
+    return this.#raw;
+  }
+
+  /** @internal Plaintext byte counts (for the net.Socket accessors defined below the class). */
+  get [kCounts](): { read: number; written: number } {
+    return { read: this.#plainRead, written: this.#plainWritten };
+  }
+
+  /** net.Socket's `setNoDelay`, on the transport. */
+  override setNoDelay(noDelay = true): this {
+    (this.#raw as net.Socket | null)?.setNoDelay?.(noDelay);
     return this;
   }
 
-  /** Turns Nagle's algorithm off (or on) on the transport (net.Socket's `setNoDelay`). */
-  setNoDelay(noDelay = true): this {
-    (this.socket as net.Socket).setNoDelay?.(noDelay);
+  /** net.Socket's `setKeepAlive`, on the transport. */
+  override setKeepAlive(enable = false, initialDelay = 0): this {
+    (this.#raw as net.Socket | null)?.setKeepAlive?.(enable, initialDelay);
     return this;
   }
 
-  /** TCP keep-alive on the transport (net.Socket's `setKeepAlive`). */
-  setKeepAlive(enable = false, initialDelay = 0): this {
-    (this.socket as net.Socket).setKeepAlive?.(enable, initialDelay);
+  /** The local address of the transport, or `{}` (net.Socket's `address()`). */
+  override address(): net.AddressInfo | Record<string, never> {
+    return (this.#raw as net.Socket | null)?.address?.() ?? {};
+  }
+
+  /** net.Socket's `ref`, on the transport. */
+  override ref(): this {
+    (this.#raw as net.Socket | null)?.ref?.();
     return this;
   }
 
-  /** The local address of the transport, or `{}` when it has none (net.Socket's `address()`). */
-  address(): net.AddressInfo | Record<string, never> {
-    return (this.socket as net.Socket).address?.() ?? {};
-  }
-
-  /** Lets the transport keep the event loop alive again (net.Socket's `ref`). */
-  ref(): this {
-    (this.socket as net.Socket).ref?.();
+  /** net.Socket's `unref`, on the transport. */
+  override unref(): this {
+    (this.#raw as net.Socket | null)?.unref?.();
     return this;
   }
 
-  /** Lets the process exit while the transport is open (net.Socket's `unref`). */
-  unref(): this {
-    (this.socket as net.Socket).unref?.();
-    return this;
+  /**
+   * Python's `read(n)` for n > 0: a Promise of 1..n decrypted bytes, an empty Buffer at the end. Without
+   * an argument (or 0) it is the stream's `read()`, as every Node stream.
+   */
+  override read(size?: number): any {
+    if (typeof size !== 'number' || size <= 0) return super.read(size);
+    return this.#readSome(size);
   }
 
-  /** The peer's IP address (net.Socket's `remoteAddress`). */
-  get remoteAddress(): string | undefined {
-    return (this.socket as net.Socket).remoteAddress;
-  }
-
-  /** The peer's port (net.Socket's `remotePort`). */
-  get remotePort(): number | undefined {
-    return (this.socket as net.Socket).remotePort;
-  }
-
-  /** `'IPv4'` or `'IPv6'` (net.Socket's `remoteFamily`). */
-  get remoteFamily(): string | undefined {
-    return (this.socket as net.Socket).remoteFamily;
-  }
-
-  /** The local IP address (net.Socket's `localAddress`). */
-  get localAddress(): string | undefined {
-    return (this.socket as net.Socket).localAddress;
-  }
-
-  /** The local port (net.Socket's `localPort`). */
-  get localPort(): number | undefined {
-    return (this.socket as net.Socket).localPort;
-  }
-
-  /** Bytes received on the transport, TLS records included (net.Socket's `bytesRead`). */
-  get bytesRead(): number {
-    return (this.socket as net.Socket).bytesRead ?? 0;
-  }
-
-  /** Bytes sent on the transport, TLS records included (net.Socket's `bytesWritten`). */
-  get bytesWritten(): number {
-    return (this.socket as net.Socket).bytesWritten ?? 0;
+  async #readSome(n: number): Promise<Buffer> {
+    for (;;) {
+      const available = this.readableLength;
+      if (available > 0) {
+        const chunk = super.read(Math.min(n, available)) as Buffer | string | null;
+        if (chunk !== null) return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      }
+      if (this.readableEnded || this.destroyed) return Buffer.alloc(0);
+      await new Promise<void>((resolve, reject) => {
+        const done = (): void => {
+          this.off('readable', done);
+          this.off('end', done);
+          this.off('close', done);
+          this.off('error', fail);
+          resolve();
+        };
+        const fail = (err: Error): void => {
+          done();
+          reject(err);
+        };
+        this.once('readable', done);
+        this.once('end', done);
+        this.once('close', done);
+        this.once('error', fail);
+      });
+    }
   }
 
   // ---- node:tls's TLS state ----
 
   /** The SNI name: the one sent (client) or received (server), or null. */
-  get servername(): string | null {
-    return this.#isServer ? this.connection.getServername() : this.#servername;
+  get servername(): string | false | null {
+    if (this.#isServer) return this.connection.getServername() ?? false;
+    return this.#servername;
   }
 
-  /** The peer's certificate as node:tls's `getPeerCertificate()` object, or `{}`. */
-  getPeerCertificate(): Record<string, unknown> {
+  /** Clients: the name to send as SNI (before the handshake). */
+  setServername(name: string): void {
+    if (typeof name !== 'string') throw invalidArgType('name', 'string', name);
+    if (this.#isServer) throw nodeError('ERR_TLS_SNI_FROM_SERVER', 'Cannot issue SNI from a TLS server-side socket');
+    this.#servername = name;
+    if (this.#started && name && !net.isIP(name)) this.connection.setTlsextHostName(name);
+  }
+
+  /** The peer's certificate as node:tls's object (`detailed`: with `issuerCertificate` links), or `{}` / null. */
+  getPeerCertificate(detailed = false): Record<string, unknown> {
+    const chain = this.connection.getPeerCertChain();
+    const leaf = this.connection.getPeerCertificate();
+    if (leaf === null) return this.#secure ? {} : (null as unknown as Record<string, unknown>);
+    const out = certToNodeObject(leaf);
+    if (detailed) {
+      let current = out;
+      const rest = (chain ?? []).slice(this.#isServer ? 0 : 1);
+      for (const c of rest) {
+        const next = certToNodeObject(c);
+        current.issuerCertificate = next;
+        current = next;
+      }
+      current.issuerCertificate = current;
+    }
+    return out;
+  }
+
+  /** This side's certificate as node:tls's object, or `{}` / null. */
+  getCertificate(): Record<string, unknown> | null {
+    const cert = this.connection.getCertificate();
+    if (cert === null) return this.#secure ? {} : null;
+    return certToNodeObject(cert);
+  }
+
+  /** The peer's certificate as a node:crypto X509Certificate, or undefined. */
+  getPeerX509Certificate(): X509Certificate | undefined {
     const cert = this.connection.getPeerCertificate();
-    return cert === null ? {} : certToNodeObject(cert);
+    return cert === null ? undefined : cert.toX509Certificate();
   }
 
-  /** Whether the handshake resumed a session (node:tls's `isSessionReused()`). */
+  /** This side's certificate as a node:crypto X509Certificate, or undefined. */
+  getX509Certificate(): X509Certificate | undefined {
+    const cert = this.connection.getCertificate();
+    return cert === null ? undefined : cert.toX509Certificate();
+  }
+
+  /** Whether the handshake resumed a session. */
   isSessionReused(): boolean {
     return this.#secure && this.connection.sessionReused();
   }
 
-  /**
-   * The session to resume later, as DER bytes for the `session` option (node:tls's `getSession()`),
-   * or undefined before there is one. TLS 1.3 sessions arrive after the handshake, with the first data.
-   */
+  /** The session as DER bytes for the `session` option, or undefined before there is one. */
   getSession(): Buffer | undefined {
-    const session = this.#secure ? this.connection.getSession() : null;
+    const session = this.connection.getSession();
     return session === null ? undefined : session.toDER();
   }
 
-  /** `TLSv1.3`, `TLSv1.2`, ... or null before the handshake. */
-  getProtocol(): string | null {
-    return this.#secure ? this.connection.getProtocolVersionName() : null;
+  /** The TLS session ticket (DER of the session's ticket), or undefined. */
+  getTLSTicket(): Buffer | undefined {
+    const session = this.connection.getSession();
+    if (session === null || this.#isServer) return undefined;
+    return session.hasTicket() ? session.toDER() : undefined;
   }
 
-  /** `{name, standardName, version}` of the negotiated cipher. */
-  getCipher(): {
-    /** OpenSSL's name of the cipher. */
-    name: string;
-    /** The IANA name (node:tls's field; OpenSSL's name here). */
-    standardName: string;
-    /** The protocol version the cipher belongs to (`TLSv1.3`). */
-    version: string;
-  } | null {
+  /** `'TLSv1.3'`, `'TLSv1.2'`, ... or null before the handshake. */
+  getProtocol(): string | null {
+    return this.#secure || this.connection.isInitFinished() ? this.connection.getProtocolVersionName() : null;
+  }
+
+  /** `{name, standardName, version}` of the negotiated cipher, or null. */
+  getCipher(): { name: string; standardName: string; version: string } | null {
     const name = this.connection.getCipherName();
     if (name === null) return null;
-    return { name, standardName: name, version: this.connection.getCipherVersion() ?? '' };
+    return { name, standardName: this.connection.getCipherStandardName() ?? name, version: this.connection.getCipherVersion() ?? '' };
   }
+
+  /** The Finished message this side sent, or undefined. */
+  getFinished(): Buffer | undefined {
+    return this.connection.getFinished() ?? undefined;
+  }
+
+  /** The Finished message the peer sent, or undefined. */
+  getPeerFinished(): Buffer | undefined {
+    return this.connection.getPeerFinished() ?? undefined;
+  }
+
+  /**
+   * Keying material (RFC 5705 / RFC 8446): `length` bytes for `label` and optional `context`.
+   * @throws node's ERR_INVALID_ARG_TYPE for wrong types, ERR_TLS_INVALID_STATE before the handshake.
+   */
+  exportKeyingMaterial(length: number, label: string, context?: Buffer): Buffer {
+    if (typeof length !== 'number' || !Number.isInteger(length)) throw invalidArgType('length', 'number', length);
+    if (typeof label !== 'string') throw invalidArgType('label', 'string', label);
+    if (context !== undefined && !ArrayBuffer.isView(context)) throw invalidArgType('context', ['Buffer', 'TypedArray', 'DataView'], context);
+    if (!this.#secure) throw nodeError('ERR_TLS_INVALID_STATE', 'TLS socket connection must be securely established');
+    return this.connection.exportKeyingMaterial(label, length, context === undefined ? null : Buffer.from(context.buffer, context.byteOffset, context.byteLength));
+  }
+
+  /** The peer's ephemeral key of the key exchange (clients): `{type, name, size}`, `{}` on servers, null before the handshake. */
+  getEphemeralKeyInfo(): { type?: string; name?: string; size?: number } | null {
+    if (this.#isServer) return {};
+    if (!this.#secure) return null;
+    return this.connection.getPeerTmpKey() ?? {};
+  }
+
+  /** The signature algorithms both sides support. */
+  getSharedSigalgs(): string[] {
+    return this.connection.getSharedSigalgs();
+  }
+
+  /**
+   * Starts a TLS 1.2 renegotiation (node:tls's `renegotiate`): `callback(err)` runs when it is done.
+   * Returns false when it cannot start.
+   */
+  renegotiate(options: { rejectUnauthorized?: boolean; requestCert?: boolean } = {}, callback?: (err: Error | null) => void): boolean {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+    if (callback !== undefined && typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
+    const o = ownOptions(options, 'options') as Record<string, unknown>;
+    if (this.destroyed) return false;
+    if (o.requestCert !== undefined || o.rejectUnauthorized !== undefined) {
+      const request = o.requestCert !== undefined ? Boolean(o.requestCert) : this.#requestCert;
+      const reject = o.rejectUnauthorized !== undefined ? Boolean(o.rejectUnauthorized) : this.#rejectUnauthorized;
+      this.#requestCert = request;
+      this.#rejectUnauthorized = reject;
+      if (this.#isServer) {
+        if (!request) this.connection.setVerify(VERIFY_NONE);
+        else if (reject) this.connection.setVerify(VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
+        else this.connection.setVerifyDeferred(VERIFY_PEER);
+      }
+    }
+    let started: boolean;
+    try {
+      started = this.connection.renegotiate();
+      this.connection.doHandshake();
+    } catch (e) {
+      if (!(e instanceof WantReadError)) {
+        const err = this.#python ? (e as Error) : (nodeSslError(e) as Error);
+        if (callback) process.nextTick(callback, err);
+        this.#flush();
+        return false;
+      }
+      started = true;
+    }
+    this.#flush();
+    if (!started) {
+      if (callback) process.nextTick(callback, nodeError('ERR_TLS_RENEGOTIATE', 'Attempt to renegotiate TLS session failed'));
+      return false;
+    }
+    if (callback) {
+      const poll = (): void => {
+        if (this.destroyed) return;
+        if (this.connection.renegotiatePending()) {
+          setImmediate(poll);
+          return;
+        }
+        callback(null);
+      };
+      setImmediate(poll);
+    }
+    return true;
+  }
+
+  /** Turns renegotiation off: a peer that asks is cut off with ERR_TLS_RENEGOTIATION_DISABLED. */
+  disableRenegotiation(): void {
+    this.#renegotiationDisabled = true;
+  }
+
+  /** The largest plaintext record this side sends (512 to 16384); false when out of range. */
+  setMaxSendFragment(size: number): boolean {
+    if (typeof size !== 'number' || !Number.isInteger(size)) throw invalidArgType('size', 'number', size);
+    try {
+      this.connection.setMaxSendFragment(size);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** OpenSSL's protocol trace is not available through ossl: a no-op, as node:tls without a trace build. */
+  enableTrace(): void {}
 
   // ---- Python's SSLSocket names ----
 
-  /**
-   * The peer's certificate as Python's dict, its DER bytes with `binaryForm`, or null without one.
-   * As Python: an empty dict when the certificate was not verified.
-   */
+  /** The peer's certificate as Python's dict (empty when unverified), its DER with `binaryForm`, or null. */
   getpeercert(binaryForm = false): Record<string, unknown> | Buffer | null {
     const cert = this.connection.getPeerCertificate();
     if (cert === null) return null;
@@ -635,12 +1022,10 @@ export class SecureSocket extends Duplex {
 
   /**
    * Ends TLS (close_notify both ways) and hands back the plain socket for cleartext use again
-   * (Python's `unwrap()`; the end of a STARTTLS session). The socket comes back paused: attach a
-   * `data` listener and call `resume()` (or `read()`) to go on in cleartext.
+   * (Python's `unwrap()`; the end of a STARTTLS session). The socket comes back paused.
    */
   async unwrap(): Promise<Duplex> {
-    if (!this.#secure) throw new SSLError('the handshake has not finished', [], 'ERR_SSL_NOT_SECURE');
-    const raw = this.socket;
+    if (!this.#secure || this.#transport === null) throw new SSLError('the handshake has not finished', [], 'ERR_SSL_NOT_SECURE');
     const done = new Promise<void>((resolve) => {
       if (this.connection.getShutdown() & 2) resolve();
       else this.once('end', () => resolve());
@@ -650,24 +1035,12 @@ export class SecureSocket extends Duplex {
     this.#flush();
     this.resume();
     await done;
-    raw.pause();
-    raw.removeAllListeners('data');
-    raw.removeAllListeners('end');
-    raw.removeAllListeners('close');
-    raw.removeAllListeners('error');
-    // Cleartext the peer sent right after its close_notify is still in the engine's input: give it back.
-    const leftover = this.connection.takeInput();
-    if (leftover.length > 0) raw.unshift(leftover);
-    return raw;
+    return this.#transport.detach();
   }
 
-  /**
-   * What `util.inspect` and `console.log` print (instead of a Duplex's internals): `SecureSocket {
-   * side: 'client', secure: true, authorized: true, servername: 'example.com', protocol: 'TLSv1.3',
-   * cipher: ..., peer: '93.184.215.14:443' }`, and `authorizationError` (its code) when there is one.
-   */
+  /** What `util.inspect` prints: side, state, names, protocol, cipher, peer. */
   [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
-    const text = (value: string | null | undefined): string | undefined => (value === null || value === undefined ? undefined : printable(value));
+    const text = (value: string | null | undefined | false): string | undefined => (value === null || value === undefined || value === false ? undefined : printable(value));
     return inspectFields(
       this,
       'SecureSocket',
@@ -675,15 +1048,11 @@ export class SecureSocket extends Duplex {
         side: () => (this.#isServer ? 'server' : 'client'),
         secure: () => this.#secure,
         authorized: () => this.authorized,
-        authorizationError: () => {
-          const e = this.authorizationError as (Error & { code?: unknown }) | null;
-          if (e === null) return undefined;
-          return typeof e.code === 'string' ? e.code : e.message;
-        },
+        authorizationError: () => this.authorizationError ?? undefined,
         servername: () => text(this.servername),
         protocol: () => this.getProtocol() ?? undefined,
         cipher: () => (this.#secure ? (this.connection.getCipherName() ?? undefined) : undefined),
-        alpn: () => (this.alpnProtocol === false ? undefined : text(this.alpnProtocol)),
+        alpn: () => (this.alpnProtocol ? text(this.alpnProtocol) : undefined),
         peer: () => {
           const address = this.remoteAddress;
           if (address === undefined) return undefined;
@@ -697,3 +1066,30 @@ export class SecureSocket extends Duplex {
     );
   }
 }
+
+// net.Socket's handle-bound accessors, answered from the transport (and plaintext counts above TLS).
+// Defined on the prototype: @types/node declares them as properties, which a class cannot override
+// with accessors.
+type Raw = (net.Socket & { localFamily?: string }) | null;
+const rawOf = (sock: SecureSocket): Raw => sock.socket as Raw;
+Object.defineProperties(SecureSocket.prototype, {
+  remoteAddress: { get(this: SecureSocket) { return rawOf(this)?.remoteAddress; }, configurable: true },
+  remotePort: { get(this: SecureSocket) { return rawOf(this)?.remotePort; }, configurable: true },
+  remoteFamily: { get(this: SecureSocket) { return rawOf(this)?.remoteFamily; }, configurable: true },
+  localAddress: { get(this: SecureSocket) { return rawOf(this)?.localAddress; }, configurable: true },
+  localPort: { get(this: SecureSocket) { return rawOf(this)?.localPort; }, configurable: true },
+  localFamily: { get(this: SecureSocket) { return rawOf(this)?.localFamily; }, configurable: true },
+  bytesRead: { get(this: SecureSocket) { return this[kCounts].read; }, configurable: true },
+  bytesWritten: { get(this: SecureSocket) { return this[kCounts].written + this.writableLength; }, configurable: true },
+  bufferSize: { get(this: SecureSocket) { return this.writableLength; }, configurable: true },
+  pending: {
+    get(this: SecureSocket) {
+      const raw = rawOf(this);
+      return raw === null || (typeof raw.pending === 'boolean' ? raw.pending : false);
+    },
+    configurable: true,
+  },
+});
+
+export { checkServerIdentity };
+

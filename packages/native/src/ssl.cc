@@ -44,6 +44,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::GetCertificate>("getCertificate"),
           InstanceMethod<&SSLWrap::GetCipherName>("getCipherName"),
           InstanceMethod<&SSLWrap::GetCipherBits>("getCipherBits"),
+          InstanceMethod<&SSLWrap::GetCipherStandardName>("getCipherStandardName"),
           InstanceMethod<&SSLWrap::GetCipherVersion>("getCipherVersion"),
           InstanceMethod<&SSLWrap::GetVersion>("getVersion"),
           InstanceMethod<&SSLWrap::GetProtocolVersion>("getProtocolVersion"),
@@ -84,6 +85,9 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLWrap::SetOcspResponse>("setOcspResponse"),
           InstanceMethod<&SSLWrap::GetOcspResponse>("getOcspResponse"),
           Mutator<&SSLWrap::KeyUpdate>("keyUpdate"),
+          Mutator<&SSLWrap::SetMaxSendFragment>("setMaxSendFragment"),
+          InstanceMethod<&SSLWrap::GetPeerTmpKey>("getPeerTmpKey"),
+          InstanceMethod<&SSLWrap::GetSharedSigalgs>("getSharedSigalgs"),
           Mutator<&SSLWrap::SetCiphertextMtu>("setCiphertextMtu"),
           InstanceMethod<&SSLWrap::GetCleartextMtu>("getCleartextMtu"),
           InstanceMethod<&SSLWrap::DtlsGetTimeout>("dtlsGetTimeout"),
@@ -118,6 +122,7 @@ SSLWrap::SSLWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLWrap>(inf
   SSL_set_bio(ssl_.get(), rbio_, wbio_);  // the SSL now owns both BIOs
   SSL_set_ex_data(ssl_.get(), SslIndex(), this);
   ctx_refs_.push_back(Napi::Persistent(info[0].As<Napi::Object>()));
+  session_ctx_ = ctx;
   if (info.Length() > 1 && info[1].IsObject()) owner_ = Napi::Weak(info[1].As<Napi::Object>());
   if (!ctx->verify_callback().IsEmpty()) verify_cb_ = Napi::Persistent(ctx->verify_callback().Value());
   info.This().As<Napi::Object>().TypeTag(&kTypeTag);
@@ -751,6 +756,100 @@ Napi::Value SSLWrap::KeyUpdate(const Napi::CallbackInfo& info) {
     return ThrowOpenSSL(info.Env(), "could not schedule a key update");
   }
   return info.Env().Undefined();
+}
+
+// getCipherStandardName(): the IANA (RFC) name of the negotiated cipher, or null.
+Napi::Value SSLWrap::GetCipherStandardName(const Napi::CallbackInfo& info) {
+  const SSL_CIPHER* cipher = SSL_get_current_cipher(ssl_.get());
+  const char* name = cipher != nullptr ? SSL_CIPHER_standard_name(cipher) : nullptr;
+  if (name == nullptr) return info.Env().Null();
+  return Napi::String::New(info.Env(), name);
+}
+
+// setMaxSendFragment(n): the largest plaintext record this side sends (512 to 16384 bytes).
+Napi::Value SSLWrap::SetMaxSendFragment(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t n = 0;
+  if (!GetInt(info[0], "size", &n)) return info.Env().Undefined();
+  if (n < 512 || n > 16384) return ThrowValue(info.Env(), "size must be between 512 and 16384");
+  if (SSL_set_max_send_fragment(ssl_.get(), static_cast<long>(n)) != 1) {
+    return ThrowOpenSSL(info.Env(), "could not set the maximum send fragment");
+  }
+  return info.Env().Undefined();
+}
+
+// getPeerTmpKey(): the peer's ephemeral key of the key exchange as {type, name, size}, or null
+// (no handshake yet, or a key exchange without one). `type` is 'ECDH' (curves, X25519/X448) or 'DH'.
+Napi::Value SSLWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  EVP_PKEY* raw = nullptr;
+  if (SSL_get_peer_tmp_key(ssl_.get(), &raw) != 1 || raw == nullptr) return env.Null();
+  EVPKeyPointer key(raw);  // SSL_get_peer_tmp_key gives us a reference
+  Napi::Object out = Napi::Object::New(env);
+  int id = EVP_PKEY_id(key.get());
+  int bits = EVP_PKEY_bits(key.get());
+  switch (id) {
+    case EVP_PKEY_DH:
+      out.Set("type", "DH");
+      break;
+    case EVP_PKEY_EC: {
+      out.Set("type", "ECDH");
+      char group[64] = {0};
+      size_t len = 0;
+      if (EVP_PKEY_get_group_name(key.get(), group, sizeof(group), &len) == 1) {
+        int nid = OBJ_txt2nid(group);
+        const char* sn = nid == NID_undef ? group : OBJ_nid2sn(nid);
+        out.Set("name", sn);
+      }
+      break;
+    }
+    case EVP_PKEY_X25519:
+    case EVP_PKEY_X448:
+      out.Set("type", "ECDH");
+      out.Set("name", OBJ_nid2sn(id));
+      break;
+    default:
+      out.Set("type", OBJ_nid2sn(id) != nullptr ? OBJ_nid2sn(id) : "unknown");
+      break;
+  }
+  out.Set("size", bits);
+  return out;
+}
+
+// getSharedSigalgs(): the signature algorithms both sides support, as names such as
+// 'ecdsa_secp256r1_sha256' or 'RSA-PSS+SHA256' (the signature type and the digest when OpenSSL has no
+// TLS name for the pair).
+Napi::Value SSLWrap::GetSharedSigalgs(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  int count = SSL_get_shared_sigalgs(ssl_.get(), 0, nullptr, nullptr, nullptr, nullptr, nullptr);
+  for (int i = 0; i < count; i++) {
+    int sign = 0, hash = 0;
+    unsigned char rsig = 0, rhash = 0;
+    SSL_get_shared_sigalgs(ssl_.get(), i, &sign, &hash, nullptr, &rsig, &rhash);
+    std::string name;
+    switch (sign) {
+      case EVP_PKEY_RSA: name = "RSA"; break;
+      case EVP_PKEY_RSA_PSS: name = "RSA-PSS"; break;
+      case EVP_PKEY_DSA: name = "DSA"; break;
+      case EVP_PKEY_EC: name = "ECDSA"; break;
+      case NID_ED25519: name = "Ed25519"; break;
+      case NID_ED448: name = "Ed448"; break;
+      default: {
+        const char* sn = OBJ_nid2sn(sign);
+        name = sn != nullptr ? sn : "UNDEF";
+      }
+    }
+    if (hash != NID_undef && sign != NID_ED25519 && sign != NID_ED448) {
+      const char* sn = OBJ_nid2sn(hash);
+      name += "+";
+      name += sn != nullptr ? sn : "UNDEF";
+    }
+    out.Set(out.Length(), name);
+  }
+  return out;
 }
 
 // ---- DTLS ------------------------------------------------------------------------------------

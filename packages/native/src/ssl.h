@@ -18,6 +18,9 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   explicit SSLWrap(const Napi::CallbackInfo& info);
   SSL* get() const { return ssl_.get(); }
   static SSLWrap* FromSSL(const SSL* ssl);
+  // The Context the Connection was made with: OpenSSL's session context (tickets, session cache),
+  // kept alive by ctx_refs_[0] for the Connection's life.
+  SSLCtxWrap* SessionContext() const { return session_ctx_; }
 
   // Trampolines (ssl_callbacks.cc): each finds its Connection through the SSL's ex_data and the
   // callback on the SSL's current Context, and runs it through the Connection's CallbackState.
@@ -147,6 +150,10 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value SetOcspResponse(const Napi::CallbackInfo& info);
   Napi::Value GetOcspResponse(const Napi::CallbackInfo& info);
   Napi::Value KeyUpdate(const Napi::CallbackInfo& info);
+  Napi::Value SetMaxSendFragment(const Napi::CallbackInfo& info);
+  Napi::Value GetCipherStandardName(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerTmpKey(const Napi::CallbackInfo& info);
+  Napi::Value GetSharedSigalgs(const Napi::CallbackInfo& info);
   Napi::Value SetCiphertextMtu(const Napi::CallbackInfo& info);
   Napi::Value GetCleartextMtu(const Napi::CallbackInfo& info);
   Napi::Value DtlsGetTimeout(const Napi::CallbackInfo& info);
@@ -159,6 +166,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   // Strong references to every Context this SSL has used (the first stays its session context in
   // OpenSSL; SNI may switch to others): their wrappers, and so their callbacks, outlive the SSL.
   std::vector<Napi::ObjectReference> ctx_refs_;
+  SSLCtxWrap* session_ctx_ = nullptr;
   Napi::ObjectReference owner_;  // weak: the JS Connection passed to callbacks
   Napi::FunctionReference verify_cb_;
   CallbackState callbacks_;

@@ -235,7 +235,7 @@ unsigned int SSLWrap::PskClientTrampoline(SSL* ssl, const char* hint, char* iden
   Napi::HandleScope scope(env);
   Napi::Value h = hint != nullptr ? Napi::Value(Napi::Buffer<char>::Copy(env, hint, std::strlen(hint))) : env.Null();
   Napi::Value r = self->Run(*d.fn, {self->Owner(env), h});
-  if (r.IsEmpty()) return 0;
+  if (r.IsEmpty() || r.IsNull() || r.IsUndefined()) return 0;  // null: no pre-shared key to offer
   auto reject = [&](const std::string& message, bool range) -> unsigned int {
     self->callbacks_.Reject(env, message, range);
     return 0;

@@ -2,8 +2,12 @@
 // CA lists, session settings and the JavaScript callbacks (stored here, run by ssl_callbacks.cc).
 #include "ssl_ctx.h"
 
+#include <openssl/core_names.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/srtp.h>
+
+#include <cstring>
 
 #include "common/passphrase.h"
 #include "ssl.h"
@@ -83,6 +87,9 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLCtxWrap::SetPostHandshakeAuth>("setPostHandshakeAuth"),
           Mutator<&SSLCtxWrap::SetTlsextUseSrtp>("setTlsextUseSrtp"),
           Mutator<&SSLCtxWrap::SetNumTickets>("setNumTickets"),
+          InstanceMethod<&SSLCtxWrap::GetTicketKeys>("getTicketKeys"),
+          Mutator<&SSLCtxWrap::SetDhAuto>("setDhAuto"),
+          Mutator<&SSLCtxWrap::SetTicketKeys>("setTicketKeys"),
       });
   Data(env)->ssl_ctx = Napi::Persistent(ctor);
   exports.Set("Context", ctor);
@@ -444,22 +451,43 @@ Napi::Value SSLCtxWrap::GetTimeout(const Napi::CallbackInfo& info) {
 }
 
 // loadTmpDh(path): DH parameters (PEM) for finite-field DHE cipher suites.
+// loadTmpDh(dhfile): DH parameters for DHE from a PEM file; given a Buffer, from the PEM in it.
+// Returns the size of the parameters in bits.
 Napi::Value SSLCtxWrap::LoadTmpDh(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
-  std::string path;
-  if (!GetString(info[0], "dhfile", &path)) return env.Undefined();
-  if (path.find('\0') != std::string::npos) return ThrowValue(env, "dhfile contains a NUL byte");
-  BIOPointer bio(BIO_new_file(path.c_str(), "r"));
-  if (!bio) return ThrowOpenSSL(env, "could not open " + path);
+  BIOPointer bio;
+  std::string where;
+  if (info[0].IsBuffer()) {
+    Bytes pem = GetBytes(info[0], "dhparam");
+    if (!pem.ok) return env.Undefined();
+    bio.reset(BIO_new_mem_buf(pem.data, static_cast<int>(pem.size)));
+    where = "the dhparam PEM";
+    if (!bio) return ThrowOpenSSL(env, "could not read " + where);
+  } else {
+    std::string path;
+    if (!GetString(info[0], "dhfile", &path)) return env.Undefined();
+    if (path.find('\0') != std::string::npos) return ThrowValue(env, "dhfile contains a NUL byte");
+    bio.reset(BIO_new_file(path.c_str(), "r"));
+    where = path;
+    if (!bio) return ThrowOpenSSL(env, "could not open " + path);
+  }
   EVPKeyPointer params(PEM_read_bio_Parameters(bio.get(), nullptr));
   if (!params || EVP_PKEY_get_base_id(params.get()) != EVP_PKEY_DH) {
     if (ERR_peek_error() == 0) ERR_raise(ERR_LIB_PEM, PEM_R_NO_START_LINE);
-    return ThrowOpenSSL(env, "no DH parameters in " + path);
+    return ThrowOpenSSL(env, "no DH parameters in " + where);
   }
+  int bits = EVP_PKEY_get_bits(params.get());
   if (SSL_CTX_set0_tmp_dh_pkey(ctx_.get(), params.get()) != 1) return ThrowOpenSSL(env, "could not use the DH parameters");
   params.release();  // SSL_CTX_set0_tmp_dh_pkey took ownership
-  return env.Undefined();
+  return Napi::Number::New(env, bits);
+}
+
+// setDhAuto(): DH parameters for DHE chosen by OpenSSL to match the certificate's strength.
+Napi::Value SSLCtxWrap::SetDhAuto(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (SSL_CTX_set_dh_auto(ctx_.get(), 1) != 1) return ThrowOpenSSL(info.Env(), "could not turn on automatic DH parameters");
+  return info.Env().Undefined();
 }
 
 Napi::Value SSLCtxWrap::SetGroups(const Napi::CallbackInfo& info) {
@@ -569,6 +597,64 @@ Napi::Value SSLCtxWrap::SetNumTickets(const Napi::CallbackInfo& info) {
   if (n < 0) return ThrowValue(info.Env(), "the number of tickets must not be negative");
   SSL_CTX_set_num_tickets(ctx_.get(), static_cast<size_t>(n));
   return info.Env().Undefined();
+}
+
+// ---- Session ticket keys (node:tls's ticketKeys) ----------------------------------------------------
+
+void SSLCtxWrap::UseTicketKeys(const unsigned char* keys) {
+  std::memcpy(ticket_keys_, keys, sizeof(ticket_keys_));
+  if (!ticket_keys_set_) SSL_CTX_set_tlsext_ticket_key_evp_cb(ctx_.get(), TicketKeyCallback);
+  ticket_keys_set_ = true;
+}
+
+// getTicketKeys(): the 48 bytes of the keys in use. OpenSSL does not reveal its own random keys, so
+// the first read replaces them with new random ones (tickets issued before then no longer resume).
+Napi::Value SSLCtxWrap::GetTicketKeys(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (!ticket_keys_set_) {
+    unsigned char keys[48];
+    if (RAND_bytes(keys, sizeof(keys)) != 1) return ThrowOpenSSL(info.Env(), "could not make ticket keys");
+    UseTicketKeys(keys);
+    OPENSSL_cleanse(keys, sizeof(keys));
+  }
+  return Napi::Buffer<unsigned char>::Copy(info.Env(), ticket_keys_, sizeof(ticket_keys_));
+}
+
+// setTicketKeys(keys): 48 bytes (name, HMAC key, AES key), shared by every server that should resume
+// the others' tickets (the workers of a cluster).
+Napi::Value SSLCtxWrap::SetTicketKeys(const Napi::CallbackInfo& info) {
+  Bytes keys = GetBytes(info[0], "keys");
+  if (!keys.ok) return info.Env().Undefined();
+  if (keys.size != sizeof(ticket_keys_)) return ThrowValue(info.Env(), "ticket keys must be 48 bytes long");
+  UseTicketKeys(keys.data);
+  return info.Env().Undefined();
+}
+
+int SSLCtxWrap::TicketKeyCallback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP_CIPHER_CTX* cctx, EVP_MAC_CTX* hctx, int enc) {
+  SSLWrap* conn = SSLWrap::FromSSL(ssl);
+  SSLCtxWrap* self = conn != nullptr ? conn->SessionContext() : nullptr;
+  if (self == nullptr || !self->ticket_keys_set_) return -1;
+  const unsigned char* name = self->ticket_keys_;
+  unsigned char* hmac_key = self->ticket_keys_ + 16;
+  const unsigned char* aes_key = self->ticket_keys_ + 32;
+  char digest[] = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_MAC_PARAM_KEY, hmac_key, 16),
+      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
+      OSSL_PARAM_construct_end(),
+  };
+  if (enc == 1) {
+    std::memcpy(key_name, name, 16);
+    if (RAND_bytes(iv, 16) != 1) return -1;
+    if (EVP_EncryptInit_ex(cctx, EVP_aes_128_cbc(), nullptr, aes_key, iv) != 1) return -1;
+    if (EVP_MAC_CTX_set_params(hctx, params) != 1) return -1;
+    return 1;
+  }
+  // A ticket under another key: not ours (0: a full handshake, and a new ticket).
+  if (std::memcmp(key_name, name, 16) != 0) return 0;
+  if (EVP_MAC_CTX_set_params(hctx, params) != 1) return -1;
+  if (EVP_DecryptInit_ex(cctx, EVP_aes_128_cbc(), nullptr, aes_key, iv) != 1) return -1;
+  return 1;
 }
 
 }  // namespace ossl

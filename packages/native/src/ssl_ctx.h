@@ -97,11 +97,21 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value SetPostHandshakeAuth(const Napi::CallbackInfo& info);
   Napi::Value SetTlsextUseSrtp(const Napi::CallbackInfo& info);
   Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
+  Napi::Value GetTicketKeys(const Napi::CallbackInfo& info);
+  Napi::Value SetDhAuto(const Napi::CallbackInfo& info);
+  Napi::Value SetTicketKeys(const Napi::CallbackInfo& info);
+  // Encrypts (enc 1) or decrypts session tickets with ticket_keys_ (see SetTicketKeys).
+  static int TicketKeyCallback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP_CIPHER_CTX* cctx, EVP_MAC_CTX* hctx, int enc);
+  void UseTicketKeys(const unsigned char* keys);
 
   SSLCtxPointer ctx_;
   Napi::FunctionReference verify_cb_;
   Napi::FunctionReference callbacks_[kKindCount];
   int in_use_ = 0;
+  // Session ticket keys, as node:tls holds them: 16 bytes of name, 16 of HMAC key, 16 of AES key.
+  // Until set (or read), OpenSSL's own random keys are used.
+  unsigned char ticket_keys_[48] = {0};
+  bool ticket_keys_set_ = false;
 };
 
 }  // namespace ossl

@@ -550,6 +550,31 @@ export class Connection {
     sslGuard(() => this.#handle.keyUpdate(Boolean(requestPeer)));
   }
 
+  /** The IANA name of the negotiated cipher (`TLS_AES_256_GCM_SHA384`), or null (extra). */
+  getCipherStandardName(): string | null {
+    return this.#handle.getCipherStandardName();
+  }
+
+  /** The largest plaintext record this side sends, 512 to 16384 bytes (node:tls's `setMaxSendFragment`) (extra). */
+  setMaxSendFragment(size: number): void {
+    expectInteger(size, 'size');
+    if (size < 512 || size > 16384) throw new RangeError(`"size" must be 512 to 16384, got ${size}`);
+    sslGuard(() => this.#handle.setMaxSendFragment(size));
+  }
+
+  /**
+   * The peer's ephemeral key of the key exchange (`{type: 'ECDH', name: 'X25519', size: 253}`,
+   * `{type: 'DH', size: 2048}`), or null before the handshake or without one (extra).
+   */
+  getPeerTmpKey(): { type: string; name?: string; size: number } | null {
+    return this.#handle.getPeerTmpKey();
+  }
+
+  /** The signature algorithms both sides support (`'ecdsa_secp256r1_sha256'` style or `'RSA-PSS+SHA256'`) (extra). */
+  getSharedSigalgs(): string[] {
+    return this.#handle.getSharedSigalgs();
+  }
+
   /** DTLS: the path MTU, in bytes of ciphertext (pyOpenSSL `set_ciphertext_mtu`). */
   setCiphertextMtu(mtu: number): void {
     expectInteger(mtu, 'mtu');

@@ -29,8 +29,8 @@ export type OcspClientCallback = (conn: Connection, ocspData: Buffer, data: unkn
 export type PasswdCallback = (maxLength: number, verify: boolean, userdata: unknown) => Buffer | string;
 /** Server: `(conn, identity)` returns the pre-shared key for that identity, or null for none. */
 export type PskServerCallback = (conn: Connection, identity: Buffer | null) => Buffer | string | null;
-/** Client: `(conn, hint)` returns `[identity, psk]`. */
-export type PskClientCallback = (conn: Connection, hint: Buffer | null) => [Buffer | string, Buffer | string];
+/** Client: `(conn, hint)` returns `[identity, psk]`, or null to offer no pre-shared key. */
+export type PskClientCallback = (conn: Connection, hint: Buffer | null) => [Buffer | string, Buffer | string] | null;
 
 /** DTLS server: `(conn)` returns the cookie to send in a HelloVerifyRequest (1..255 bytes). */
 export type CookieGenerateCallback = (conn: Connection) => Buffer | string;
@@ -322,6 +322,16 @@ export class Context {
     }
   }
 
+  /** The lowest protocol version allowed (0: no bound) (extra). */
+  getMinProtoVersion(): number {
+    return this.#handle.getProtoVersion(0);
+  }
+
+  /** The highest protocol version allowed (0: no bound) (extra). */
+  getMaxProtoVersion(): number {
+    return this.#handle.getProtoVersion(1);
+  }
+
   /** Adds `OP_*` options; returns the options now in force. */
   setOptions(options: number | bigint): number {
     const value = typeof options === 'bigint' ? options : BigInt(expectInteger(options, 'options'));
@@ -402,6 +412,21 @@ export class Context {
     const path = expectOptionalPath(dhfile, 'dhfile');
     if (path === null) throw typeError('dhfile', 'a string', dhfile);
     sslGuard(() => this.#handle.loadTmpDh(path));
+  }
+
+  /** Lets OpenSSL pick DH parameters for DHE to match the certificate's strength (extra; node:tls's `dhparam: 'auto'`). */
+  setDhAuto(): void {
+    sslGuard(() => this.#handle.setDhAuto());
+  }
+
+  /**
+   * Uses the finite-field DH parameters in `pem` (PEM text, not a path) for DHE cipher suites;
+   * returns their size in bits (extra; node:tls's `dhparam`).
+   */
+  useTmpDh(pem: Buffer | string): number {
+    if (typeof pem !== 'string' && !(pem instanceof Uint8Array)) throw typeError('pem', 'PEM text (a string or Buffer)', pem);
+    const bytes = typeof pem === 'string' ? Buffer.from(pem) : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);
+    return sslGuard(() => this.#handle.loadTmpDh(bytes));
   }
 
   /** Uses one elliptic curve for ECDHE (pyOpenSSL `set_tmp_ecdh`; a curve name such as `prime256v1`). */
@@ -565,6 +590,26 @@ export class Context {
   setNumTickets(n: number): void {
     expectInteger(n, 'n');
     sslGuard(() => this.#handle.setNumTickets(n));
+  }
+
+  /**
+   * The 48 bytes of session ticket keys in use (16 of key name, 16 of HMAC key, 16 of AES key; node:tls's
+   * `getTicketKeys`). OpenSSL does not reveal its own random keys, so the first read replaces them with
+   * new random ones (extra).
+   */
+  getTicketKeys(): Buffer {
+    return sslGuard(() => this.#handle.getTicketKeys());
+  }
+
+  /**
+   * Sets the session ticket keys: 48 bytes, as `getTicketKeys` returns them. Servers that share keys
+   * resume each other's tickets (the workers of a cluster; node:tls's `ticketKeys`) (extra).
+   * @throws TypeError when `keys` is not bytes, RangeError when it is not 48 bytes long.
+   */
+  setTicketKeys(keys: Buffer | Uint8Array): void {
+    if (!(keys instanceof Uint8Array)) throw typeError('keys', 'a Buffer of 48 bytes', keys);
+    if (keys.length !== 48) throw new RangeError(`"keys" must be 48 bytes long, got ${keys.length}`);
+    sslGuard(() => this.#handle.setTicketKeys(keys));
   }
 
   /** Data of the application's own, kept with the Context. */

@@ -31,3 +31,4 @@ export { createDefaultContext, Purpose, type DefaultContextOptions, type Purpose
 export { getDefaultVerifyPaths, type DefaultVerifyPaths } from './trust.js';
 export { Connection, MSG_PEEK } from './connection.js';
 export { SocketConnection, SocketFile, type SocketConnectionOptions, type Address } from './socket-connection.js';
+export { Transport, isTransportStream, epipeError, type TransportEvents, type TransportOptions } from './transport.js';

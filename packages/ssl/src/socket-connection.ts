@@ -2,18 +2,13 @@ import { once } from 'node:events';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { kHandle } from '@ossl/crypto';
-import type { ConnectionHandle } from '@ossl/native';
 
-import { SSL_ERROR_WANT_READ, SSL_ERROR_WANT_WRITE } from './constants.js';
-import { checkResult, Connection, connectionFields } from './connection.js';
+import { Connection, connectionFields } from './connection.js';
 import { Context } from './context.js';
-import { SysCallError, ZeroReturnError, toSSLError } from './errors.js';
+import { SysCallError, WantReadError, WantWriteError, ZeroReturnError } from './errors.js';
+import { Transport } from './transport.js';
 import { brandClass, expectBytes, expectInteger, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
 
-const WANT_READ = -SSL_ERROR_WANT_READ;
-const WANT_WRITE = -SSL_ERROR_WANT_WRITE;
-const CHUNK = 64 * 1024;
 /** Received bytes the engine has not consumed yet, above which the socket is paused. */
 const HIGH_WATER = 1 << 20;
 const ETIMEDOUT = 110;
@@ -43,6 +38,7 @@ function parseAddress(address: Address): { host: string; port: number } {
 }
 
 function transportError(err: Error & { errno?: number; code?: string }): SysCallError {
+  if (err instanceof SysCallError) return err;
   const e = new SysCallError(typeof err.errno === 'number' ? Math.abs(err.errno) : -1, err.message);
   if (err.code) e.code = err.code;
   return e;
@@ -69,7 +65,7 @@ export interface SocketConnection extends Pick<Connection, Delegated> {}
 /**
  * A TLS connection over a net.Socket or any Duplex, with pyOpenSSL's socket-mode calls as Promises:
  * `connect`, `accept`, `doHandshake`, `recv`, `send`, `sendall`, `shutdown`, `close`. The engine is a
- * sans-IO `Connection` (in `connection`); this class moves bytes between it and the stream.
+ * sans-IO `Connection` (in `connection`), driven over the stream by a `Transport`.
  *
  * ```ts
  * const conn = new SocketConnection(ctx, net.connect(443, 'example.com'));
@@ -86,9 +82,9 @@ export class SocketConnection {
   readonly connection: Connection;
   /** The transport (or the listening Server for `accept`). */
   readonly socket: Duplex | Server;
-  #h: ConnectionHandle;
+  #transport: Transport | null = null;
   #waiters: Array<() => void> = [];
-  #eof = false;
+  #closed = false;
   #error: (Error & { errno?: number; code?: string }) | null = null;
   #timeout: number | null;
   #incoming: Socket[] = [];
@@ -116,7 +112,6 @@ export class SocketConnection {
     if (timeout !== null) expectInteger(timeout, 'timeout');
     this.#timeout = timeout;
     this.connection = new Connection(context);
-    this.#h = this.connection[kHandle];
     this.socket = socket;
     if (typeof (socket as Server).listen === 'function' && typeof (socket as Duplex).write !== 'function') {
       (socket as Server).on('connection', (s: Socket) => {
@@ -126,24 +121,20 @@ export class SocketConnection {
       (socket as Server).on('error', (err: Error) => this.#fail(err));
       return;
     }
-    const stream = socket as Duplex;
-    stream.on('data', (chunk: Buffer) => {
-      this.#h.bioWrite(chunk);
-      // Backpressure: stop reading the socket while the application is not reading from us.
-      if (this.#h.bioInPending() > HIGH_WATER) stream.pause();
-      this.#wake();
-    });
-    stream.on('end', () => {
-      this.#eof = true;
-      this.#h.bioShutdown();
-      this.#wake();
-    });
-    stream.on('close', () => {
-      this.#eof = true;
-      this.#h.bioShutdown();
-      this.#wake();
-    });
-    stream.on('error', (err: Error) => this.#fail(err));
+    this.#transport = new Transport(
+      this.connection,
+      socket as Duplex,
+      {
+        input: () => this.#wake(),
+        error: (err) => this.#fail(err),
+        close: () => {
+          this.#closed = true;
+          this.#wake();
+        },
+      },
+      { inputHighWaterMark: HIGH_WATER },
+    );
+    this.#transport.attach();
   }
 
   #fail(err: Error): void {
@@ -152,17 +143,23 @@ export class SocketConnection {
   }
 
   #wake(): void {
+    // Backpressure: the stream stays paused while the engine holds more than HIGH_WATER bytes no call reads.
+    this.#transport?.throttle(false);
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const w of waiters) w();
+  }
+
+  /** Whether the peer's stream has ended (or closed). */
+  get #eof(): boolean {
+    return this.#closed || (this.#transport?.eof ?? false);
   }
 
   /** Waits until something arrives from the peer (bytes, EOF or an error), or times out. */
   #wait(): Promise<void> {
     if (this.#error) return Promise.reject(transportError(this.#error));
     if (this.#eof) return Promise.resolve();
-    const stream = this.socket as Duplex;
-    if (typeof stream.isPaused === 'function' && stream.isPaused()) stream.resume();
+    this.#transport?.throttle(false);
     return new Promise<void>((resolve, reject) => {
       let timer: NodeJS.Timeout | null = null;
       const done = (): void => {
@@ -184,26 +181,17 @@ export class SocketConnection {
 
   /** Sends what the engine has queued for the peer, waiting for the stream to drain if needed. */
   async #flush(): Promise<void> {
-    if (this.#h.bioPending() === 0) return;
-    const stream = this.socket as Duplex;
-    if (stream.destroyed || stream.writableEnded) {
-      if (this.#error) throw transportError(this.#error);
-      throw new SysCallError(32, 'the transport is closed (EPIPE)');
+    const transport = this.#transport!;
+    if (this.connection.bioPending() === 0) return;
+    if (!transport.writable && this.#error) throw transportError(this.#error);
+    if (transport.flush()) return;
+    const stream = transport.stream;
+    try {
+      await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
+    } catch (err) {
+      throw transportError(err as Error);
     }
-    let drained = true;
-    for (;;) {
-      const chunk = this.#h.bioRead(CHUNK);
-      if (typeof chunk === 'number') break;
-      drained = stream.write(chunk);
-    }
-    if (!drained) {
-      try {
-        await Promise.race([once(stream, 'drain'), once(stream, 'close')]);
-      } catch (err) {
-        throw transportError(err as Error);
-      }
-      if (this.#error) throw transportError(this.#error);
-    }
+    if (this.#error) throw transportError(this.#error);
   }
 
   /** Flushes what a failed call queued (an alert for the peer) without letting a transport error hide the real one. */
@@ -215,32 +203,29 @@ export class SocketConnection {
     }
   }
 
-  /** Runs a native step until it finishes, moving bytes and waiting as it asks. */
-  async #drive(step: () => number): Promise<number> {
+  /** Runs an engine step until it finishes, moving bytes and waiting as it asks. */
+  async #drive<T>(step: () => T): Promise<T> {
     let eofRetries = 0;
     for (;;) {
-      let r: number;
+      let r: T;
       try {
         r = step();
       } catch (e) {
+        if (e instanceof WantReadError) {
+          await this.#flush();
+          if (this.#eof && ++eofRetries > 1) throw new SysCallError(-1, 'Unexpected EOF');
+          await this.#wait();
+          continue;
+        }
+        if (e instanceof WantWriteError) {
+          await this.#flush();
+          continue;
+        }
         await this.#flushQuietly();
-        throw toSSLError(e);
+        throw e;
       }
-      if (r >= 0) {
-        await this.#flush();
-        return r;
-      }
-      if (r === WANT_READ) {
-        await this.#flush();
-        if (this.#eof && ++eofRetries > 1) throw new SysCallError(-1, 'Unexpected EOF');
-        await this.#wait();
-        continue;
-      }
-      if (r === WANT_WRITE) {
-        await this.#flush();
-        continue;
-      }
-      return checkResult(r);
+      await this.#flush();
+      return r;
     }
   }
 
@@ -279,8 +264,7 @@ export class SocketConnection {
    *   the transport fails or times out, whatever a callback threw.
    */
   async doHandshake(): Promise<void> {
-    this.connection.checkHostnameReady();
-    await this.#drive(() => this.#h.doHandshake());
+    await this.#drive(() => this.connection.doHandshake());
   }
 
   /** Starts a TLS 1.2 renegotiation and runs it to the end. */
@@ -303,35 +287,25 @@ export class SocketConnection {
       this.#deferred = null;
       throw e;
     }
-    const out = Buffer.allocUnsafe(bufsiz);
-    let n = await this.#drive(() => this.#h.readInto(out, 0, bufsiz, false));
+    const first = await this.#drive(() => this.connection.recv(bufsiz));
     // As a socket's recv returns all that has arrived: take the records already here too, without
     // waiting. A failure among them belongs to the next call, after the bytes before it.
-    let more = false;
+    const parts = [first];
+    let n = first.length;
     while (n > 0 && n < bufsiz) {
-      let r: number;
+      let more: Buffer | null;
       try {
-        r = this.#h.readInto(out, n, bufsiz - n, false);
+        more = this.connection.tryRecv(bufsiz - n);
       } catch (e) {
-        this.#deferred = toSSLError(e) as Error;
+        this.#deferred = e as Error; // ZeroReturnError, SysCallError or SSLError, thrown by the next recv
         break;
       }
-      if (r > 0) {
-        n += r;
-        more = true;
-        continue;
-      }
-      if (r !== WANT_READ && r !== WANT_WRITE) {
-        try {
-          checkResult(r);
-        } catch (e) {
-          this.#deferred = e as Error; // ZeroReturnError or SysCallError, thrown by the next recv
-        }
-      }
-      break;
+      if (more === null || more.length === 0) break;
+      parts.push(more);
+      n += more.length;
     }
-    if (more || this.#deferred) await this.#flushQuietly();
-    return n === bufsiz ? out : out.subarray(0, n);
+    if (parts.length > 1 || this.#deferred) await this.#flushQuietly();
+    return parts.length === 1 ? first : Buffer.concat(parts, n);
   }
 
   /** The same as `recv`. */
@@ -342,7 +316,7 @@ export class SocketConnection {
   /** Encrypts and sends some of `buf`; returns how many bytes were taken. */
   async send(buf: Buffer | string): Promise<number> {
     const data = expectBytes(buf, 'buf');
-    return this.#drive(() => this.#h.write(data));
+    return this.#drive(() => this.connection.send(data));
   }
 
   /** The same as `send`. */
@@ -356,7 +330,7 @@ export class SocketConnection {
     let offset = 0;
     while (offset < data.length) {
       const part = data.subarray(offset);
-      offset += await this.#drive(() => this.#h.write(part));
+      offset += await this.#drive(() => this.connection.send(part));
     }
   }
 
@@ -365,14 +339,9 @@ export class SocketConnection {
    * call it again (after `recv` throws ZeroReturnError) for a full two-way close.
    */
   async shutdown(): Promise<boolean> {
-    let r: number;
-    try {
-      r = this.#h.shutdown();
-    } catch (e) {
-      throw toSSLError(e);
-    }
+    const done = this.connection.shutdown();
     await this.#flush();
-    return checkResult(r) === 1;
+    return done;
   }
 
   /** Ends and closes the transport. */

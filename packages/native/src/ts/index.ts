@@ -321,7 +321,7 @@ export interface ContextHandle {
   getSessionCacheMode(): number;
   setTimeout(seconds: number): number;
   getTimeout(): number;
-  loadTmpDh(path: string): void;
+  loadTmpDh(pathOrPem: string | Buffer): number;
   setGroups(groups: string): void;
   setSigalgs(sigalgs: string): void;
   setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify' | 'newSession', callback: ((...args: never[]) => unknown) | null): void;
@@ -331,6 +331,9 @@ export interface ContextHandle {
   setPostHandshakeAuth(on: boolean): void;
   setTlsextUseSrtp(profiles: string): void;
   setNumTickets(n: number): void;
+  getTicketKeys(): Buffer;
+  setDhAuto(): void;
+  setTicketKeys(keys: Buffer | Uint8Array): void;
 }
 
 /**
@@ -415,6 +418,10 @@ export interface ConnectionHandle {
   setOcspResponse(der: Buffer): void;
   getOcspResponse(): Buffer | null;
   keyUpdate(requestPeer: boolean): void;
+  setMaxSendFragment(size: number): void;
+  getCipherStandardName(): string | null;
+  getPeerTmpKey(): { type: string; name?: string; size: number } | null;
+  getSharedSigalgs(): string[];
   setCiphertextMtu(mtu: number): void;
   getCleartextMtu(): number;
   dtlsGetTimeout(): number | null;

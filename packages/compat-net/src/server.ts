@@ -1,0 +1,284 @@
+// node:tls's Server: a net.Server whose connections become TLSSockets, with node's options, events
+// ('secureConnection', 'tlsClientError', 'keylog', 'OCSPRequest') and methods (addContext,
+// setSecureContext, getTicketKeys / setTicketKeys, setOptions). Callable with or without `new`.
+import { createHash } from 'node:crypto';
+import net from 'node:net';
+import { inspect, type InspectOptionsStylized } from 'node:util';
+import { brandClass, inspectFields, ownOptions } from '@ossl/crypto/internal';
+import { Context } from '@ossl/ssl';
+
+import { wireContext } from './internal/dispatch.js';
+import { handshakeTimeoutError } from './internal/errors.js';
+import { invalidArgType, invalidArgValue, nodeError } from './internal/node-errors.js';
+import { typeError } from './internal/options.js';
+import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
+import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
+
+/** Options of `createServer` / `Server`: node:tls's, for the shared secure context and every connection. */
+export interface ServerOptions extends SecureSocketOptions, SecureContextOptions {
+  /**
+   * How long a client may take to finish its handshake, in ms (default 120000): a slower one is
+   * dropped and reported with `'tlsClientError'` (`ERR_TLS_HANDSHAKE_TIMEOUT`).
+   */
+  handshakeTimeout?: number;
+  /** net.Server's: pause each accepted socket (resume it to read). */
+  pauseOnConnect?: boolean;
+  /** net.Server's: turn Nagle's algorithm off on accepted sockets. */
+  noDelay?: boolean;
+  /** net.Server's: TCP keep-alive on accepted sockets. */
+  keepAlive?: boolean;
+  /** net.Server's: the keep-alive delay, in ms. */
+  keepAliveInitialDelay?: number;
+}
+
+const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
+
+let defaultSessionIdContext: string | null = null;
+
+/** node:tls's default session id context: a hash of the command line, so one program's sessions resume only in it. */
+export function sessionIdContextDefault(): string {
+  defaultSessionIdContext ??= createHash('sha1').update(process.argv.join(' ')).digest('hex').slice(0, 32);
+  return defaultSessionIdContext;
+}
+
+const CONTEXT_OPTIONS = [
+  'pfx', 'key', 'passphrase', 'cert', 'clientCertEngine', 'ca', 'ciphers', 'sigalgs', 'ecdhCurve', 'dhparam', 'minVersion', 'maxVersion',
+  'secureProtocol', 'secureOptions', 'honorCipherOrder', 'crl', 'sessionIdContext', 'ticketKeys', 'sessionTimeout', 'privateKeyIdentifier', 'privateKeyEngine',
+] as const;
+
+type SNICallback = NonNullable<SecureSocketOptions['SNICallback']>;
+
+/**
+ * node:tls's Server (ossl's TLS server). Each accepted connection becomes a SecureSocket (TLSSocket);
+ * `'secureConnection'` (also the listener) carries it once its handshake is done; `'tlsClientError'`
+ * reports handshakes that failed or timed out. A `context` option (an @ossl/ssl Context) is used as
+ * it is; otherwise a secure context is built from the options, with a session id context.
+ */
+class TLSServer extends net.Server {
+  /** The shared secure context (node:tls's `_sharedCreds`). */
+  _sharedCreds: SecureContext | null = null;
+  /** node:tls's SNI contexts, most recent last: `[pattern, context]`. */
+  _contexts: Array<[RegExp, SecureContext]> = [];
+  /** Servers ask clients for a certificate. */
+  requestCert: boolean;
+  /** Servers refuse clients whose certificate does not verify. */
+  rejectUnauthorized: boolean;
+  /** The session id context in use. */
+  sessionIdContext: string;
+  #context: Context | null;
+  #options: Record<string, unknown>;
+  #handshakeTimeout: number;
+
+  static {
+    brandClass(this, '@ossl/compat-net:Server');
+  }
+
+  /**
+   * @param options node:tls's server options, or the listener.
+   * @param listener called with each SecureSocket once its handshake is done (`secureConnection`).
+   * @throws TypeError (node's `ERR_INVALID_ARG_TYPE`, naming the option) for a value of the wrong type.
+   */
+  constructor(options?: ServerOptions | ((socket: SecureSocket) => void) | null, listener?: (socket: SecureSocket) => void) {
+    let given: unknown = options;
+    if (typeof given === 'function') {
+      listener = given as (socket: SecureSocket) => void;
+      given = undefined;
+    } else if (given !== undefined && given !== null && typeof given !== 'object') {
+      throw invalidArgType('options', 'Object', given);
+    }
+    const o = (given === undefined || given === null ? Object.create(null) : ownOptions(given as object, 'options')) as Record<string, unknown>;
+    if (o.ALPNCallback !== undefined && o.ALPNCallback !== null && typeof o.ALPNCallback !== 'function') throw invalidArgType('options.ALPNCallback', 'function', o.ALPNCallback);
+    if (o.ALPNCallback && o.ALPNProtocols) throw nodeError('ERR_TLS_ALPN_CALLBACK_WITH_PROTOCOLS', 'The ALPNCallback and ALPNProtocols TLS options are mutually exclusive', TypeError);
+    const handshakeTimeout = o.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    if (typeof handshakeTimeout !== 'number') throw invalidArgType('options.handshakeTimeout', 'number', o.handshakeTimeout);
+    if (o.SNICallback && typeof o.SNICallback !== 'function') throw invalidArgType('options.SNICallback', 'function', o.SNICallback);
+    if (o.pskCallback && typeof o.pskCallback !== 'function') throw invalidArgType('options.pskCallback', 'function', o.pskCallback);
+    if (o.pskIdentityHint && typeof o.pskIdentityHint !== 'string') throw invalidArgType('options.pskIdentityHint', 'string', o.pskIdentityHint);
+    if (listener !== undefined && listener !== null && typeof listener !== 'function') throw typeError('listener', 'a function', listener);
+    const rawContext = o.context;
+    if (rawContext !== undefined && rawContext !== null && !(rawContext instanceof Context)) throw typeError('options.context', 'an @ossl/ssl Context', rawContext);
+    const netOptions: net.ServerOpts = {};
+    for (const name of ['allowHalfOpen', 'pauseOnConnect', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'highWaterMark'] as const) {
+      if (o[name] !== undefined) (netOptions as Record<string, unknown>)[name] = o[name];
+    }
+    super(netOptions, (raw) => this.#accept(raw));
+    this.#options = o;
+    this.#context = (rawContext as Context | undefined) ?? null;
+    this.requestCert = o.requestCert === true;
+    this.rejectUnauthorized = o.rejectUnauthorized !== false;
+    this.sessionIdContext = typeof o.sessionIdContext === 'string' && o.sessionIdContext ? o.sessionIdContext : sessionIdContextDefault();
+    // node:tls: 0 means the default.
+    this.#handshakeTimeout = Math.min(handshakeTimeout || DEFAULT_HANDSHAKE_TIMEOUT, 2 ** 31 - 1);
+    if (this.#context === null) this.setSecureContext(o as SecureContextOptions);
+    if (listener) this.on('secureConnection', listener);
+    this.on('newListener', (event: string | symbol) => {
+      const ctx = this.context;
+      if (event === 'keylog' && this.#context === null) wireContext(ctx, 'keylog');
+    });
+  }
+
+  /** The @ossl/ssl Context every accepted connection uses (the shared secure context's). */
+  get context(): Context {
+    return this.#context ?? this._sharedCreds!.context;
+  }
+
+  #accept(raw: net.Socket): void {
+    let sock: SecureSocket;
+    const o = this.#options;
+    const common: Record<string, unknown> = {
+      isServer: true,
+      server: this,
+      requestCert: this.requestCert,
+      rejectUnauthorized: this.rejectUnauthorized,
+      ALPNProtocols: o.ALPNProtocols,
+      ALPNCallback: o.ALPNCallback,
+      SNICallback: (o.SNICallback as SNICallback | undefined) ?? (this._contexts.length > 0 ? this.#defaultSni : undefined),
+      pskCallback: o.pskCallback,
+      pskIdentityHint: o.pskIdentityHint,
+      suppressRaggedEofs: o.suppressRaggedEofs,
+      highWaterMark: o.highWaterMark,
+      allowHalfOpen: o.allowHalfOpen,
+    };
+    if (this.#context !== null) common.context = this.#context;
+    else common.secureContext = this._sharedCreds;
+    try {
+      sock = new SecureSocket(raw, common as SecureSocketOptions);
+    } catch (e) {
+      raw.destroy();
+      this.emit('tlsClientError', e, raw);
+      return;
+    }
+    let secured = false;
+    // Before the handshake is done, errors are the server's to report ('tlsClientError'), not the
+    // socket's: nobody listens on it yet (node:tls).
+    const onError = (err: Error): void => {
+      if (!secured) this.emit('tlsClientError', err, sock);
+    };
+    sock.on('error', onError);
+    // The timer goes with the socket: cleared at the handshake's end or the socket's close, and
+    // never what keeps the process alive.
+    const timer = setTimeout(() => {
+      if (!secured && !sock.destroyed) sock.destroy(handshakeTimeoutError());
+    }, this.#handshakeTimeout);
+    timer.unref();
+    sock.once('secure', () => {
+      secured = true;
+      clearTimeout(timer);
+      sock.off('error', onError);
+      if (!sock.destroyed) this.emit('secureConnection', sock);
+    });
+    sock.once('close', () => {
+      clearTimeout(timer);
+      if (!secured) sock.off('error', onError);
+    });
+  }
+
+  /** node:tls's default SNICallback: the context of the last `addContext` pattern that matches. */
+  #defaultSni: SNICallback = (servername, cb) => {
+    for (let i = this._contexts.length - 1; i >= 0; --i) {
+      const [pattern, ctx] = this._contexts[i]!;
+      if (pattern.test(servername)) {
+        cb(null, ctx);
+        return;
+      }
+    }
+    cb(null, undefined);
+  };
+
+  /**
+   * Replaces the secure context for new connections (node:tls's `setSecureContext`): the options of
+   * `createSecureContext`, plus the server's session id context and ticket keys.
+   */
+  setSecureContext(options: SecureContextOptions): void {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+    const o = ownOptions(options, 'options') as Record<string, unknown>;
+    const picked: Record<string, unknown> = {};
+    for (const name of CONTEXT_OPTIONS) if (o[name] !== undefined) picked[name] = o[name];
+    if (picked.sessionIdContext === undefined) picked.sessionIdContext = this.sessionIdContext;
+    const creds = createSecureContext(picked as SecureContextOptions);
+    const previous = this._sharedCreds;
+    // Tickets stay resumable across the change, as node:tls keeps its keys.
+    if (o.ticketKeys === undefined && previous !== null) creds.context.setTicketKeys(previous.context.getTicketKeys());
+    else if (o.ticketKeys === undefined) creds.context.getTicketKeys();
+    this._sharedCreds = creds;
+  }
+
+  /** Adds a secure context for clients whose SNI name matches `hostname` (`*` matches one label). */
+  addContext(hostname: string, context: SecureContext | SecureContextOptions): void {
+    if (!hostname) throw nodeError('ERR_TLS_REQUIRED_SERVER_NAME', '"servername" is required parameter for Server.addContext');
+    if (typeof hostname !== 'string') throw invalidArgType('hostname', 'string', hostname);
+    const re = new RegExp(`^${hostname.replace(/([.^$+?\-\\[\]{}])/g, '\\$1').replaceAll('*', '[^.]*')}$`);
+    const secureContext = context instanceof SecureContext ? context : createSecureContext(context);
+    this._contexts.push([re, secureContext]);
+  }
+
+  /** The 48 bytes of session ticket keys in use. */
+  getTicketKeys(): Buffer {
+    return this.context.getTicketKeys();
+  }
+
+  /** Sets the session ticket keys (48 bytes); share them between servers that should resume each other's tickets. */
+  setTicketKeys(keys: Buffer): void {
+    if (!ArrayBuffer.isView(keys)) throw invalidArgType('buffer', ['Buffer', 'TypedArray', 'DataView'], keys);
+    if (keys.byteLength !== 48) throw invalidArgValue('buffer', keys.byteLength, 'must be exactly 48 bytes');
+    this.context.setTicketKeys(Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength));
+  }
+
+  /**
+   * node:tls's deprecated `setOptions`: stores the options for the next `setSecureContext`-style
+   * rebuild (here: rebuilds the secure context now).
+   */
+  setOptions(options: ServerOptions): void {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+    const o = ownOptions(options, 'options') as Record<string, unknown>;
+    if (o.clientCertEngine !== undefined && o.clientCertEngine !== null && typeof o.clientCertEngine !== 'string') {
+      throw invalidArgType('options.clientCertEngine', ['string', 'null', 'undefined'], o.clientCertEngine);
+    }
+    if (o.requestCert !== undefined) this.requestCert = o.requestCert === true;
+    if (o.rejectUnauthorized !== undefined) this.rejectUnauthorized = o.rejectUnauthorized !== false;
+    Object.assign(this.#options, o);
+    if (this.#context === null) this.setSecureContext(this.#options as SecureContextOptions);
+  }
+
+  /** What `util.inspect` prints: `Server { listening: true, address: '127.0.0.1:8443', context: Context {...} }`. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: typeof inspect = inspect): string {
+    return inspectFields(
+      this,
+      'Server',
+      {
+        listening: () => this.listening,
+        address: () => {
+          const a = this.address();
+          if (a === null) return undefined;
+          if (typeof a === 'string') return a;
+          return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+        },
+        handshakeTimeout: () => this.#handshakeTimeout,
+        context: () => this.context,
+      },
+      depth,
+      options,
+      inspectFn,
+    );
+  }
+}
+
+/** The type of `Server`: constructible, and callable without `new` as node:tls's. */
+export type ServerConstructor = typeof TLSServer & ((options?: ServerOptions | ((socket: SecureSocket) => void) | null, listener?: (socket: SecureSocket) => void) => TLSServer);
+
+/**
+ * node:tls's Server: `new Server(options, listener)` or `Server(options, listener)`. See the class
+ * documentation of its instances (`Server` instances are net.Servers).
+ */
+export const Server: ServerConstructor = new Proxy(TLSServer, {
+  apply(target, _thisArg, args: unknown[]) {
+    return new target(...(args as [ServerOptions?, ((socket: SecureSocket) => void)?]));
+  },
+}) as ServerConstructor;
+/** A node:tls Server instance. */
+export type Server = TLSServer;
+
+/** node:tls's `createServer(options, listener)`: a new Server. */
+export function createServer(options?: ServerOptions | ((socket: SecureSocket) => void) | null, listener?: (socket: SecureSocket) => void): TLSServer {
+  return new TLSServer(options, listener);
+}
