@@ -13,4 +13,14 @@ export const tlsDefaults = {
   DEFAULT_CIPHERS: nodeTls.DEFAULT_CIPHERS as string,
   /** The key exchange groups of a context that names none (`'auto'`: OpenSSL's list). */
   DEFAULT_ECDH_CURVE: nodeTls.DEFAULT_ECDH_CURVE as string,
+  /** Client-initiated renegotiations a server allows in `CLIENT_RENEG_WINDOW` (node:tls's, 3). */
+  CLIENT_RENEG_LIMIT: 3,
+  /** The window of `CLIENT_RENEG_LIMIT`, in seconds (600). */
+  CLIENT_RENEG_WINDOW: 600,
 };
+
+/**
+ * The module object, once index.ts has made it: `connect` calls `createSecureContext` through it,
+ * as node:tls does, so a program (or a test) that replaces `tls.createSecureContext` is heard.
+ */
+export const moduleRef: { current: { createSecureContext(options: object): unknown } | null } = { current: null };

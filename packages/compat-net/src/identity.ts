@@ -76,9 +76,10 @@ function mismatchReason(hostname: string, cert: PeerCertificateLike): string {
  * only against IP names, the CN only when there is no DNS name.
  */
 export function checkServerIdentity(hostname: string, cert: PeerCertificateLike): Error | undefined {
-  if (typeof hostname !== 'string') throw invalidArgType('hostname', 'string', hostname);
-  if (cert === null || typeof cert !== 'object') throw invalidArgType('cert', 'Object', cert);
-  const host = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  if (cert === null || typeof cert !== 'object') throw invalidArgType('cert', 'object', cert);
+  // As node:tls: the host name is coerced to a string, and a trailing dot dropped.
+  const name = `${hostname as unknown as string}`;
+  const host = name.endsWith('.') ? name.slice(0, -1) : name;
   let ok = false;
   try {
     ok = certificateOf(cert).checkHost(host);

@@ -4,7 +4,7 @@
 import nodeNet from 'node:net';
 import nodeTls from 'node:tls';
 
-import { tlsDefaults } from './defaults.js';
+import { moduleRef, tlsDefaults } from './defaults.js';
 import { checkServerIdentity } from './identity.js';
 import { alpnOption } from './internal/options.js';
 import { connect, createConnection, fromSocket, getServerCertificate, readline, readlines, wrapSocket, writelines } from './net.js';
@@ -23,11 +23,11 @@ import {
   certToNodeObject,
 } from './python.js';
 import { createSecureContext, SecureContext } from './secure-context.js';
-import { CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW, SecureSocket } from './secure-socket.js';
+import { SecureSocket } from './secure-socket.js';
 import { createServer, Server } from './server.js';
 import { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths } from '@ossl/ssl';
 
-export { SecureSocket, SecureSocket as TLSSocket, SecureSocket as Socket, CLIENT_RENEG_LIMIT, CLIENT_RENEG_WINDOW } from './secure-socket.js';
+export { SecureSocket, SecureSocket as TLSSocket, SecureSocket as Socket } from './secure-socket.js';
 export type { SecureSocketOptions, SecureSocketOptions as TLSSocketOptions, ServerPskCallback, ClientPskCallback } from './secure-socket.js';
 export { SecureContext, createSecureContext, type SecureContextOptions, type KeyOrCert, type KeyWithPassphrase, type PfxWithPassphrase } from './secure-context.js';
 export { Server, createServer, type ServerOptions, type ServerConstructor } from './server.js';
@@ -83,6 +83,10 @@ export const DEFAULT_MAX_VERSION: string = tlsDefaults.DEFAULT_MAX_VERSION;
 export const DEFAULT_CIPHERS: string = tlsDefaults.DEFAULT_CIPHERS;
 /** The default key exchange groups, `'auto'` (assignable on the module object). */
 export const DEFAULT_ECDH_CURVE: string = tlsDefaults.DEFAULT_ECDH_CURVE;
+/** Client-initiated renegotiations a server allows in `CLIENT_RENEG_WINDOW` (assignable on the module object). */
+export const CLIENT_RENEG_LIMIT: number = tlsDefaults.CLIENT_RENEG_LIMIT;
+/** The window of `CLIENT_RENEG_LIMIT`, in seconds (assignable on the module object). */
+export const CLIENT_RENEG_WINDOW: number = tlsDefaults.CLIENT_RENEG_WINDOW;
 
 /** The module object: every export, with the `DEFAULT_*` settings live and assignable. */
 const tls = {
@@ -141,16 +145,20 @@ const tls = {
   /** The default key exchange groups. */
   DEFAULT_ECDH_CURVE,
 };
-for (const name of ['DEFAULT_MIN_VERSION', 'DEFAULT_MAX_VERSION', 'DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE'] as const) {
+for (const name of ['DEFAULT_MIN_VERSION', 'DEFAULT_MAX_VERSION', 'DEFAULT_CIPHERS', 'DEFAULT_ECDH_CURVE', 'CLIENT_RENEG_LIMIT', 'CLIENT_RENEG_WINDOW'] as const) {
   Object.defineProperty(tls, name, {
     get: () => tlsDefaults[name],
-    set: (value: string) => {
+    set: (value: never) => {
       tlsDefaults[name] = value;
     },
     enumerable: true,
     configurable: true,
   });
 }
+// As node:tls: a frozen list behind a getter that cannot be replaced.
+delete (tls as Partial<typeof tls>).rootCertificates;
+Object.defineProperty(tls, 'rootCertificates', { get: () => rootCertificates, enumerable: true, configurable: false });
 // `require('@ossl/compat-net').default` keeps working where the CommonJS module object is this one.
 Object.defineProperty(tls, 'default', { value: tls, enumerable: false });
+moduleRef.current = tls;
 export default tls;

@@ -7,10 +7,13 @@ import { Context, createDefaultContext, SSLError, TLS_METHOD, VERIFY_NONE, VERIF
 import { loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 
 import { kPythonShape } from './internal/errors.js';
-import { invalidArgType, nodeError, outOfRange } from './internal/node-errors.js';
+import { invalidArgType, nodeError } from './internal/node-errors.js';
 import { contextOption, isOwnFalse, numberOption, ownOptions, stringOption, typeError } from './internal/options.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, DERCertToPEMCert, PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './python.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
+import { createSecureContext, type SecureContextOptions } from './secure-context.js';
+import { checkServerIdentity } from './identity.js';
+import { moduleRef, tlsDefaults } from './defaults.js';
 
 /** Options of `connect`: SecureSocket's, and where to connect (node:tls's `connect` options). */
 export interface ConnectOptions extends SecureSocketOptions {
@@ -94,30 +97,43 @@ export function connect(path: string, options?: ConnectOptions, listener?: () =>
 /** Opens a TLS connection over the IPC socket at `path` with default options; see the first overload. */
 export function connect(path: string, listener?: () => void): SecureSocket;
 export function connect(...args: unknown[]): SecureSocket {
-  const [opts, listener] = connectArgs(args);
-  if (opts.rejectUnauthorized === undefined) opts.rejectUnauthorized = !allowUnauthorized();
+  const [given, listener] = connectArgs(args);
+  // node:tls's defaults, then the caller's own options over them.
+  const opts: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
+    rejectUnauthorized: !allowUnauthorized(),
+    ciphers: tlsDefaults.DEFAULT_CIPHERS,
+    minDHSize: 1024,
+  }, given);
   if (opts.checkServerIdentity !== undefined && opts.checkServerIdentity !== null && typeof opts.checkServerIdentity !== 'function') {
     throw invalidArgType('options.checkServerIdentity', 'function', opts.checkServerIdentity);
   }
-  const minDHSize = opts.minDHSize ?? 1024;
-  if (typeof minDHSize !== 'number') throw invalidArgType('options.minDHSize', 'number', minDHSize);
-  if (!(minDHSize >= 1)) throw outOfRange('options.minDHSize', '>= 1', minDHSize);
+  // node's own library check: the same messages.
+  if (typeof opts.minDHSize !== 'number') throw new TypeError(`options.minDHSize is not a number: ${String(opts.minDHSize)}`);
+  if (!(opts.minDHSize > 0)) throw new RangeError(`options.minDHSize is not a positive number: ${String(opts.minDHSize)}`);
+  const minDHSize = opts.minDHSize;
+  const signal = opts.signal;
+  if (signal !== undefined && signal !== null && !(signal instanceof AbortSignal)) throw invalidArgType('options.signal', 'AbortSignal', signal);
   const timeout = numberOption(opts.timeout, 'timeout');
-  const given = opts.socket as Duplex | undefined | null;
+  const raw = opts.socket as Duplex | undefined | null;
+  // The default host name check is OpenSSL's; node:tls's exported function stands for it.
+  if (opts.checkServerIdentity === checkServerIdentity) delete opts.checkServerIdentity;
+  const creator = moduleRef.current?.createSecureContext ?? createSecureContext;
+  const secureContext = opts.secureContext ?? (opts.context instanceof Context ? undefined : creator(opts as SecureContextOptions));
   const servername = opts.servername;
   if (typeof servername === 'string' && servername !== '' && nodeNet.isIP(servername) && !ipServernameWarned) {
     ipServernameWarned = true;
     process.emitWarning('Setting the TLS ServerName to an IP address is not permitted by RFC 6066. This will be ignored in a future version.', 'DeprecationWarning', 'DEP0123');
   }
-  const sock = new SecureSocket({ ...opts, isServer: false } as SecureSocketOptions);
+  const sock = new SecureSocket({ ...opts, secureContext, isServer: false } as SecureSocketOptions);
   (sock as unknown as Record<symbol, unknown>)[kConnectOptions] = opts;
   if (listener) sock.once('secureConnect', listener);
   sock.once('secure', () => checkDhSize(sock, minDHSize));
-  if (!given) {
+  if (!raw && !sock.destroyed) {
     if (timeout) sock.setTimeout(timeout);
     const target = Object.assign(Object.create(null) as Record<string, unknown>, opts);
     delete target.socket;
     delete target.timeout;
+    delete target.signal;
     // node:net reads these; everything else here is TLS's.
     sock.connect(target as unknown as nodeNet.NetConnectOpts);
   }

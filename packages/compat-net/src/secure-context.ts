@@ -3,11 +3,13 @@
 // ALPN, PSK) is the TLSSocket's; what is here is shared by every connection that uses the context.
 import { readFileSync } from 'node:fs';
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { FILETYPE_PEM, loadCertificate, loadCrl, loadPkcs12, loadPrivatekey, X509StoreFlags, type X509 } from '@ossl/crypto';
+import { FILETYPE_ASN1, FILETYPE_PEM, loadCertificate, loadCrl, loadPkcs12, loadPrivatekey, X509StoreFlags, type X509 } from '@ossl/crypto';
+import { OP_ALLOW_CLIENT_RENEGOTIATION } from '@ossl/ssl';
 import { brandClass, inspectFields, ownOptions } from '@ossl/crypto/internal';
 import { Context, TLS_METHOD, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION } from '@ossl/ssl';
 
 import { tlsDefaults } from './defaults.js';
+import { wireContext } from './internal/dispatch.js';
 import { invalidArgType, invalidArgValue, nodeCryptoError, nodeError } from './internal/node-errors.js';
 
 /** PEM text or DER bytes, as node:tls takes them. */
@@ -130,12 +132,32 @@ function version(which: 'minimum' | 'maximum', value: unknown, fallback: string)
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
 
-/** The certificates in PEM text (or one DER certificate). */
+/** The length of the DER element at the start of `der` (tag, length, content), or the whole when unreadable. */
+function derElementLength(der: Buffer): number {
+  if (der.length < 2) return der.length;
+  const first = der[1]!;
+  if (first < 0x80) return 2 + first;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || der.length < 2 + n) return der.length;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+  return Math.min(der.length, 2 + n + len);
+}
+
+/**
+ * The certificates in PEM text: `CERTIFICATE`, `X509 CERTIFICATE` and `TRUSTED CERTIFICATE` blocks
+ * (the last is a certificate followed by OpenSSL's trust settings, which node:tls ignores too).
+ */
 function certificatesIn(data: Buffer): X509[] {
   const text = data.toString('latin1');
-  const blocks = [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] === 'CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE' || m[1] === 'X509 CERTIFICATE').map((m) => m[0]);
+  const blocks = [...text.matchAll(PEM_BLOCK)].filter((m) => m[1] === 'CERTIFICATE' || m[1] === 'TRUSTED CERTIFICATE' || m[1] === 'X509 CERTIFICATE');
   if (blocks.length === 0) return [loadCertificate(FILETYPE_PEM, data)]; // OpenSSL's own "no start line"
-  return blocks.map((block) => loadCertificate(FILETYPE_PEM, block));
+  return blocks.map((m) => {
+    if (m[1] === 'CERTIFICATE') return loadCertificate(FILETYPE_PEM, m[0]);
+    const body = m[0].replace(/-----(BEGIN|END) [A-Z0-9 ]+-----/g, '').replace(/\s+/g, '');
+    const der = Buffer.from(body, 'base64');
+    return loadCertificate(FILETYPE_ASN1, der.subarray(0, derElementLength(der)));
+  });
 }
 
 function crlsIn(data: Buffer): ReturnType<typeof loadCrl>[] {
@@ -187,6 +209,10 @@ export class SecureContext {
   readonly context: Context;
   /** Whether `ca` replaced the default trust. */
   readonly hasCustomCa: boolean;
+  /** This side's certificates (one per key type), for node:tls's OCSPRequest and SNI checks. */
+  readonly certificates: X509[] = [];
+  /** Certificates that may issue them: the chains of `cert` and `pfx`, and `ca`. */
+  readonly issuers: X509[] = [];
 
   static {
     brandClass(this, '@ossl/compat-net:SecureContext');
@@ -199,7 +225,7 @@ export class SecureContext {
    *   passphrases and mismatched keys.
    */
   constructor(options: SecureContextOptions = {}) {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
     const o = ownOptions(options, 'options') as Record<string, unknown>;
     const { secureProtocol, minVersion, maxVersion } = o;
     let secureOptions = o.secureOptions;
@@ -212,20 +238,31 @@ export class SecureContext {
     let min = version('minimum', minVersion, tlsDefaults.DEFAULT_MIN_VERSION);
     let max = version('maximum', maxVersion, tlsDefaults.DEFAULT_MAX_VERSION);
     if (typeof secureProtocol === 'string' && secureProtocol !== '') {
-      if (/^SSLv[23]_/.test(secureProtocol)) throw nodeError('ERR_TLS_INVALID_PROTOCOL_METHOD', `${secureProtocol.slice(0, 5)} methods disabled`);
-      const pinned = METHODS[secureProtocol];
-      if (!Object.hasOwn(METHODS, secureProtocol) || pinned === undefined) throw nodeError('ERR_TLS_INVALID_PROTOCOL_METHOD', `Unknown method: ${secureProtocol}`, TypeError);
+      // As node:tls: a method and explicit versions conflict (checked before the method's name).
+      const explicit = minVersion ?? maxVersion;
+      if (explicit !== undefined && explicit !== null) {
+        throw nodeError('ERR_TLS_PROTOCOL_VERSION_CONFLICT', `TLS protocol version ${JSON.stringify(explicit)} conflicts with secureProtocol ${JSON.stringify(secureProtocol)}`, TypeError);
+      }
+      if (/^SSLv[23]_/.test(secureProtocol)) throw nodeError('ERR_TLS_INVALID_PROTOCOL_METHOD', `${secureProtocol.slice(0, 5)} methods disabled`, TypeError);
+      const pinned = Object.hasOwn(METHODS, secureProtocol) ? METHODS[secureProtocol] : undefined;
+      if (pinned === undefined) throw nodeError('ERR_TLS_INVALID_PROTOCOL_METHOD', `Unknown method: ${secureProtocol}`, TypeError);
       if (pinned[0] !== 0) [min, max] = pinned;
-      else if (minVersion === undefined || minVersion === null) min = TLS1_VERSION; // node: a method leaves the floor to OpenSSL
+      else if (secureProtocol.startsWith('SSLv23')) max = TLS1_2_VERSION; // node: the default floor up to TLS 1.2
+      else min = TLS1_VERSION; // TLS_method: every version OpenSSL allows
     }
     ctx.setMinProtoVersion(min);
     ctx.setMaxProtoVersion(max);
+    // As node:tls: a TLS 1.2 client may renegotiate (servers count and limit it: CLIENT_RENEG_LIMIT).
+    ctx.setOptions(OP_ALLOW_CLIENT_RENEGOTIATION);
     if (secureOptions !== undefined && secureOptions !== null && secureOptions !== 0) {
       if (typeof secureOptions !== 'number' || !Number.isInteger(secureOptions)) throw invalidArgType('secureOptions', 'number', secureOptions);
       ctx.setOptions(secureOptions >>> 0);
     }
     this.hasCustomCa = Boolean(o.ca);
-    configure(ctx, o);
+    configure(ctx, o, this);
+    // node:tls's 'session' events: a context may be switched to inside a handshake (SNI), where it can
+    // no longer be changed, so its session callback is set now.
+    wireContext(ctx, 'session');
   }
 
   /** What `util.inspect` prints: `SecureContext { context: Context {...} }`. */
@@ -235,7 +272,7 @@ export class SecureContext {
 }
 
 /** node's configSecureContext: applies the options, in node's order, checking each. */
-function configure(ctx: Context, o: Record<string, unknown>): void {
+function configure(ctx: Context, o: Record<string, unknown>, sc: SecureContext): void {
   const { ca, cert, key, passphrase, pfx, sigalgs, privateKeyIdentifier, privateKeyEngine, clientCertEngine, dhparam, crl, sessionIdContext, ticketKeys, sessionTimeout } = o;
   const ciphers = o.ciphers === undefined ? tlsDefaults.DEFAULT_CIPHERS : o.ciphers;
   const ecdhCurve = o.ecdhCurve === undefined ? tlsDefaults.DEFAULT_ECDH_CURVE || 'auto' : o.ecdhCurve;
@@ -247,6 +284,7 @@ function configure(ctx: Context, o: Record<string, unknown>): void {
       for (const c of wrap(() => certificatesIn(pem))) {
         store.addCert(c);
         ctx.addClientCa(c);
+        sc.issuers.push(c);
       }
     });
   } else if (usesOpensslCa()) {
@@ -260,14 +298,18 @@ function configure(ctx: Context, o: Record<string, unknown>): void {
   for (const pem of certs) {
     const [leaf, ...chain] = wrap(() => certificatesIn(pem));
     wrap(() => ctx.useCertificate(leaf!));
-    for (const c of chain) wrap(() => ctx.addExtraChainCert(c));
+    sc.certificates.push(leaf!);
+    for (const c of chain) {
+      wrap(() => ctx.addExtraChainCert(c));
+      sc.issuers.push(c);
+    }
   }
   if (key) {
     const setKey = (k: unknown, pass: unknown): void => {
       const pem = keyOrCert('options.key', k);
       if (pass !== undefined && pass !== null) validateString(pass, 'options.passphrase');
       wrap(() => {
-        ctx.usePrivatekey(loadPrivatekey(FILETYPE_PEM, pem, (pass as string | undefined) ?? null));
+        ctx.usePrivatekey(loadPrivatekey(FILETYPE_PEM, pem, (pass as string | undefined) ?? ''));
         if (certs.length > 0) ctx.checkPrivatekey();
       });
     };
@@ -294,8 +336,10 @@ function configure(ctx: Context, o: Record<string, unknown>): void {
   }
   if (ciphers !== undefined && ciphers !== null) validateString(ciphers, 'options.ciphers');
   const names = ((ciphers as string | null) || tlsDefaults.DEFAULT_CIPHERS).split(':');
-  const list = names.filter((c) => c.length > 0 && !c.startsWith('TLS_')).join(':');
-  const suites = names.filter((c) => c.length > 0 && c.startsWith('TLS_')).join(':');
+  // node:tls's split: TLS 1.3 suites (and their exclusions) start with `TLS_` / `!TLS_`.
+  const isSuite = (c: string): boolean => c.startsWith('TLS_') || c.startsWith('!TLS_');
+  const list = names.filter((c) => c.length > 0 && !isSuite(c)).join(':');
+  const suites = names.filter((c) => c.length > 0 && isSuite(c)).join(':');
   if (suites === '' && list === '') throw invalidArgValue('options.ciphers', names);
   if (suites !== '') wrap(() => ctx.setCiphersuites(suites));
   if (list !== '') wrap(() => ctx.setCipherList(list));
@@ -316,9 +360,17 @@ function configure(ctx: Context, o: Record<string, unknown>): void {
     if (dhparam === 'auto') ctx.setDhAuto();
     else {
       const pem = keyOrCert('options.dhparam', dhparam);
-      const bits = wrap(() => ctx.useTmpDh(pem));
-      if (bits < 1024) throw nodeError('ERR_INVALID_ARG_VALUE', 'DH parameter is less than 1024 bits');
-      if (bits < 2048) process.emitWarning('DH parameter is less than 2048 bits', 'SecurityWarning');
+      let bits = 0;
+      try {
+        bits = ctx.useTmpDh(pem);
+      } catch (e) {
+        // OpenSSL refuses groups below its security level; node:tls says why in its words.
+        const reasons = ((e as { errors?: Array<{ reason?: string }> }).errors ?? []).map((x) => x.reason ?? '');
+        if (reasons.some((r) => /too small/.test(r))) throw nodeError('ERR_INVALID_ARG_VALUE', 'DH parameter is less than 1024 bits');
+        // As node:tls: text that holds no DH parameters is ignored (DHE stays off).
+      }
+      if (bits > 0 && bits < 1024) throw nodeError('ERR_INVALID_ARG_VALUE', 'DH parameter is less than 1024 bits');
+      if (bits > 0 && bits < 2048) process.emitWarning('DH parameter is less than 2048 bits', 'SecurityWarning');
     }
   }
   if (crl !== undefined && crl !== null) {
@@ -338,12 +390,19 @@ function configure(ctx: Context, o: Record<string, unknown>): void {
       const p12 = wrap(() => loadPkcs12(bytes, pass === undefined || pass === null ? null : toBuffer(pass as string)));
       const leaf = p12.getCertificate();
       const pkey = p12.getPrivatekey();
-      if (leaf) wrap(() => ctx.useCertificate(leaf));
+      if (!pkey) throw nodeError('ERR_CRYPTO_OPERATION_FAILED', 'Unable to load private key from PFX data');
+      if (leaf) {
+        wrap(() => ctx.useCertificate(leaf));
+        sc.certificates.push(leaf);
+      }
+      // As node:tls: the CA certificates in the PFX are its chain, trusted, and named to clients.
       for (const c of p12.getCaCertificates() ?? []) {
         wrap(() => ctx.addExtraChainCert(c));
+        store.addCert(c);
         ctx.addClientCa(c);
+        sc.issuers.push(c);
       }
-      if (pkey) wrap(() => ctx.usePrivatekey(pkey));
+      wrap(() => ctx.usePrivatekey(pkey));
       if (leaf && pkey) wrap(() => ctx.checkPrivatekey());
     };
     if (Array.isArray(pfx)) {

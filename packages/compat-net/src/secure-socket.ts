@@ -19,26 +19,24 @@ import {
   VERIFY_NONE,
   VERIFY_PEER,
   WantReadError,
+  WantX509LookupError,
   ZeroReturnError,
   isTransportStream,
 } from '@ossl/ssl';
 
 import { eofError, handshakeEofError, kPythonShape, noHostnameError, socketClosedError } from './internal/errors.js';
-import { invalidArgType, nodeError, nodeSslError } from './internal/node-errors.js';
+import { invalidArgType, nodeError, nodeSslError, outOfRange } from './internal/node-errors.js';
 import { alpnOption, isOwnFalse, numberOption, ownOptions, stringOption, typeError, type AlpnProtocols } from './internal/options.js';
 import { certToNodeObject, certToPythonDict } from './python.js';
 import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
 import { checkServerIdentity, verifyErrorOf } from './identity.js';
 import { wireContext, type ContextEvents } from './internal/dispatch.js';
+import { tlsDefaults } from './defaults.js';
 
 /** X509_V_ERR_HOSTNAME_MISMATCH, X509_V_ERR_IP_ADDRESS_MISMATCH. */
 const X509_V_ERR_HOSTNAME_MISMATCH = 62;
 const X509_V_ERR_IP_ADDRESS_MISMATCH = 64;
 
-/** node:tls's limits on client-initiated renegotiation: 3 in 600 s. */
-export const CLIENT_RENEG_LIMIT = 3;
-/** The window of `CLIENT_RENEG_LIMIT`, in seconds. */
-export const CLIENT_RENEG_WINDOW = 600;
 
 /** A server-side PSK callback: `(socket, identity)` returns the key, or a falsy value to refuse. */
 export type ServerPskCallback = (socket: SecureSocket, identity: string) => NodeJS.ArrayBufferView | null | undefined | false;
@@ -95,10 +93,26 @@ export interface SecureSocketOptions extends SecureContextOptions {
   suppressRaggedEofs?: boolean;
   /** The readable side's high-water mark (bytes). */
   highWaterMark?: number;
+  /** Aborting it destroys the socket with an AbortError (node:net's option). */
+  signal?: AbortSignal;
   /** Keep the writable side open after the peer's end (net.Socket's option). */
   allowHalfOpen?: boolean;
   /** Accepted for node:tls compatibility; OpenSSL's trace output is not available here. */
   enableTrace?: boolean;
+}
+
+/** `signal`: an abort destroys the socket with an AbortError, as node:net's `signal` option does. */
+function abortWith(sock: SecureSocket, signal: AbortSignal): void {
+  const abortError = (): Error => Object.assign(new Error('The operation was aborted'), { name: 'AbortError', code: 'ABORT_ERR', cause: signal.reason });
+  if (signal.aborted) {
+    process.nextTick(() => sock.destroy(abortError()));
+    return;
+  }
+  const onAbort = (): void => {
+    sock.destroy(abortError());
+  };
+  signal.addEventListener('abort', onAbort, { once: true });
+  sock.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
 const kRenegotiations = Symbol('renegotiations');
@@ -174,6 +188,14 @@ export class SecureSocket extends net.Socket {
   #plainWritten = 0;
   #closeEmitted = false;
   #renegotiationDisabled = false;
+  #certWork: 'idle' | 'pending' | 'ready' = 'idle';
+  #certFailure: Error | null = null;
+  #sniContext: SecureContext | null = null;
+  #ocspStaple: Buffer | null = null;
+  /** A failure found inside an OpenSSL callback, reported instead of OpenSSL's own error for it. */
+  #pendingFailure: Error | null = null;
+  #inRenegotiation = false;
+  #renegotiationCallbacks: Array<(err: Error | null) => void> = [];
   [kRenegotiations]: number[] = [];
 
   static {
@@ -207,8 +229,9 @@ export class SecureSocket extends net.Socket {
     }
     if (o.pskIdentityHint !== undefined && o.pskIdentityHint !== null && typeof o.pskIdentityHint !== 'string') throw invalidArgType('options.pskIdentityHint', 'string', o.pskIdentityHint);
     const alpn = alpnOption(o.ALPNProtocols);
-    const rawContext = o.context;
-    if (rawContext !== undefined && rawContext !== null && !(rawContext instanceof Context)) throw typeError('options.context', 'an @ossl/ssl Context', rawContext);
+    // ossl's own `context` option: an @ossl/ssl Context, used as it is. Anything else under that name is
+    // not an option node:tls knows, and is ignored as node:tls ignores it.
+    const rawContext = o.context instanceof Context ? o.context : undefined;
     let secureContext: SecureContext | null = null;
     if (o.secureContext !== undefined && o.secureContext !== null) {
       if (!(o.secureContext instanceof SecureContext)) throw invalidArgType('options.secureContext', 'SecureContext', o.secureContext);
@@ -216,8 +239,14 @@ export class SecureSocket extends net.Socket {
     } else if (!(rawContext instanceof Context)) {
       secureContext = createSecureContext(o as SecureContextOptions);
     }
-    const ctx = (rawContext as Context | undefined) ?? secureContext!.context;
-    const allowHalfOpen = Boolean(o.allowHalfOpen);
+    const ctx = rawContext ?? secureContext!.context;
+    if (!(rawContext instanceof Context)) {
+      // Callbacks OpenSSL copies into each new connection are installed before it is made.
+      if (typeof o.pskCallback === 'function') wireContext(ctx, 'psk');
+      if (isServer) wireContext(ctx, 'cert');
+    }
+    // As node:tls: a wrapped stream's own setting, else the option.
+    const allowHalfOpen = Boolean(isTransportStream(o.socket) ? (o.socket as Duplex & { allowHalfOpen?: boolean }).allowHalfOpen : o.allowHalfOpen);
     super((highWaterMark === null ? { allowHalfOpen } : { allowHalfOpen, highWaterMark }) as net.SocketConstructorOpts);
     this.#options = o;
     this.#isServer = isServer;
@@ -240,6 +269,8 @@ export class SecureSocket extends net.Socket {
     else this.connection.setConnectState();
     this.#raw = (o.socket as Duplex | undefined | null) ?? null;
     if (this.#raw !== null) this.#attach(this.#raw);
+    const signal = o.signal;
+    if (signal instanceof AbortSignal) abortWith(this, signal);
     // node:tls emits 'keylog' only to listeners; OpenSSL's keylog hook is set on first interest.
     this.on('newListener', (event: string | symbol) => {
       if (event === 'keylog' && this.#ownsContext) wireContext(ctx, 'keylog');
@@ -257,9 +288,7 @@ export class SecureSocket extends net.Socket {
       else if (this.#rejectUnauthorized) conn.setVerify(VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
       else conn.setVerifyDeferred(VERIFY_PEER);
       if (this.#alpnProtocols !== null || typeof o.ALPNCallback === 'function') wireContext(ctx, 'alpn');
-      if (typeof o.SNICallback === 'function') wireContext(ctx, 'servername');
       if (typeof o.pskCallback === 'function') {
-        wireContext(ctx, 'psk');
         if (typeof o.pskIdentityHint === 'string') {
           try {
             ctx.usePskIdentityHint(o.pskIdentityHint);
@@ -271,7 +300,6 @@ export class SecureSocket extends net.Socket {
     } else {
       conn.setVerifyDeferred(VERIFY_PEER);
       if (this.#alpnProtocols !== null && this.#alpnProtocols.length > 0) conn.setAlpnProtos(this.#alpnProtocols);
-      if (typeof o.pskCallback === 'function') wireContext(ctx, 'psk');
       if (o.requestOCSP) {
         wireContext(ctx, 'ocsp');
         conn.requestOcsp();
@@ -373,6 +401,7 @@ export class SecureSocket extends net.Socket {
 
   /** A handshake failure as node:tls (or CPython, for the Python names) reports it. */
   #translate(e: unknown): unknown {
+    if (this.#pendingFailure !== null) return this.#pendingFailure;
     if (e instanceof SSLError && !(e instanceof CertificateVerifyError)) {
       const verdict = this.connection.getVerifyError();
       if (verdict !== null && e.errors.some((x) => /certificate/i.test(x.reason))) {
@@ -394,6 +423,11 @@ export class SecureSocket extends net.Socket {
         try {
           conn.doHandshake();
         } catch (e) {
+          if (e instanceof WantX509LookupError) {
+            // The certificate callback waits for the application (an SNI or OCSP lookup).
+            this.#flush();
+            return;
+          }
           if (e instanceof WantReadError) {
             this.#flush();
             // The peer's bytes have all arrived and the handshake still wants more: it hung up.
@@ -411,6 +445,7 @@ export class SecureSocket extends net.Socket {
         if (corked) raw.cork!();
         try {
           this.#flush();
+          if (this.destroyed) return;
           this.#onSecure();
         } finally {
           if (corked) process.nextTick(() => raw.uncork!());
@@ -454,25 +489,40 @@ export class SecureSocket extends net.Socket {
     }
   }
 
-  /** Servers: a client that renegotiates more than CLIENT_RENEG_LIMIT times in CLIENT_RENEG_WINDOW seconds is cut off (node:tls). */
+  /**
+   * Follows renegotiations after the first handshake: a server cuts off a client that starts more than
+   * `CLIENT_RENEG_LIMIT` in `CLIENT_RENEG_WINDOW` seconds (node:tls's ERR_TLS_SESSION_ATTACK), a socket
+   * with `disableRenegotiation()` any; each finished one is a new 'secure' and answers `renegotiate`'s callback.
+   */
   #checkRenegotiation(): void {
-    if (!this.#secure || this.connection.isInitFinished() || (!this.#isServer && !this.#renegotiationDisabled)) return;
-    const now = Date.now();
-    const times = this[kRenegotiations];
-    const total = this.connection.totalRenegotiations();
-    if (times.length >= total) return;
-    if (this.#renegotiationDisabled) {
-      this.destroy(nodeError('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation disabled for this socket'));
-      return;
+    if (!this.#secure || this.destroyed) return;
+    const finished = this.connection.isInitFinished();
+    if (!finished && !this.#inRenegotiation) {
+      this.#inRenegotiation = true;
+      if (this.#renegotiationDisabled) {
+        this.destroy(nodeError('ERR_TLS_RENEGOTIATION_DISABLED', 'TLS session renegotiation disabled for this socket'));
+        return;
+      }
+      if (this.#isServer) {
+        const now = Date.now();
+        const times = this[kRenegotiations];
+        times.push(now);
+        while (times.length > 0 && now - times[0]! > tlsDefaults.CLIENT_RENEG_WINDOW * 1000) times.shift();
+        if (times.length > tlsDefaults.CLIENT_RENEG_LIMIT) this.destroy(nodeError('ERR_TLS_SESSION_ATTACK', 'TLS session renegotiation attack detected'));
+      }
+    } else if (finished && this.#inRenegotiation) {
+      this.#inRenegotiation = false;
+      this.emit('secure');
+      for (const cb of this.#renegotiationCallbacks.splice(0)) cb(null);
     }
-    times.push(now);
-    while (times.length > 0 && now - times[0]! > CLIENT_RENEG_WINDOW * 1000) times.shift();
-    if (times.length > CLIENT_RENEG_LIMIT) this.destroy(nodeError('ERR_TLS_SESSION_ATTACK', 'TLS session renegotiation attack detected'));
   }
 
   #endReadable(): void {
     this.#ended = true;
     this.push(null);
+    // As net.Socket: with nothing left to read, 'end' comes even if nobody reads (and, without
+    // allowHalfOpen, this side ends too).
+    super.read(0);
   }
 
   #onSecure(): void {
@@ -553,17 +603,18 @@ export class SecureSocket extends net.Socket {
         const server = this.server as (net.Server & { emit(e: string, ...a: unknown[]): boolean }) | undefined;
         if (server && server.listenerCount('keylog') > 0) server.emit('keylog', Buffer.concat([line, Buffer.from('\n')]), this);
       },
-      servername: () => this.#onServername(),
+      servername: () => undefined,
+      cert: () => this.#onCert(),
       alpn: (offered) => this.#onAlpnSelect(offered),
       pskServer: (identity) => this.#onPskServer(identity),
       pskClient: (hint) => this.#onPskClient(hint),
       ocspClient: (response) => {
+        // As node:tls: during the handshake, with null when the server stapled nothing.
         this.ocspResponse = response.length > 0 ? response : null;
-        // As node:tls: reported once the handshake is done, before 'secureConnect'.
-        if (response.length > 0) process.nextTick(() => this.emit('OCSPResponse', response));
+        this.emit('OCSPResponse', this.ocspResponse);
         return true;
       },
-      ocspServer: () => null,
+      ocspServer: () => this.#ocspStaple,
     };
   }
 
@@ -582,23 +633,100 @@ export class SecureSocket extends net.Socket {
     else this.once('secureConnect', () => process.nextTick(emit));
   }
 
-  #onServername(): void {
-    const name = this.connection.getServername();
+  /**
+   * Servers: OpenSSL is about to choose the certificate. node:tls's SNICallback and the server's
+   * 'OCSPRequest' run here, and may answer later: the handshake waits (the callback answers false)
+   * until they have, then goes on with the context they chose.
+   */
+  #onCert(): boolean {
+    if (!this.#isServer) return true;
+    if (this.#certWork === 'pending') return false;
+    if (this.#certWork === 'idle') {
+      this.#certWork = 'pending';
+      let sync = true;
+      this.#runCertWork(() => {
+        this.#certWork = 'ready';
+        // Answered later: run the handshake again (outside this call).
+        if (!sync) queueMicrotask(() => this.#cycle());
+      });
+      sync = false;
+      if (this.#certWork === 'pending') return false;
+    }
+    if (this.#certFailure !== null) {
+      // As node:tls: the connection is dropped without an alert; the server reports the failure.
+      const failure = this.#certFailure;
+      queueMicrotask(() => this.destroy(failure));
+      return false;
+    }
+    const chosen = this.#sniContext;
+    if (chosen !== null && chosen.context !== this.connection.getContext()) {
+      if (this.#ocspStaple !== null) wireContext(chosen.context, 'ocsp');
+      this.connection.setContext(chosen.context);
+      if (chosen.certificates.length === 0) {
+        // node:tls applies the context's (absent) certificate and fails with OpenSSL's error.
+        this.#pendingFailure = Object.assign(new Error('error:0A0C0102:SSL routines:SSL_use_certificate:passed a null parameter'), {
+          library: 'SSL routines',
+          reason: 'passed a null parameter',
+          code: 'ERR_SSL_PASSED_A_NULL_PARAMETER',
+        });
+      }
+    }
+    return true;
+  }
+
+  /** The SNI lookup, then the OCSP request: each may answer at once or later; `done` runs once. */
+  #runCertWork(done: () => void): void {
+    const conn = this.connection;
+    const servername = conn.getServername();
     const sni = this.#options.SNICallback as SecureSocketOptions['SNICallback'];
-    if (!name || typeof sni !== 'function') return;
+    const afterSni = (): void => {
+      if (this.#certFailure !== null || this.destroyed) {
+        done();
+        return;
+      }
+      const server = this.server;
+      if (server === undefined || server.listenerCount('OCSPRequest') === 0 || !conn.ocspRequested()) {
+        done();
+        return;
+      }
+      const sc = this.#sniContext ?? this.secureContext;
+      const leaf = sc?.certificates[0] ?? null;
+      const issuer = leaf === null ? null : (sc?.issuers.find((c) => c.getSubject().equals(leaf.getIssuer())) ?? null);
+      const der = (x: { toX509Certificate(): { raw: Buffer } } | null): Buffer | null => (x === null ? null : Buffer.from(x.toX509Certificate().raw));
+      let answered = false;
+      server.emit('OCSPRequest', der(leaf), der(issuer), (err: Error | null, response?: Buffer | null) => {
+        if (answered) return;
+        answered = true;
+        if (err) this.#certFailure = err;
+        else if (response) this.#ocspStaple = Buffer.from(response);
+        done();
+      });
+    };
+    if (!servername || typeof sni !== 'function') {
+      afterSni();
+      return;
+    }
     let answered = false;
-    let failure: Error | null = null;
-    let chosen: unknown;
-    sni(name, (err, ctx) => {
-      answered = true;
-      if (err) failure = err;
-      else chosen = ctx;
-    });
-    if (!answered) throw nodeError('ERR_TLS_SNI_ASYNC', 'SNICallback must call its callback before returning: ossl chooses the context inside the handshake');
-    if (failure !== null) throw failure;
-    if (chosen === undefined || chosen === null) return;
-    if (!(chosen instanceof SecureContext)) throw new Error('Invalid SNI context');
-    this.connection.setContext(chosen.context);
+    try {
+      sni.call(this, servername, (err, ctx) => {
+        if (answered) return;
+        answered = true;
+        if (err) this.#certFailure = err;
+        else if (ctx !== undefined && ctx !== null) {
+          if (ctx instanceof SecureContext) this.#sniContext = ctx;
+          else this.#certFailure = new TypeError('Invalid SNI context');
+        }
+        afterSni();
+      });
+    } catch (e) {
+      if (!answered) {
+        answered = true;
+        this.#certFailure = e as Error;
+        done();
+      } else {
+        throw e;
+      }
+    }
   }
 
   #onAlpnSelect(offered: Buffer[]): Buffer | null {
@@ -853,7 +981,18 @@ export class SecureSocket extends net.Socket {
   /** The peer's certificate as a node:crypto X509Certificate, or undefined. */
   getPeerX509Certificate(): X509Certificate | undefined {
     const cert = this.connection.getPeerCertificate();
-    return cert === null ? undefined : cert.toX509Certificate();
+    if (cert === null) return undefined;
+    // As node:tls: each certificate links to its issuer from the peer's chain (`issuerCertificate`).
+    const chain = (this.connection.getPeerCertChain() ?? []).map((c) => c.toX509Certificate());
+    const leaf = cert.toX509Certificate();
+    if (chain.length > 0 && !this.#isServer) chain.shift();
+    let current = leaf;
+    for (const next of chain) {
+      if (!current.checkIssued(next)) break;
+      Object.defineProperty(current, 'issuerCertificate', { value: next, enumerable: false, configurable: true });
+      current = next;
+    }
+    return leaf;
   }
 
   /** This side's certificate as a node:crypto X509Certificate, or undefined. */
@@ -882,6 +1021,7 @@ export class SecureSocket extends net.Socket {
 
   /** `'TLSv1.3'`, `'TLSv1.2'`, ... or null before the handshake. */
   getProtocol(): string | null {
+    if (this.#closeEmitted) return null; // node:tls: no protocol once the socket is closed
     return this.#secure || this.connection.isInitFinished() ? this.connection.getProtocolVersionName() : null;
   }
 
@@ -907,7 +1047,9 @@ export class SecureSocket extends net.Socket {
    * @throws node's ERR_INVALID_ARG_TYPE for wrong types, ERR_TLS_INVALID_STATE before the handshake.
    */
   exportKeyingMaterial(length: number, label: string, context?: Buffer): Buffer {
-    if (typeof length !== 'number' || !Number.isInteger(length)) throw invalidArgType('length', 'number', length);
+    if (typeof length !== 'number') throw invalidArgType('length', 'number', length);
+    if (!Number.isInteger(length)) throw outOfRange('length', 'an integer', length);
+    if (length < 1 || length > 4294967295) throw outOfRange('length', '>= 1 && <= 4294967295', length);
     if (typeof label !== 'string') throw invalidArgType('label', 'string', label);
     if (context !== undefined && !ArrayBuffer.isView(context)) throw invalidArgType('context', ['Buffer', 'TypedArray', 'DataView'], context);
     if (!this.#secure) throw nodeError('ERR_TLS_INVALID_STATE', 'TLS socket connection must be securely established');
@@ -916,9 +1058,8 @@ export class SecureSocket extends net.Socket {
 
   /** The peer's ephemeral key of the key exchange (clients): `{type, name, size}`, `{}` on servers, null before the handshake. */
   getEphemeralKeyInfo(): { type?: string; name?: string; size?: number } | null {
-    if (this.#isServer) return {};
-    if (!this.#secure) return null;
-    return this.connection.getPeerTmpKey() ?? {};
+    if (this.#isServer || !this.#secure || this.#closeEmitted) return null;
+    return Object.assign(Object.create(null) as { type?: string; name?: string; size?: number }, this.connection.getPeerTmpKey() ?? {});
   }
 
   /** The signature algorithms both sides support. */
@@ -928,13 +1069,13 @@ export class SecureSocket extends net.Socket {
 
   /**
    * Starts a TLS 1.2 renegotiation (node:tls's `renegotiate`): `callback(err)` runs when it is done.
-   * Returns false when it cannot start.
+   * Returns false (and calls back with the error) when it cannot start, as on TLS 1.3.
    */
-  renegotiate(options: { rejectUnauthorized?: boolean; requestCert?: boolean } = {}, callback?: (err: Error | null) => void): boolean {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+  renegotiate(options: { rejectUnauthorized?: boolean; requestCert?: boolean }, callback?: (err: Error | null) => void): boolean {
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
     if (callback !== undefined && typeof callback !== 'function') throw invalidArgType('callback', 'function', callback);
     const o = ownOptions(options, 'options') as Record<string, unknown>;
-    if (this.destroyed) return false;
+    if (this.destroyed || !this.#secure) return false;
     if (o.requestCert !== undefined || o.rejectUnauthorized !== undefined) {
       const request = o.requestCert !== undefined ? Boolean(o.requestCert) : this.#requestCert;
       const reject = o.rejectUnauthorized !== undefined ? Boolean(o.rejectUnauthorized) : this.#rejectUnauthorized;
@@ -946,35 +1087,19 @@ export class SecureSocket extends net.Socket {
         else this.connection.setVerifyDeferred(VERIFY_PEER);
       }
     }
-    let started: boolean;
     try {
-      started = this.connection.renegotiate();
+      this.connection.renegotiate();
       this.connection.doHandshake();
     } catch (e) {
       if (!(e instanceof WantReadError)) {
         const err = this.#python ? (e as Error) : (nodeSslError(e) as Error);
         if (callback) process.nextTick(callback, err);
-        this.#flush();
         return false;
       }
-      started = true;
     }
+    this.#inRenegotiation = true;
+    if (callback) this.#renegotiationCallbacks.push(callback);
     this.#flush();
-    if (!started) {
-      if (callback) process.nextTick(callback, nodeError('ERR_TLS_RENEGOTIATE', 'Attempt to renegotiate TLS session failed'));
-      return false;
-    }
-    if (callback) {
-      const poll = (): void => {
-        if (this.destroyed) return;
-        if (this.connection.renegotiatePending()) {
-          setImmediate(poll);
-          return;
-        }
-        callback(null);
-      };
-      setImmediate(poll);
-    }
     return true;
   }
 
@@ -985,7 +1110,9 @@ export class SecureSocket extends net.Socket {
 
   /** The largest plaintext record this side sends (512 to 16384); false when out of range. */
   setMaxSendFragment(size: number): boolean {
-    if (typeof size !== 'number' || !Number.isInteger(size)) throw invalidArgType('size', 'number', size);
+    if (typeof size !== 'number') throw invalidArgType('size', 'number', size);
+    if (!Number.isInteger(size)) throw outOfRange('size', 'an integer', size);
+    if (size < -(2 ** 31) || size > 2 ** 31 - 1) throw outOfRange('size', '>= -2147483648 && <= 2147483647', size);
     try {
       this.connection.setMaxSendFragment(size);
       return true;
@@ -1081,7 +1208,7 @@ Object.defineProperties(SecureSocket.prototype, {
   localFamily: { get(this: SecureSocket) { return rawOf(this)?.localFamily; }, configurable: true },
   bytesRead: { get(this: SecureSocket) { return this[kCounts].read; }, configurable: true },
   bytesWritten: { get(this: SecureSocket) { return this[kCounts].written + this.writableLength; }, configurable: true },
-  bufferSize: { get(this: SecureSocket) { return this.writableLength; }, configurable: true },
+  bufferSize: { get(this: SecureSocket) { return this.destroyed ? undefined : this.writableLength; }, configurable: true },
   pending: {
     get(this: SecureSocket) {
       const raw = rawOf(this);

@@ -9,7 +9,7 @@ import { Context } from '@ossl/ssl';
 
 import { wireContext } from './internal/dispatch.js';
 import { handshakeTimeoutError } from './internal/errors.js';
-import { invalidArgType, invalidArgValue, nodeError } from './internal/node-errors.js';
+import { invalidArgType, nodeError } from './internal/node-errors.js';
 import { typeError } from './internal/options.js';
 import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
@@ -34,6 +34,7 @@ export interface ServerOptions extends SecureSocketOptions, SecureContextOptions
 const DEFAULT_HANDSHAKE_TIMEOUT = 120_000;
 
 let defaultSessionIdContext: string | null = null;
+let setOptionsWarned = false;
 
 /** node:tls's default session id context: a hash of the command line, so one program's sessions resume only in it. */
 export function sessionIdContextDefault(): string {
@@ -59,6 +60,8 @@ class TLSServer extends net.Server {
   _sharedCreds: SecureContext | null = null;
   /** node:tls's SNI contexts, most recent last: `[pattern, context]`. */
   _contexts: Array<[RegExp, SecureContext]> = [];
+  /** Servers prefer their own cipher order (node:tls's default: true). */
+  honorCipherOrder: boolean;
   /** Servers ask clients for a certificate. */
   requestCert: boolean;
   /** Servers refuse clients whose certificate does not verify. */
@@ -84,7 +87,7 @@ class TLSServer extends net.Server {
       listener = given as (socket: SecureSocket) => void;
       given = undefined;
     } else if (given !== undefined && given !== null && typeof given !== 'object') {
-      throw invalidArgType('options', 'Object', given);
+      throw invalidArgType('options', 'object', given);
     }
     const o = (given === undefined || given === null ? Object.create(null) : ownOptions(given as object, 'options')) as Record<string, unknown>;
     if (o.ALPNCallback !== undefined && o.ALPNCallback !== null && typeof o.ALPNCallback !== 'function') throw invalidArgType('options.ALPNCallback', 'function', o.ALPNCallback);
@@ -95,8 +98,9 @@ class TLSServer extends net.Server {
     if (o.pskCallback && typeof o.pskCallback !== 'function') throw invalidArgType('options.pskCallback', 'function', o.pskCallback);
     if (o.pskIdentityHint && typeof o.pskIdentityHint !== 'string') throw invalidArgType('options.pskIdentityHint', 'string', o.pskIdentityHint);
     if (listener !== undefined && listener !== null && typeof listener !== 'function') throw typeError('listener', 'a function', listener);
-    const rawContext = o.context;
-    if (rawContext !== undefined && rawContext !== null && !(rawContext instanceof Context)) throw typeError('options.context', 'an @ossl/ssl Context', rawContext);
+    // ossl's `context` (an @ossl/ssl Context) is used as it is; anything else by that name is not a
+    // node:tls option and is ignored, as node:tls ignores it.
+    const rawContext = o.context instanceof Context ? o.context : undefined;
     const netOptions: net.ServerOpts = {};
     for (const name of ['allowHalfOpen', 'pauseOnConnect', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'highWaterMark'] as const) {
       if (o[name] !== undefined) (netOptions as Record<string, unknown>)[name] = o[name];
@@ -104,6 +108,7 @@ class TLSServer extends net.Server {
     super(netOptions, (raw) => this.#accept(raw));
     this.#options = o;
     this.#context = (rawContext as Context | undefined) ?? null;
+    this.honorCipherOrder = o.honorCipherOrder === undefined ? true : Boolean(o.honorCipherOrder);
     this.requestCert = o.requestCert === true;
     this.rejectUnauthorized = o.rejectUnauthorized !== false;
     this.sessionIdContext = typeof o.sessionIdContext === 'string' && o.sessionIdContext ? o.sessionIdContext : sessionIdContextDefault();
@@ -140,7 +145,10 @@ class TLSServer extends net.Server {
       allowHalfOpen: o.allowHalfOpen,
     };
     if (this.#context !== null) common.context = this.#context;
-    else common.secureContext = this._sharedCreds;
+    else {
+      common.secureContext = this._sharedCreds;
+      if (this.listenerCount('OCSPRequest') > 0) wireContext(this._sharedCreds!.context, 'ocsp');
+    }
     try {
       sock = new SecureSocket(raw, common as SecureSocketOptions);
     } catch (e) {
@@ -190,10 +198,12 @@ class TLSServer extends net.Server {
    * `createSecureContext`, plus the server's session id context and ticket keys.
    */
   setSecureContext(options: SecureContextOptions): void {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
     const o = ownOptions(options, 'options') as Record<string, unknown>;
     const picked: Record<string, unknown> = {};
     for (const name of CONTEXT_OPTIONS) if (o[name] !== undefined) picked[name] = o[name];
+    // node:tls servers prefer their own cipher order unless told otherwise.
+    if (picked.honorCipherOrder === undefined) picked.honorCipherOrder = true;
     if (picked.sessionIdContext === undefined) picked.sessionIdContext = this.sessionIdContext;
     const creds = createSecureContext(picked as SecureContextOptions);
     const previous = this._sharedCreds;
@@ -220,24 +230,55 @@ class TLSServer extends net.Server {
   /** Sets the session ticket keys (48 bytes); share them between servers that should resume each other's tickets. */
   setTicketKeys(keys: Buffer): void {
     if (!ArrayBuffer.isView(keys)) throw invalidArgType('buffer', ['Buffer', 'TypedArray', 'DataView'], keys);
-    if (keys.byteLength !== 48) throw invalidArgValue('buffer', keys.byteLength, 'must be exactly 48 bytes');
+    if (keys.byteLength !== 48) throw nodeError('ERR_INVALID_ARG_VALUE', 'Session ticket keys must be a 48-byte buffer', RangeError);
     this.context.setTicketKeys(Buffer.from(keys.buffer, keys.byteOffset, keys.byteLength));
   }
 
   /**
-   * node:tls's deprecated `setOptions`: stores the options for the next `setSecureContext`-style
-   * rebuild (here: rebuilds the secure context now).
+   * node:cluster's hook (called in the first worker): the state every worker's server shares, the
+   * ticket keys, so that a session ticket from one worker resumes on any other.
+   */
+  _getServerData(): { ticketKeys: string } {
+    return { ticketKeys: this.getTicketKeys().toString('hex') };
+  }
+
+  /** node:cluster's hook (called in every worker): takes the state of `_getServerData`. */
+  _setServerData(data: { ticketKeys: string }): void {
+    this.setTicketKeys(Buffer.from(data.ticketKeys, 'hex'));
+  }
+
+  /**
+   * With `captureRejections`, a rejected async 'secureConnection' listener destroys that socket with
+   * the error (as node:tls); other events go to net.Server's handling.
+   */
+  [Symbol.for('nodejs.rejection')](err: Error, event: string, sock?: SecureSocket): void {
+    if (event === 'secureConnection' && sock) {
+      sock.destroy(err);
+      return;
+    }
+    const base = (net.Server.prototype as unknown as Record<symbol, ((...a: unknown[]) => void) | undefined>)[Symbol.for('nodejs.rejection')];
+    if (base) base.call(this, err, event, sock);
+    else this.emit('error', err);
+  }
+
+  /**
+   * node:tls's deprecated `setOptions` (DEP0122): copies the options onto the server, for the next
+   * `setSecureContext`; the connections in progress and the current context are left as they are.
    */
   setOptions(options: ServerOptions): void {
-    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'Object', options);
-    const o = ownOptions(options, 'options') as Record<string, unknown>;
-    if (o.clientCertEngine !== undefined && o.clientCertEngine !== null && typeof o.clientCertEngine !== 'string') {
-      throw invalidArgType('options.clientCertEngine', ['string', 'null', 'undefined'], o.clientCertEngine);
+    if (!setOptionsWarned) {
+      setOptionsWarned = true;
+      process.emitWarning('Server.prototype.setOptions() is deprecated', 'DeprecationWarning', 'DEP0122');
     }
+    if (options === null || typeof options !== 'object') throw invalidArgType('options', 'object', options);
+    const o = ownOptions(options, 'options') as Record<string, unknown>;
     if (o.requestCert !== undefined) this.requestCert = o.requestCert === true;
     if (o.rejectUnauthorized !== undefined) this.rejectUnauthorized = o.rejectUnauthorized !== false;
+    const self = this as unknown as Record<string, unknown>;
+    for (const name of [...CONTEXT_OPTIONS, 'clientCertEngine', 'sessionIdContext', 'ALPNProtocols', 'SNICallback', 'pskCallback', 'pskIdentityHint'] as const) {
+      if (o[name] !== undefined) self[name] = o[name];
+    }
     Object.assign(this.#options, o);
-    if (this.#context === null) this.setSecureContext(this.#options as SecureContextOptions);
   }
 
   /** What `util.inspect` prints: `Server { listening: true, address: '127.0.0.1:8443', context: Context {...} }`. */

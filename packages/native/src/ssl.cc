@@ -45,6 +45,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::GetCipherName>("getCipherName"),
           InstanceMethod<&SSLWrap::GetCipherBits>("getCipherBits"),
           InstanceMethod<&SSLWrap::GetCipherStandardName>("getCipherStandardName"),
+          InstanceMethod<&SSLWrap::OcspRequested>("ocspRequested"),
           InstanceMethod<&SSLWrap::GetCipherVersion>("getCipherVersion"),
           InstanceMethod<&SSLWrap::GetVersion>("getVersion"),
           InstanceMethod<&SSLWrap::GetProtocolVersion>("getProtocolVersion"),
@@ -764,6 +765,11 @@ Napi::Value SSLWrap::GetCipherStandardName(const Napi::CallbackInfo& info) {
   const char* name = cipher != nullptr ? SSL_CIPHER_standard_name(cipher) : nullptr;
   if (name == nullptr) return info.Env().Null();
   return Napi::String::New(info.Env(), name);
+}
+
+// ocspRequested(): servers, whether the client asked for a stapled OCSP response (status_request).
+Napi::Value SSLWrap::OcspRequested(const Napi::CallbackInfo& info) {
+  return Napi::Boolean::New(info.Env(), SSL_get_tlsext_status_type(ssl_.get()) == TLSEXT_STATUSTYPE_ocsp);
 }
 
 // setMaxSendFragment(n): the largest plaintext record this side sends (512 to 16384 bytes).

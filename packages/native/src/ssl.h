@@ -31,6 +31,9 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   static void InfoTrampoline(const SSL* ssl, int where, int ret);
   static void KeylogTrampoline(const SSL* ssl, const char* line);
   static int ServernameTrampoline(SSL* ssl, int* alert, void* arg);
+  // The certificate callback: returns 1 (go on), -1 (suspend: the handshake reports want-X509-lookup
+  // until called again) or 0 (fail). setContext is allowed inside it, as in the SNI callback.
+  static int CertTrampoline(SSL* ssl, void* arg);
   static int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
                                   unsigned int inlen, void* arg);
   static int OcspTrampoline(SSL* ssl, void* arg);
@@ -152,6 +155,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value KeyUpdate(const Napi::CallbackInfo& info);
   Napi::Value SetMaxSendFragment(const Napi::CallbackInfo& info);
   Napi::Value GetCipherStandardName(const Napi::CallbackInfo& info);
+  Napi::Value OcspRequested(const Napi::CallbackInfo& info);
   Napi::Value GetPeerTmpKey(const Napi::CallbackInfo& info);
   Napi::Value GetSharedSigalgs(const Napi::CallbackInfo& info);
   Napi::Value SetCiphertextMtu(const Napi::CallbackInfo& info);

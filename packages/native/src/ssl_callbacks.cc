@@ -115,6 +115,27 @@ int SSLWrap::ServernameTrampoline(SSL* ssl, int* alert, void*) {
   return SSL_TLSEXT_ERR_OK;
 }
 
+// ---- certificate selection: the callback answers true (go on) or false (suspend the handshake
+// until the application calls it again: an asynchronous SNI or OCSP lookup), and may switch the
+// Connection's Context; a throw or another answer fails the handshake. ----------------------------
+
+int SSLWrap::CertTrampoline(SSL* ssl, void*) {
+  Dispatch d = Find(ssl, SSLCtxWrap::kCert);
+  if (d.fail) return 0;
+  if (d.fn == nullptr) return 1;
+  Napi::Env env = d.conn->Env();
+  Napi::HandleScope scope(env);
+  d.conn->in_servername_ = true;
+  Napi::Value r = d.conn->Run(*d.fn, {d.conn->Owner(env)});
+  d.conn->in_servername_ = false;
+  if (r.IsEmpty()) return 0;
+  if (!r.IsBoolean()) {
+    d.conn->callbacks_.Reject(env, "the certificate callback must return a boolean, got " + DescribeValue(r));
+    return 0;
+  }
+  return r.As<Napi::Boolean>().Value() ? 1 : -1;
+}
+
 // ---- ALPN: the server's choice among the client's offer -----------------------------------
 
 int SSLWrap::AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,

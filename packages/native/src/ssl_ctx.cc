@@ -518,7 +518,8 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
   bool on = info[1].IsFunction();
   if (!on && !info[1].IsNull() && !info[1].IsUndefined()) return ThrowType(env, "callback", "a function", info[1]);
   static const char* const kNames[kKindCount] = {"info",      "keylog",         "servername",   "alpnSelect", "ocsp",
-                                                 "pskServer", "pskClient",      "cookieGenerate", "cookieVerify", "newSession"};
+                                                 "pskServer", "pskClient",      "cookieGenerate", "cookieVerify", "newSession",
+                                                 "cert"};
   int kind = 0;
   while (kind < kKindCount && name != kNames[kind]) ++kind;
   if (kind == kKindCount) return ThrowValue(env, "unknown callback kind: " + name);
@@ -542,6 +543,7 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
       // ticket as it arrives) only when the client session cache mode is on.
       if (on) SSL_CTX_set_session_cache_mode(ctx, SSL_CTX_get_session_cache_mode(ctx) | SSL_SESS_CACHE_CLIENT);
       break;
+    case kCert: SSL_CTX_set_cert_cb(ctx, on ? SSLWrap::CertTrampoline : nullptr, nullptr); break;
     case kKindCount: break;
   }
   return env.Undefined();

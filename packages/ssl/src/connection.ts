@@ -555,6 +555,11 @@ export class Connection {
     return this.#handle.getCipherStandardName();
   }
 
+  /** Servers: whether the client asked for a stapled OCSP response (extra). */
+  ocspRequested(): boolean {
+    return this.#handle.ocspRequested();
+  }
+
   /** The largest plaintext record this side sends, 512 to 16384 bytes (node:tls's `setMaxSendFragment`) (extra). */
   setMaxSendFragment(size: number): void {
     expectInteger(size, 'size');

@@ -36,6 +36,12 @@ export type PskClientCallback = (conn: Connection, hint: Buffer | null) => [Buff
 export type CookieGenerateCallback = (conn: Connection) => Buffer | string;
 /** DTLS server: `(conn, cookie)` returns whether the cookie the client echoed is good. */
 export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => boolean;
+/**
+ * `(conn)`, when OpenSSL is about to choose this side's certificate (a server after the ClientHello):
+ * return true to go on, or false to suspend the handshake (`doHandshake` throws WantX509LookupError)
+ * until the application is ready and calls `doHandshake` again. It may call `conn.setContext(other)`.
+ */
+export type CertCallback = (conn: Connection) => boolean;
 /** Client: `(conn, session)` is told of each new session to resume later (TLS 1.2 after the handshake, each TLS 1.3 ticket). */
 export type NewSessionCallback = (conn: Connection, session: Session) => void;
 
@@ -584,6 +590,16 @@ export class Context {
   setNewSessionCallback(callback: NewSessionCallback | null): void {
     checkCallback(callback);
     this.#setCallback('newSession', callback ? (conn: unknown, session: SessionHandle) => callback(conn as Connection, Session._fromHandle(session)) : null);
+  }
+
+  /**
+   * Sets the certificate callback `(conn) => boolean` (OpenSSL's `SSL_CTX_set_cert_cb`): run when the
+   * certificate is chosen; returning false suspends the handshake for an asynchronous lookup (SNI,
+   * OCSP), and the next `doHandshake` calls it again. It may switch `conn` to another Context (extra).
+   */
+  setCertCallback(callback: CertCallback | null): void {
+    checkCallback(callback);
+    this.#setCallback('cert', callback ? (conn: unknown) => callback(conn as Connection) : null);
   }
 
   /** How many TLS 1.3 session tickets a server sends after the handshake (extra). */

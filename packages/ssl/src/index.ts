@@ -25,6 +25,7 @@ export {
   type CookieGenerateCallback,
   type CookieVerifyCallback,
   type NewSessionCallback,
+  type CertCallback,
 } from './context.js';
 export { Session } from './session.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';

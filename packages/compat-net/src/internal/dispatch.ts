@@ -8,6 +8,7 @@ export interface ContextEvents {
   session(session: Session): void;
   keylog(line: Buffer): void;
   servername(): void;
+  cert(): boolean;
   alpn(offered: Buffer[]): Buffer | null;
   pskServer(identity: Buffer | null): Buffer | null;
   pskClient(hint: Buffer | null): [Buffer | string, Buffer | string] | null;
@@ -16,7 +17,7 @@ export interface ContextEvents {
 }
 
 /** The kinds of callbacks a socket can ask for. */
-export type CallbackKind = 'session' | 'keylog' | 'servername' | 'alpn' | 'psk' | 'ocsp';
+export type CallbackKind = 'session' | 'keylog' | 'servername' | 'cert' | 'alpn' | 'psk' | 'ocsp';
 
 const kEvents = Symbol.for('ossl.compat-net.events');
 const wired = new WeakMap<Context, Set<CallbackKind>>();
@@ -45,6 +46,9 @@ export function wireContext(ctx: Context, kind: CallbackKind): void {
       break;
     case 'servername':
       ctx.setTlsextServernameCallback((conn) => eventsOf(conn)?.servername());
+      break;
+    case 'cert':
+      ctx.setCertCallback((conn) => eventsOf(conn)?.cert() ?? true);
       break;
     case 'alpn':
       ctx.setAlpnSelectCallback((conn, offered) => eventsOf(conn)?.alpn(offered) ?? null);

@@ -78,15 +78,30 @@ export function opensslErrorString(entry: OpenSSLErrorEntry): string {
   return `error:${hex}:${entry.library ?? ''}::${entry.reason ?? ''}`;
 }
 
-/** `this error happened` → `THIS_ERROR_HAPPENED`. */
-function reasonCode(reason: string): string {
-  return reason.toUpperCase().replace(/[^A-Z0-9]+/g, '_');
+/** OpenSSL's library numbers that node names in its error codes (ERR_LIB_*), and their names. */
+const NODE_LIBS: Readonly<Record<number, string>> = {
+  2: 'SYS', 3: 'BN', 4: 'RSA', 5: 'DH', 6: 'EVP', 7: 'BUF', 8: 'OBJ', 9: 'PEM', 10: 'DSA', 11: 'X509', 13: 'ASN1', 14: 'CONF',
+  15: 'CRYPTO', 16: 'EC', 20: 'SSL', 32: 'BIO', 33: 'PKCS7', 34: 'X509V3', 35: 'PKCS12', 36: 'RAND', 37: 'DSO', 38: 'ENGINE',
+  39: 'OCSP', 40: 'UI', 41: 'COMP', 42: 'ECDSA', 43: 'ECDH', 44: 'OSSL_STORE', 45: 'FIPS', 46: 'CMS', 47: 'TS', 48: 'HMAC',
+  50: 'CT', 51: 'ASYNC', 52: 'KDF', 53: 'SM2', 128: 'USER',
+};
+
+/**
+ * node's code for an OpenSSL error: `ERR_SSL_<REASON>` for the SSL library, `ERR_OSSL_<LIB>_<REASON>`
+ * for the libraries node names, `ERR_OSSL_<REASON>` for the others (OpenSSL 3's providers).
+ */
+export function nodeOpensslCode(entry: OpenSSLErrorEntry): string {
+  const lib = NODE_LIBS[(entry.code >>> 23) & 0xff];
+  const reason = (entry.reason ?? 'unknown').toUpperCase().replace(/ /g, '_');
+  if (lib === 'SSL') return `ERR_SSL_${reason}`;
+  return lib === undefined ? `ERR_OSSL_${reason}` : `ERR_OSSL_${lib}_${reason}`;
 }
 
 /**
- * A TLS engine failure as node's TLSWrap reports it: message `error:0A00010B:SSL routines::wrong
- * version number`, code `ERR_SSL_WRONG_VERSION_NUMBER`, `library`, `reason`, and the OpenSSL queue
- * (`opensslErrorStack`, and ours in `errors`). Errors without an OpenSSL queue pass through.
+ * An OpenSSL failure as node reports it, on a TLS socket or from a secure context: a plain Error
+ * whose message is OpenSSL's text for the first queued error (`error:0A00010B:SSL routines::wrong
+ * version number`), with `library`, `reason`, node's `code`, the later entries in
+ * `opensslErrorStack`, and ours in `errors`. Errors without an OpenSSL queue pass through.
  */
 export function nodeSslError(e: unknown): unknown {
   if (!(e instanceof Error)) return e;
@@ -94,30 +109,14 @@ export function nodeSslError(e: unknown): unknown {
   if (!Array.isArray(errors) || errors.length === 0) return e;
   const first = errors[0]!;
   const err = new Error(opensslErrorString(first)) as Error & Record<string, unknown>;
+  if (errors.length > 1) err.opensslErrorStack = errors.slice(1).map(opensslErrorString);
   err.library = first.library;
   err.reason = first.reason;
-  err.code = `ERR_SSL_${reasonCode(first.reason ?? 'unknown')}`;
-  if (errors.length > 1) err.opensslErrorStack = errors.slice(1).map(opensslErrorString);
-  err.errors = errors;
-  err.cause = e;
+  err.code = nodeOpensslCode(first);
+  Object.defineProperty(err, 'errors', { value: errors, enumerable: false, configurable: true, writable: true });
+  Object.defineProperty(err, 'cause', { value: e, enumerable: false, configurable: true, writable: true });
   return err;
 }
 
-/**
- * An OpenSSL failure while building a secure context, as node:crypto reports it: message
- * `error:05800074:x509 certificate routines::key values mismatch`, code `ERR_OSSL_X509_KEY_VALUES_MISMATCH`.
- */
-export function nodeCryptoError(e: unknown): unknown {
-  if (!(e instanceof Error)) return e;
-  const errors = (e as Error & { errors?: OpenSSLErrorEntry[] }).errors;
-  if (!Array.isArray(errors) || errors.length === 0) return e;
-  const last = errors[errors.length - 1]!;
-  const err = new Error(opensslErrorString(last)) as Error & Record<string, unknown>;
-  err.library = last.library;
-  err.reason = last.reason;
-  err.code = (e as Error & { code?: string }).code ?? `ERR_OSSL_${reasonCode(last.reason ?? 'unknown')}`;
-  if (errors.length > 1) err.opensslErrorStack = errors.slice(0, -1).map(opensslErrorString);
-  err.errors = errors;
-  err.cause = e;
-  return err;
-}
+/** The same as `nodeSslError`, for failures while building a secure context. */
+export const nodeCryptoError = nodeSslError;
