@@ -343,11 +343,8 @@ function configure(ctx: Context, o: Record<string, unknown>, sc: SecureContext):
   if (suites === '' && list === '') throw invalidArgValue('options.ciphers', names);
   if (suites !== '') wrap(() => ctx.setCiphersuites(suites));
   if (list !== '') wrap(() => ctx.setCipherList(list));
-  else {
-    // OpenSSL refuses an empty TLS 1.2 list; node's effect is "TLS 1.3 only" when that is allowed.
-    wrap(() => ctx.setCipherList('aNULL:!aNULL'));
-    if (ctx.getMinProtoVersion() < TLS1_3_VERSION && ctx.getMaxProtoVersion() > TLS1_2_VERSION) ctx.setMinProtoVersion(TLS1_3_VERSION);
-  }
+  // OpenSSL refuses an empty TLS 1.2 list; as node:tls, that means "TLS 1.3 only" where allowed.
+  else if (ctx.getMinProtoVersion() < TLS1_3_VERSION && (ctx.getMaxProtoVersion() === 0 || ctx.getMaxProtoVersion() > TLS1_2_VERSION)) ctx.setMinProtoVersion(TLS1_3_VERSION);
   validateString(ecdhCurve, 'options.ecdhCurve');
   if (ecdhCurve !== 'auto') {
     try {

@@ -120,6 +120,10 @@ const kCounts = Symbol('counts');
 
 /** The arguments of `new TLSSocket(socket, options)` or `new SecureSocket(options)`. */
 function socketArgs(first: unknown, second: unknown): Record<string | symbol, unknown> {
+  // node:tls's shape: an emitter that is not a stream is a socket of the wrong kind, not options.
+  if (first !== null && typeof first === 'object' && typeof (first as { on?: unknown }).on === 'function' && !isTransportStream(first)) {
+    throw typeError('socket', 'a net.Socket or Duplex', first);
+  }
   if (isTransportStream(first)) {
     const o = second === undefined || second === null ? (Object.create(null) as Record<string | symbol, unknown>) : (ownOptions(second as object, 'options') as Record<string | symbol, unknown>);
     o.socket = first;
@@ -187,6 +191,8 @@ export class SecureSocket extends net.Socket {
   #plainRead = 0;
   #plainWritten = 0;
   #closeEmitted = false;
+  /** Inside an engine call (its callbacks may emit events whose listeners write): writes wait. */
+  #engineDepth = 0;
   #renegotiationDisabled = false;
   #certWork: 'idle' | 'pending' | 'ready' = 'idle';
   #certFailure: Error | null = null;
@@ -421,7 +427,12 @@ export class SecureSocket extends net.Socket {
       if (!this.#secure) {
         if (!this.#isServer && !this.#started) this.#startClient();
         try {
-          conn.doHandshake();
+          this.#engineDepth++;
+          try {
+            conn.doHandshake();
+          } finally {
+            this.#engineDepth--;
+          }
         } catch (e) {
           if (e instanceof WantX509LookupError) {
             // The certificate callback waits for the application (an SNI or OCSP lookup).
@@ -455,7 +466,12 @@ export class SecureSocket extends net.Socket {
       while (!this.#readPaused && !this.#ended) {
         let data: Buffer | null;
         try {
-          data = conn.tryRecv(16384);
+          this.#engineDepth++;
+          try {
+            data = conn.tryRecv(16384);
+          } finally {
+            this.#engineDepth--;
+          }
         } catch (e) {
           if (e instanceof ZeroReturnError) {
             this.#endReadable();
@@ -536,11 +552,14 @@ export class SecureSocket extends net.Socket {
     else this.#verifyServer();
     if (this.destroyed) return;
     this.emit('secure');
-    if (this.#isServer) {
-      // node:tls's server sockets: 'secure'; the server's 'secureConnection' is the server's to emit.
-    } else {
-      this.emit('secureConnect');
-    }
+    // node:tls's server sockets: 'secure' (the server's 'secureConnection' is the server's to emit);
+    // clients: 'secureConnect', unless a 'secure' listener refused the connection (minDHSize).
+    if (!this.#isServer && !this.destroyed) this.emit('secureConnect');
+    this.#sendPending();
+  }
+
+  #sendPending(): void {
+    if (this.#engineDepth > 0 || !this.#secure) return;
     for (const { chunk, cb } of this.#pending.splice(0)) this.#send(chunk, cb);
   }
 
@@ -568,8 +587,16 @@ export class SecureSocket extends net.Socket {
       // OpenSSL's verdict (after a resumption, the one kept in the session).
       const verdict = conn.getVerifyError();
       if (verdict !== null) failure = this.#python ? verdict : verifyErrorOf(verdict, this.#checkedName, peer);
-      if (failure === null && peer === null) failure = nodeError('UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate');
+      // As node:tls: without a certificate only a pre-shared key authenticates the server (a PSK cipher
+      // in TLS 1.2, a resumed PSK handshake in TLS 1.3).
+      const pskAuthenticated = peer === null && (/(^|-)PSK-|^PSK/.test(conn.getCipherName() ?? '') || (conn.getProtocolVersionName() === 'TLSv1.3' && conn.sessionReused()));
+      if (failure === null && peer === null && !pskAuthenticated) failure = nodeError('UNABLE_TO_GET_ISSUER_CERT', 'unable to get issuer certificate');
       if (failure === null && this.#checkedName === null) failure = noHostnameError();
+      if (failure === null && pskAuthenticated && !conn.sessionReused() && this.#checkedName !== null) {
+        const check = this.#checkServerIdentity ?? checkServerIdentity;
+        const result = check(this.#checkedName, {});
+        if (result instanceof Error) failure = result;
+      }
       const reused = conn.sessionReused();
       if (failure === null && this.#checkedName !== null && peer !== null) {
         if (this.#checkServerIdentity !== null) {
@@ -626,11 +653,15 @@ export class SecureSocket extends net.Socket {
   #onNewSession(newSession: Session): void {
     if (this.#isServer) return;
     const der = newSession.toDER();
-    const emit = (): void => {
+    // As node:tls: at once (so that `getSession()` is this session), but only after the handshake's
+    // verdict: a session arriving before 'secureConnect' waits for it, and a refused one is dropped.
+    if (this.#secure) {
       if (!this.destroyed) this.emit('session', der);
-    };
-    if (this.#secure) process.nextTick(emit);
-    else this.once('secureConnect', () => process.nextTick(emit));
+    } else {
+      this.once('secureConnect', () => {
+        if (!this.destroyed) this.emit('session', der);
+      });
+    }
   }
 
   /**
@@ -779,8 +810,14 @@ export class SecureSocket extends net.Socket {
   /** Duplex's write side (internal): encrypts `chunk`, or queues it until the handshake is done. */
   override _write(chunk: Buffer | string, encoding: BufferEncoding, cb: (err?: Error | null) => void): void {
     const data = typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk;
-    if (this.#transport === null || !this.#secure) this.#pending.push({ chunk: data, cb });
-    else this.#send(data, cb);
+    // Before the handshake's end, or from a listener that runs inside OpenSSL ('session', 'keylog',
+    // 'OCSPResponse'), the write waits for the engine to be free.
+    if (this.#transport === null || !this.#secure || this.#engineDepth > 0) {
+      this.#pending.push({ chunk: data, cb });
+      if (this.#secure && this.#engineDepth > 0) queueMicrotask(() => this.#sendPending());
+    } else {
+      this.#send(data, cb);
+    }
   }
 
   /** Duplex's write side for corked writes (internal): one record run for all of them. */
@@ -806,6 +843,10 @@ export class SecureSocket extends net.Socket {
     if (!this.#secure) {
       // Ending before the handshake finished: what was written waits for it, and the end too.
       this.once('secure', () => this._final(cb));
+      return;
+    }
+    if (this.#engineDepth > 0) {
+      queueMicrotask(() => this._final(cb));
       return;
     }
     try {

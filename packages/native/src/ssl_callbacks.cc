@@ -68,7 +68,33 @@ int SSLWrap::VerifyTrampoline(int ok, X509_STORE_CTX* store) {
   return 1;
 }
 
-int SSLWrap::DeferVerdict(int, X509_STORE_CTX*) { return 1; }
+namespace {
+// One ex_data slot on each X509_STORE_CTX: the verdict DeferVerdict keeps (error + 1; 0 for none yet).
+int VerdictIndex() {
+  static const int index = X509_STORE_CTX_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+  return index;
+}
+
+bool IsNameMismatch(int err) {
+  return err == X509_V_ERR_HOSTNAME_MISMATCH || err == X509_V_ERR_IP_ADDRESS_MISMATCH || err == X509_V_ERR_EMAIL_MISMATCH;
+}
+}  // namespace
+
+// The verdict kept is the first failure of the chain itself (issuer, signature, time, revocation,
+// purpose), else the first name mismatch: OpenSSL checks the name before the signatures, but a
+// certificate that does not verify is the answer that matters (and node:tls's).
+int SSLWrap::DeferVerdict(int ok, X509_STORE_CTX* store) {
+  if (ok) return 1;
+  const int index = VerdictIndex();
+  const int err = X509_STORE_CTX_get_error(store);
+  intptr_t kept = reinterpret_cast<intptr_t>(X509_STORE_CTX_get_ex_data(store, index));
+  if (kept == 0 || (IsNameMismatch(static_cast<int>(kept - 1)) && !IsNameMismatch(err))) {
+    kept = static_cast<intptr_t>(err) + 1;
+    X509_STORE_CTX_set_ex_data(store, index, reinterpret_cast<void*>(kept));
+  }
+  X509_STORE_CTX_set_error(store, static_cast<int>(kept - 1));
+  return 1;
+}
 
 // ---- notifications: info and keylog. OpenSSL takes no answer from these, so a failure fails the
 // Connection instead: it refuses further I/O, and what the call queued for the peer is dropped. ----
