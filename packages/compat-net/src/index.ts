@@ -25,6 +25,7 @@ import {
 import { createSecureContext, SecureContext } from './secure-context.js';
 import { SecureSocket } from './secure-socket.js';
 import { createServer, Server } from './server.js';
+import { createSecurePair, SecurePair } from './secure-pair.js';
 import { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths } from '@ossl/ssl';
 
 export { SecureSocket, SecureSocket as TLSSocket, SecureSocket as Socket } from './secure-socket.js';
@@ -32,6 +33,7 @@ export type { SecureSocketOptions, SecureSocketOptions as TLSSocketOptions, Serv
 export { SecureContext, createSecureContext, type SecureContextOptions, type KeyOrCert, type KeyWithPassphrase, type PfxWithPassphrase } from './secure-context.js';
 export { Server, createServer, type ServerOptions, type ServerConstructor } from './server.js';
 export { checkServerIdentity, type PeerCertificateLike } from './identity.js';
+export { createSecurePair, SecurePair } from './secure-pair.js';
 export type { AlpnProtocols, Pem, TlsVersionName } from './internal/options.js';
 export { connect, createConnection, wrapSocket, fromSocket, getServerCertificate, readline, readlines, writelines, type ConnectOptions, type WrapSocketOptions } from './net.js';
 export {
@@ -99,6 +101,8 @@ const tls = {
   Socket: SecureSocket,
   createSecureContext,
   SecureContext,
+  createSecurePair,
+  SecurePair,
   checkServerIdentity,
   getCiphers,
   rootCertificates,

@@ -136,6 +136,8 @@ export function connect(...args: unknown[]): SecureSocket {
     delete target.signal;
     // node:net reads these; everything else here is TLS's.
     sock.connect(target as unknown as nodeNet.NetConnectOpts);
+  } else {
+    sock._start();
   }
   return sock;
 }

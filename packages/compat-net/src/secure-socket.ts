@@ -191,6 +191,8 @@ export class SecureSocket extends net.Socket {
   #plainRead = 0;
   #plainWritten = 0;
   #closeEmitted = false;
+  /** Clients: the handshake may begin (ossl's options shape starts at once; node's waits for `_start`). */
+  #startRequested: boolean;
   /** Inside an engine call (its callbacks may emit events whose listeners write): writes wait. */
   #engineDepth = 0;
   #renegotiationDisabled = false;
@@ -216,6 +218,8 @@ export class SecureSocket extends net.Socket {
    */
   constructor(socket?: Duplex | SecureSocketOptions | null, options?: SecureSocketOptions) {
     const o = socketArgs(socket, options);
+    // node:tls's `new TLSSocket(socket, options)`: a client waits for `_start()` (tls.connect calls it).
+    const nodeShape = socket === undefined || socket === null || isTransportStream(socket);
     if (o.socket !== undefined && o.socket !== null && !isTransportStream(o.socket)) throw typeError('options.socket', 'a net.Socket or Duplex', o.socket);
     const isServer = Boolean(o.isServer);
     const servername = stringOption(o.servername, 'servername');
@@ -240,7 +244,7 @@ export class SecureSocket extends net.Socket {
     const rawContext = o.context instanceof Context ? o.context : undefined;
     let secureContext: SecureContext | null = null;
     if (o.secureContext !== undefined && o.secureContext !== null) {
-      if (!(o.secureContext instanceof SecureContext)) throw invalidArgType('options.secureContext', 'SecureContext', o.secureContext);
+      if (!(o.secureContext instanceof SecureContext)) throw nodeError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext', TypeError);
       secureContext = o.secureContext;
     } else if (!(rawContext instanceof Context)) {
       secureContext = createSecureContext(o as SecureContextOptions);
@@ -255,6 +259,7 @@ export class SecureSocket extends net.Socket {
     const allowHalfOpen = Boolean(isTransportStream(o.socket) ? (o.socket as Duplex & { allowHalfOpen?: boolean }).allowHalfOpen : o.allowHalfOpen);
     super((highWaterMark === null ? { allowHalfOpen } : { allowHalfOpen, highWaterMark }) as net.SocketConstructorOpts);
     this.#options = o;
+    this.#startRequested = !nodeShape;
     this.#isServer = isServer;
     this.#rejectUnauthorized = !isOwnFalse(o, 'rejectUnauthorized');
     this.#requestCert = Boolean(o.requestCert);
@@ -425,7 +430,10 @@ export class SecureSocket extends net.Socket {
     const conn = this.connection;
     try {
       if (!this.#secure) {
-        if (!this.#isServer && !this.#started) this.#startClient();
+        if (!this.#isServer && !this.#started) {
+          if (!this.#startRequested) return; // node:tls's shape: a client starts when told (`_start`, `connect`)
+          this.#startClient();
+        }
         try {
           this.#engineDepth++;
           try {
@@ -528,6 +536,9 @@ export class SecureSocket extends net.Socket {
       }
     } else if (finished && this.#inRenegotiation) {
       this.#inRenegotiation = false;
+      // As node:tls: the peer's certificate is judged again after each handshake.
+      if (this.#isServer) this.#verifyClient();
+      if (this.destroyed) return;
       this.emit('secure');
       for (const cb of this.#renegotiationCallbacks.splice(0)) cb(null);
     }
@@ -896,9 +907,17 @@ export class SecureSocket extends net.Socket {
       this.#raw = raw;
     }
     if (listener) this.once('secureConnect', listener);
+    this.#startRequested = true;
     (raw as net.Socket).connect(...(args as Parameters<net.Socket['connect']>));
     if (this.#transport === null) this.#attach(raw);
     return this;
+  }
+
+  /** node:tls's `_start()`: a client begins its handshake (once the transport is connected). */
+  _start(): void {
+    if (this.#startRequested) return;
+    this.#startRequested = true;
+    if (this.#transport !== null && !this.connecting) queueMicrotask(() => this.#cycle());
   }
 
   /** The plain transport under TLS (node:tls's `_parent` is the same for wrapped sockets). */

@@ -80,15 +80,16 @@ bool IsNameMismatch(int err) {
 }
 }  // namespace
 
-// The verdict kept is the first failure of the chain itself (issuer, signature, time, revocation,
-// purpose), else the first name mismatch: OpenSSL checks the name before the signatures, but a
-// certificate that does not verify is the answer that matters (and node:tls's).
+// The verdict kept is OpenSSL's last failure of the chain itself (issuer, signature, time,
+// revocation, purpose), as SSL_get_verify_result reports without a name check; a name mismatch is
+// the verdict only when the chain itself verified (OpenSSL checks the name before the signatures,
+// but a certificate that does not verify is the answer that matters, and node:tls's).
 int SSLWrap::DeferVerdict(int ok, X509_STORE_CTX* store) {
   if (ok) return 1;
   const int index = VerdictIndex();
   const int err = X509_STORE_CTX_get_error(store);
   intptr_t kept = reinterpret_cast<intptr_t>(X509_STORE_CTX_get_ex_data(store, index));
-  if (kept == 0 || (IsNameMismatch(static_cast<int>(kept - 1)) && !IsNameMismatch(err))) {
+  if (kept == 0 || !IsNameMismatch(err)) {
     kept = static_cast<intptr_t>(err) + 1;
     X509_STORE_CTX_set_ex_data(store, index, reinterpret_cast<void*>(kept));
   }
