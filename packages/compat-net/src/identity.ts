@@ -33,23 +33,33 @@ function altNames(cert: PeerCertificateLike): { dns: string[]; ips: string[]; te
   return { dns, ips, text };
 }
 
+/** A name from a hand-made certificate object, without the trailing dot of a fully qualified name. */
+function unfqdn(name: string): string {
+  return name.endsWith('.') ? name.slice(0, -1) : name;
+}
+
 /**
- * The certificate OpenSSL matches against: the DER in `raw`, or, for an object without it (built by
- * hand), a certificate made of its subject CN and subjectAltName, so the matcher stays OpenSSL's.
+ * The certificates OpenSSL matches against: the DER in `raw`, or, for an object without it (built by
+ * hand), certificates made of its subject CN(s) and subjectAltName, so the matcher stays OpenSSL's.
+ * A name matches when it matches any of them (OpenSSL checks every CN of one certificate too).
  */
-function certificateOf(cert: PeerCertificateLike): X509 {
-  if (cert.raw instanceof Uint8Array) return loadCertificate(FILETYPE_ASN1, Buffer.from(cert.raw));
-  const x = new X509();
+function certificatesOf(cert: PeerCertificateLike): X509[] {
+  if (cert.raw instanceof Uint8Array) return [loadCertificate(FILETYPE_ASN1, Buffer.from(cert.raw))];
   const cn = cert.subject?.CN;
   const cns = Array.isArray(cn) ? cn : typeof cn === 'string' ? [cn] : [];
-  const subject = x.getSubject();
-  // X509Name keeps one CN per assignment; OpenSSL checks the most specific (last) CN, as node checks each.
-  if (cns.length > 0) subject.CN = cns[cns.length - 1]!;
-  x.setSubject(subject);
   const { dns, ips } = altNames(cert);
-  const san = [...dns.map((d) => `DNS:${d}`), ...ips.map((ip) => `IP:${ip}`)];
-  if (san.length > 0) x.addExtensions([new X509Extension('subjectAltName', false, san.join(','))]);
-  return x;
+  const san = [...dns.map((d) => `DNS:${unfqdn(d)}`), ...ips.filter((ip) => net.isIP(ip)).map((ip) => `IP:${ip}`)];
+  const make = (commonName: string | null): X509 => {
+    const x = new X509();
+    if (commonName !== null) {
+      const subject = x.getSubject();
+      subject.CN = unfqdn(commonName);
+      x.setSubject(subject);
+    }
+    if (san.length > 0) x.addExtensions([new X509Extension('subjectAltName', false, san.join(','))]);
+    return x;
+  };
+  return cns.length === 0 ? [make(null)] : cns.map((name) => make(name));
 }
 
 /** node's ERR_TLS_CERT_ALTNAME_INVALID. */
@@ -62,7 +72,8 @@ function altnameError(reason: string, host: string, cert: unknown): Error {
 /** node's reason text for a name the certificate does not cover. */
 function mismatchReason(hostname: string, cert: PeerCertificateLike): string {
   const { dns, ips, text } = altNames(cert);
-  if (net.isIP(hostname)) return `IP: ${hostname} is not in the cert's list: ${ips.join(', ')}`;
+  // node lists the IP names it could read (an unreadable one, such as a CIDR range, as empty).
+  if (net.isIP(hostname)) return `IP: ${hostname} is not in the cert's list: ${ips.map((ip) => (net.isIP(ip) ? ip : '')).join(', ')}`;
   const cn = cert.subject?.CN;
   if (dns.length > 0) return `Host: ${hostname}. is not in the cert's altnames: ${text}`;
   if (cn !== undefined) return `Host: ${hostname}. is not cert's CN: ${Array.isArray(cn) ? cn.join(', ') : cn}`;
@@ -82,7 +93,7 @@ export function checkServerIdentity(hostname: string, cert: PeerCertificateLike)
   const host = name.endsWith('.') ? name.slice(0, -1) : name;
   let ok = false;
   try {
-    ok = certificateOf(cert).checkHost(host);
+    ok = certificatesOf(cert).some((x) => x.checkHost(host));
   } catch {
     ok = false;
   }

@@ -6,7 +6,6 @@ import nodeTls from 'node:tls';
 
 import { moduleRef, tlsDefaults } from './defaults.js';
 import { checkServerIdentity } from './identity.js';
-import { alpnOption } from './internal/options.js';
 import { connect, createConnection, fromSocket, getServerCertificate, readline, readlines, wrapSocket, writelines } from './net.js';
 import {
   CERT_NONE,
@@ -70,11 +69,27 @@ export function getCiphers(): string[] {
 /** The root certificates node:tls trusts by default (PEM), as node:tls's `rootCertificates`. */
 export const rootCertificates: readonly string[] = nodeTls.rootCertificates;
 
-/** ALPN protocols in node's wire format, as node:tls's `convertALPNProtocols(protocols, out)` (sets `out.ALPNProtocols`). */
+/**
+ * ALPN protocols in node's wire format, as node:tls's `convertALPNProtocols(protocols, out)`: an array
+ * of names is encoded (each name at most 255 bytes), bytes in any view are copied as they are; the
+ * result goes to `out.ALPNProtocols`.
+ * @throws RangeError (`ERR_OUT_OF_RANGE`) for a name longer than 255 bytes.
+ */
 export function convertALPNProtocols(protocols: unknown, out: { ALPNProtocols?: Buffer }): void {
-  const list = alpnOption(protocols);
-  if (list === null) return;
-  out.ALPNProtocols = Buffer.concat(list.flatMap((p) => [Buffer.from([p.length]), p]));
+  if (Array.isArray(protocols)) {
+    const parts: Buffer[] = [];
+    protocols.forEach((p: unknown, i) => {
+      const bytes = typeof p === 'string' ? Buffer.from(p) : Buffer.from(p as Uint8Array);
+      if (bytes.length > 255) {
+        throw Object.assign(new RangeError(`The byte length of the protocol at index ${i} exceeds the maximum length. It must be <= 255. Received ${bytes.length}`), { code: 'ERR_OUT_OF_RANGE' });
+      }
+      parts.push(Buffer.from([bytes.length]), bytes);
+    });
+    out.ALPNProtocols = Buffer.concat(parts);
+  } else if (ArrayBuffer.isView(protocols)) {
+    // A copy, so that later changes to the caller's bytes do not reach the socket.
+    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(protocols.byteOffset, protocols.byteOffset + protocols.byteLength));
+  }
 }
 
 /** The lowest protocol version of a context that names none (assignable on the module object). */

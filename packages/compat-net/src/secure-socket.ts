@@ -95,6 +95,8 @@ export interface SecureSocketOptions extends SecureContextOptions {
   highWaterMark?: number;
   /** Aborting it destroys the socket with an AbortError (node:net's option). */
   signal?: AbortSignal;
+  /** node:net's `onread`: decrypted bytes are copied into `buffer` (or the buffer it returns) and passed to `callback(nread, buf)`; returning false pauses. */
+  onread?: { buffer: Uint8Array | (() => Uint8Array); callback: (nread: number, buf: Uint8Array) => boolean | void };
   /** Keep the writable side open after the peer's end (net.Socket's option). */
   allowHalfOpen?: boolean;
   /** Accepted for node:tls compatibility; OpenSSL's trace output is not available here. */
@@ -191,6 +193,14 @@ export class SecureSocket extends net.Socket {
   #plainRead = 0;
   #plainWritten = 0;
   #closeEmitted = false;
+  /** node's `onread`: decrypted bytes go to the caller's buffer and callback instead of 'data'. */
+  #onread: {
+    buffer: Uint8Array | (() => Uint8Array);
+    callback: (nread: number, buf: Uint8Array) => boolean | void;
+    current: Uint8Array;
+    rest: Buffer | null;
+    paused: boolean;
+  } | null = null;
   /** Clients: the handshake may begin (ossl's options shape starts at once; node's waits for `_start`). */
   #startRequested: boolean;
   /** Inside an engine call (its callbacks may emit events whose listeners write): writes wait. */
@@ -260,6 +270,15 @@ export class SecureSocket extends net.Socket {
     super((highWaterMark === null ? { allowHalfOpen } : { allowHalfOpen, highWaterMark }) as net.SocketConstructorOpts);
     this.#options = o;
     this.#startRequested = !nodeShape;
+    const onread = o.onread as { buffer?: unknown; callback?: unknown } | undefined | null;
+    if (onread !== undefined && onread !== null) {
+      if (typeof onread !== 'object') throw invalidArgType('options.onread', 'object', onread);
+      const { buffer, callback } = onread;
+      if (typeof callback !== 'function') throw invalidArgType('options.onread.callback', 'function', callback);
+      if (typeof buffer !== 'function' && !(buffer instanceof Uint8Array)) throw invalidArgType('options.onread.buffer', ['Buffer', 'Uint8Array', 'function'], buffer);
+      const current = typeof buffer === 'function' ? (buffer as () => Uint8Array)() : buffer;
+      this.#onread = { buffer: buffer as Uint8Array | (() => Uint8Array), callback: callback as (n: number, b: Uint8Array) => boolean | void, current, rest: null, paused: false };
+    }
     this.#isServer = isServer;
     this.#rejectUnauthorized = !isOwnFalse(o, 'rejectUnauthorized');
     this.#requestCert = Boolean(o.requestCert);
@@ -471,6 +490,11 @@ export class SecureSocket extends net.Socket {
         }
         if (this.destroyed) return;
       }
+      if (this.#onread !== null && this.#onread.rest !== null && !this.#readPaused) {
+        const rest = this.#onread.rest;
+        this.#onread.rest = null;
+        if (!this.#deliver(rest)) this.#readPaused = true;
+      }
       while (!this.#readPaused && !this.#ended) {
         let data: Buffer | null;
         try {
@@ -498,7 +522,7 @@ export class SecureSocket extends net.Socket {
         if (data === null) break; // the engine wants more bytes from the transport
         this.#checkRenegotiation();
         this.#plainRead += data.length;
-        if (!this.push(data)) this.#readPaused = true;
+        if (!this.#deliver(data)) this.#readPaused = true;
       }
       this.#checkRenegotiation();
       this.#flush();
@@ -838,6 +862,47 @@ export class SecureSocket extends net.Socket {
   }
 
   /** Duplex's read side (internal): the reader wants more, so decrypt again if we had stopped. */
+  /**
+   * Hands decrypted bytes to the reader: the readable side, or node's `onread` callback (into the
+   * caller's own buffer). Returns false when the reader wants no more for now.
+   */
+  #deliver(data: Buffer): boolean {
+    const onread = this.#onread;
+    if (onread === null) return this.push(data);
+    let offset = 0;
+    while (offset < data.length) {
+      const target = onread.current;
+      const n = Math.min(target.byteLength, data.length - offset);
+      data.copy(Buffer.from(target.buffer, target.byteOffset, target.byteLength), 0, offset, offset + n);
+      offset += n;
+      const more = onread.callback(n, target);
+      if (typeof onread.buffer === 'function') onread.current = onread.buffer();
+      if (more === false || onread.paused) {
+        onread.paused = true;
+        if (offset < data.length) onread.rest = data.subarray(offset);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** net.Socket's `pause`; with `onread`, it stops the callback until `resume()`. */
+  override pause(): this {
+    if (this.#onread !== null) this.#onread.paused = true;
+    return super.pause();
+  }
+
+  /** net.Socket's `resume`; with `onread`, the callback gets what waited. */
+  override resume(): this {
+    super.resume();
+    if (this.#onread !== null && this.#onread.paused) {
+      this.#onread.paused = false;
+      this.#readPaused = false;
+      queueMicrotask(() => this.#cycle());
+    }
+    return this;
+  }
+
   override _read(): void {
     if (this.#readPaused) {
       this.#readPaused = false;
