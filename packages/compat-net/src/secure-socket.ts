@@ -207,6 +207,11 @@ export class SecureSocket extends net.Socket {
   #engineDepth = 0;
   #renegotiationDisabled = false;
   #certWork: 'idle' | 'pending' | 'ready' = 'idle';
+  #helloWork: 'idle' | 'pending' | 'ready' = 'idle';
+  #helloResumed = false;
+  #foundSession: Session | null = null;
+  #newSessionPending = 0;
+  #secureWaiting = false;
   #certFailure: Error | null = null;
   #sniContext: SecureContext | null = null;
   #ocspStaple: Buffer | null = null;
@@ -453,6 +458,12 @@ export class SecureSocket extends net.Socket {
           if (!this.#startRequested) return; // node:tls's shape: a client starts when told (`_start`, `connect`)
           this.#startClient();
         }
+        if (this.#helloWork === 'ready' && !this.#helloResumed) {
+          // The external cache's answer goes to OpenSSL's session lookup (outside its callbacks).
+          this.#helloResumed = true;
+          if (this.#foundSession !== null) conn.setPendingSession(this.#foundSession);
+          this.#foundSession = null;
+        }
         try {
           this.#engineDepth++;
           try {
@@ -462,8 +473,10 @@ export class SecureSocket extends net.Socket {
           }
         } catch (e) {
           if (e instanceof WantX509LookupError) {
-            // The certificate callback waits for the application (an SNI or OCSP lookup).
+            // A callback waits for the application (an SNI, OCSP or session lookup).
             this.#flush();
+            // A session lookup answered at once: go on as soon as this call is over.
+            if (this.#helloWork === 'ready' && !this.#helloResumed) queueMicrotask(() => this.#cycle());
             return;
           }
           if (e instanceof WantReadError) {
@@ -586,6 +599,15 @@ export class SecureSocket extends net.Socket {
     if (this.#isServer) this.#verifyClient();
     else this.#verifyServer();
     if (this.destroyed) return;
+    // node:tls: a server's 'newSession' listener gates the handshake's end until it calls back.
+    if (this.#newSessionPending > 0) {
+      this.#secureWaiting = true;
+      return;
+    }
+    this.#announceSecure();
+  }
+
+  #announceSecure(): void {
     this.emit('secure');
     // node:tls's server sockets: 'secure' (the server's 'secureConnection' is the server's to emit);
     // clients: 'secureConnect', unless a 'secure' listener refused the connection (minDHSize).
@@ -667,6 +689,7 @@ export class SecureSocket extends net.Socket {
       },
       servername: () => undefined,
       cert: () => this.#onCert(),
+      clientHello: () => this.#onClientHello(),
       alpn: (offered) => this.#onAlpnSelect(offered),
       pskServer: (identity) => this.#onPskServer(identity),
       pskClient: (hint) => this.#onPskClient(hint),
@@ -686,7 +709,24 @@ export class SecureSocket extends net.Socket {
    * hands out no session.
    */
   #onNewSession(newSession: Session): void {
-    if (this.#isServer) return;
+    if (this.#isServer) {
+      // node:tls's external session cache: the server's 'newSession' (id, data, done).
+      const server = this.server;
+      if (server === undefined || server.listenerCount('newSession') === 0) return;
+      this.#newSessionPending++;
+      let called = false;
+      const done = (): void => {
+        if (called) return;
+        called = true;
+        this.#newSessionPending--;
+        if (this.#newSessionPending === 0 && this.#secureWaiting && !this.destroyed) {
+          this.#secureWaiting = false;
+          this.#announceSecure();
+        }
+      };
+      server.emit('newSession', newSession.getId(), newSession.toDER(), done);
+      return;
+    }
     const der = newSession.toDER();
     // As node:tls: at once (so that `getSession()` is this session), but only after the handshake's
     // verdict: a session arriving before 'secureConnect' waits for it, and a refused one is dropped.
@@ -697,6 +737,38 @@ export class SecureSocket extends net.Socket {
         if (!this.destroyed) this.emit('session', der);
       });
     }
+  }
+
+  /**
+   * Servers: a ClientHello with a session id (and no ticket) on a server with 'resumeSession'
+   * listeners: node:tls's external session cache is asked, and the handshake waits for its answer.
+   */
+  #onClientHello(): boolean {
+    if (!this.#isServer || this.#helloWork === 'ready') return true;
+    if (this.#helloWork === 'pending') return false;
+    const server = this.server;
+    if (server === undefined || server.listenerCount('resumeSession') === 0) return true;
+    const info = this.connection.clientHelloInfo();
+    if (info === null || info.sessionId.length === 0 || info.hasTicket) return true;
+    this.#helloWork = 'pending';
+    let sync = true;
+    let answered = false;
+    server.emit('resumeSession', info.sessionId, (err: Error | null, data?: Buffer | null) => {
+      if (answered) return;
+      answered = true;
+      if (!err && data) {
+        try {
+          this.#foundSession = Session.fromDER(Buffer.from(data));
+        } catch {
+          // As node:tls: data that is not a session means a full handshake.
+        }
+      }
+      this.#helloWork = 'ready';
+      if (!sync && !this.destroyed) queueMicrotask(() => this.#cycle());
+    });
+    sync = false;
+    // Always wait once: the session is handed to OpenSSL outside this callback (see #cycle).
+    return false;
   }
 
   /**

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { brandClass, inspectFields, ownOptions } from '@ossl/crypto/internal';
-import { Context } from '@ossl/ssl';
+import { Context, SESS_CACHE_NO_AUTO_CLEAR, SESS_CACHE_NO_INTERNAL, SESS_CACHE_SERVER } from '@ossl/ssl';
 
 import { wireContext } from './internal/dispatch.js';
 import { handshakeTimeoutError } from './internal/errors.js';
@@ -148,6 +148,7 @@ class TLSServer extends net.Server {
     else {
       common.secureContext = this._sharedCreds;
       if (this.listenerCount('OCSPRequest') > 0) wireContext(this._sharedCreds!.context, 'ocsp');
+      if (this.listenerCount('newSession') > 0 || this.listenerCount('resumeSession') > 0) this.#useExternalSessionCache(this._sharedCreds!.context);
     }
     try {
       sock = new SecureSocket(raw, common as SecureSocketOptions);
@@ -180,6 +181,20 @@ class TLSServer extends net.Server {
       if (!secured) sock.off('error', onError);
     });
   }
+
+  /**
+   * node:tls's external session cache ('newSession' / 'resumeSession' listeners): OpenSSL keeps no
+   * sessions of its own, hands each new one to 'newSession', and finds a resumed one through
+   * 'resumeSession' (asked from the client-hello callback, before OpenSSL looks the session id up).
+   */
+  #useExternalSessionCache(ctx: Context): void {
+    if (this.#externalCache.has(ctx)) return;
+    this.#externalCache.add(ctx);
+    ctx.setSessionCacheMode(SESS_CACHE_SERVER | SESS_CACHE_NO_INTERNAL | SESS_CACHE_NO_AUTO_CLEAR);
+    wireContext(ctx, 'clientHello');
+  }
+
+  #externalCache = new WeakSet<Context>();
 
   /** node:tls's default SNICallback: the context of the last `addContext` pattern that matches. */
   #defaultSni: SNICallback = (servername, cb) => {

@@ -1,31 +1,50 @@
-import { once } from 'node:events';
 import tls from 'node:tls';
+import nodeNet from 'node:net';
 import { it } from 'vitest';
-import { makeIdentity, makePki } from '@ossl/testkit';
-import { connect, createServer } from '../src/index.js';
-import { listen, cleanupList } from './support/net.js';
+import { makePki } from '@ossl/testkit';
+import { connect, createServer, wrapSocket, fromSocket, SecureSocket } from '../src/index.js';
 
-const c = cleanupList();
-const show = (label: string, e: any) => console.log(label, e && { ctor: e.constructor?.name, msg: e.message, code: e.code, keys: Object.keys(e), reason: e.reason, host: e.host, library: e.library, errors: e.errors?.length, cause: e.cause?.constructor?.name, causeCode: e.cause?.code, verifyCode: e.cause?.verifyCode });
+const tr = (f: () => unknown): any => { try { const r: any = f(); r?.on?.('error', () => {}); r?.destroy?.(); return null; } catch (e) { return e; } };
 
-it('probe client errors', async () => {
+it('probe', async () => {
   const pki = makePki();
-  const server = tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem }, (s) => { s.on('error', () => {}); s.end('x'); });
-  server.on('tlsClientError', () => {});
-  const port = await listen(server, c.add);
-  for (const [lbl, mk] of [['ours', connect], ['node', tls.connect]] as const) {
-    const a = (mk as any)({ port, host: '127.0.0.1', servername: 'localhost', ca: makePki().ca.certPem });
-    const [e1] = await once(a, 'error'); show(lbl + ' untrusted', e1);
-    const b = (mk as any)({ port, host: '127.0.0.1', servername: 'wrong.example', ca: pki.ca.certPem });
-    const [e2] = await once(b, 'error'); show(lbl + ' misnamed', e2);
-    console.log(lbl, 'cert keys', Object.keys(e2.cert).join(','), 'reasonOracle', tls.checkServerIdentity('wrong.example', e2.cert)?.message);
-    const b2 = (mk as any)({ port, host: '127.0.0.2', ca: pki.ca.certPem });
-    const [e3] = await once(b2, 'error'); show(lbl + ' ip mis', e3);
-    const d = (mk as any)({ port, host: '127.0.0.1', servername: 'wrong.example', ca: pki.ca.certPem, rejectUnauthorized: false });
-    await once(d, 'secureConnect'); console.log(lbl, 'lax', d.authorized, d.authorizationError); d.destroy();
-    for (const ciphers of ['NOPE', 'TLS_NOPE', ':', 'TLS_NOPE:ECDHE-ECDSA-AES128-GCM-SHA256']) {
-      try { const s = (mk as any)({ port: 9, host: '127.0.0.1', ciphers }); s.on('error', () => {}); s.destroy(); console.log(lbl, ciphers, 'no throw'); } catch (e) { show(lbl + ' ciphers ' + ciphers, e); }
-    }
+  const cases: Record<string, unknown[]> = {
+      ca: [42, [42], {}, ['-----BEGIN CERTIFICATE-----', 7], true],
+      cert: [42, {}, [1]],
+      key: [42, {}],
+      passphrase: [42],
+      servername: [42, {}],
+      host: [42],
+      ciphers: [42],
+      ALPNProtocols: [42, {}, 'h2', ['h2', 42], [null]],
+      minVersion: [42, 'TLSv9', 'SSLv3', 'tlsv1.3'],
+      maxVersion: [13, 'TLSv1.4'],
+      context: [{}, 'ctx', new (class Context {})()],
+      socket: [42, {}],
+      session: [42, 'session'],
+      timeout: ['soon'],
+      highWaterMark: ['big'],
+      port: ['https', -1, 70000, 1.5],
+  };
+  for (const [option, values] of Object.entries(cases)) for (const value of values) {
+    const e = tr(() => connect({ port: 9, host: '127.0.0.1', [option]: value } as never));
+    const n = tr(() => tls.createSecureContext({ [option]: value } as never));
+    console.log('C', option, JSON.stringify(value), e ? `${e.constructor.name} ${e.code} ${e.message}` : 'NO THROW', '| node ctx:', n ? `${n.constructor.name} ${n.code} ${n.message}` : 'no');
   }
-  await c.run();
+  const serverCases: Array<[string, unknown]> = [ ['handshakeTimeout', 'soon'], ['handshakeTimeout', -1], ['sessionIdContext', 42], ['sessionIdContext', 'x'.repeat(33)], ['ALPNProtocols', [Buffer.alloc(256)]], ['ALPNProtocols', Buffer.from([5, 0x68])], ['cert', 42], ['context', {}]];
+  for (const [option, value] of serverCases) {
+    const e = tr(() => createServer({ [option]: value } as never));
+    const n = tr(() => tls.createServer({ [option]: value } as never));
+    console.log('S', option, e ? `${e.constructor.name} ${e.code} ${e.message}` : 'NO THROW', '| node:', n ? `${n.constructor.name} ${n.code} ${n.message}` : 'no');
+  }
+  const raw = new nodeNet.Socket();
+  for (const [option, value] of [['certReqs', 7], ['caCerts', 42], ['serverHostname', 42], ['keyfile', 42], ['context', {}], ['sslVersion', 'TLS']] as const) {
+    const e = tr(() => wrapSocket(raw, { serverHostname: 'localhost', [option]: value } as never));
+    console.log('W', option, e ? `${e.constructor.name} ${e.code} ${e.message}` : 'NO THROW');
+  }
+  let e = tr(() => fromSocket(raw, { ca: 42 } as never)); console.log('F', e?.message);
+  e = tr(() => new SecureSocket({ servername: 42 } as never)); console.log('SS', e?.message);
+  e = tr(() => connect({ port: 9, minVersion: 'TLSv9' } as never)); console.log('X', e?.code);
+  e = tr(() => connect({ port: 9, passphrase: 42, key: pki.client.keyPem } as never)); console.log('P', e?.code, e?.message);
+  e = tr(() => tls.connect({ port: 9, passphrase: 42, key: pki.client.keyPem } as never)); console.log('Pn', e?.code, e?.message);
 });

@@ -46,6 +46,8 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::GetCipherBits>("getCipherBits"),
           InstanceMethod<&SSLWrap::GetCipherStandardName>("getCipherStandardName"),
           InstanceMethod<&SSLWrap::OcspRequested>("ocspRequested"),
+          InstanceMethod<&SSLWrap::ClientHelloInfo>("clientHelloInfo"),
+          Mutator<&SSLWrap::SetPendingSession>("setPendingSession"),
           InstanceMethod<&SSLWrap::GetCipherVersion>("getCipherVersion"),
           InstanceMethod<&SSLWrap::GetVersion>("getVersion"),
           InstanceMethod<&SSLWrap::GetProtocolVersion>("getProtocolVersion"),
@@ -770,6 +772,34 @@ Napi::Value SSLWrap::GetCipherStandardName(const Napi::CallbackInfo& info) {
 // ocspRequested(): servers, whether the client asked for a stapled OCSP response (status_request).
 Napi::Value SSLWrap::OcspRequested(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), SSL_get_tlsext_status_type(ssl_.get()) == TLSEXT_STATUSTYPE_ocsp);
+}
+
+// clientHelloInfo(): inside the client-hello callback, {sessionId, hasTicket} of the ClientHello
+// (the legacy session id, and whether a session ticket is offered); null elsewhere.
+Napi::Value SSLWrap::ClientHelloInfo(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!in_client_hello_) return env.Null();
+  const unsigned char* id = nullptr;
+  size_t id_len = SSL_client_hello_get0_session_id(ssl_.get(), &id);
+  const unsigned char* ticket = nullptr;
+  size_t ticket_len = 0;
+  bool has_ticket = SSL_client_hello_get0_ext(ssl_.get(), TLSEXT_TYPE_session_ticket, &ticket, &ticket_len) == 1 && ticket_len > 0;
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("sessionId", Napi::Buffer<unsigned char>::Copy(env, id != nullptr ? id : reinterpret_cast<const unsigned char*>(""), id_len));
+  out.Set("hasTicket", Napi::Boolean::New(env, has_ticket));
+  return out;
+}
+
+// setPendingSession(session | null): the session OpenSSL's session id lookup will find (a server's
+// external session cache, filled asynchronously by the application).
+Napi::Value SSLWrap::SetPendingSession(const Napi::CallbackInfo& info) {
+  pending_session_.reset();
+  if (info[0].IsNull() || info[0].IsUndefined()) return info.Env().Undefined();
+  SessionWrap* sess = UnwrapAs<SessionWrap>(info[0], "session");
+  if (sess == nullptr) return info.Env().Undefined();
+  if (SSL_SESSION_up_ref(sess->get()) != 1) return ThrowOpenSSL(info.Env(), "could not keep the session");
+  pending_session_.reset(sess->get());
+  return info.Env().Undefined();
 }
 
 // setMaxSendFragment(n): the largest plaintext record this side sends (512 to 16384 bytes).

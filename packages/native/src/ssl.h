@@ -34,6 +34,11 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   // The certificate callback: returns 1 (go on), -1 (suspend: the handshake reports want-X509-lookup
   // until called again) or 0 (fail). setContext is allowed inside it, as in the SNI callback.
   static int CertTrampoline(SSL* ssl, void* arg);
+  // The client-hello callback: true goes on, false suspends the handshake (want-client-hello-cb)
+  // until the next doHandshake calls it again; clientHelloInfo() reads the hello meanwhile.
+  static int ClientHelloTrampoline(SSL* ssl, int* alert, void* arg);
+  // OpenSSL's session id lookup: hands over the session set with setPendingSession, if any.
+  static SSL_SESSION* PendingSessionTrampoline(SSL* ssl, const unsigned char* id, int id_len, int* copy);
   static int AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,
                                   unsigned int inlen, void* arg);
   static int OcspTrampoline(SSL* ssl, void* arg);
@@ -156,6 +161,8 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value SetMaxSendFragment(const Napi::CallbackInfo& info);
   Napi::Value GetCipherStandardName(const Napi::CallbackInfo& info);
   Napi::Value OcspRequested(const Napi::CallbackInfo& info);
+  Napi::Value ClientHelloInfo(const Napi::CallbackInfo& info);
+  Napi::Value SetPendingSession(const Napi::CallbackInfo& info);
   Napi::Value GetPeerTmpKey(const Napi::CallbackInfo& info);
   Napi::Value GetSharedSigalgs(const Napi::CallbackInfo& info);
   Napi::Value SetCiphertextMtu(const Napi::CallbackInfo& info);
@@ -175,7 +182,9 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::FunctionReference verify_cb_;
   CallbackState callbacks_;
   EngineScope* scope_ = nullptr;  // the armed scope, while an OpenSSL call is under way
-  bool in_servername_ = false;    // inside the SNI callback, where setContext is allowed
+  bool in_servername_ = false;
+  bool in_client_hello_ = false;  // inside the client-hello callback, where clientHelloInfo() reads the hello
+  Owned<SSL_SESSION, SSL_SESSION_free> pending_session_;  // handed to OpenSSL by PendingSessionTrampoline    // inside the SNI callback, where setContext is allowed
   bool fatal_ = false;            // OpenSSL reported SSL_ERROR_SSL (or SYSCALL with a reason)
   // An info or keylog callback failed: OpenSSL takes no answer from those and goes on, so what it
   // queued for the peer during that call is dropped when the call returns (no bytes after a failure).

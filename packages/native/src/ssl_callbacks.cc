@@ -163,6 +163,37 @@ int SSLWrap::CertTrampoline(SSL* ssl, void*) {
   return r.As<Napi::Boolean>().Value() ? 1 : -1;
 }
 
+// ---- the ClientHello, before OpenSSL acts on it: the callback answers true (go on) or false
+// (suspend until the application calls doHandshake again, e.g. after an asynchronous session lookup).
+// A throw or another answer fails the handshake. ----------------------------------------------
+
+int SSLWrap::ClientHelloTrampoline(SSL* ssl, int* alert, void*) {
+  Dispatch d = Find(ssl, SSLCtxWrap::kClientHello);
+  if (d.fail) {
+    *alert = SSL_AD_INTERNAL_ERROR;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  if (d.fn == nullptr) return SSL_CLIENT_HELLO_SUCCESS;
+  Napi::Env env = d.conn->Env();
+  Napi::HandleScope scope(env);
+  d.conn->in_client_hello_ = true;
+  Napi::Value r = d.conn->Run(*d.fn, {d.conn->Owner(env)});
+  d.conn->in_client_hello_ = false;
+  if (r.IsEmpty() || !r.IsBoolean()) {
+    if (!r.IsEmpty()) d.conn->callbacks_.Reject(env, "the client hello callback must return a boolean, got " + DescribeValue(r));
+    *alert = SSL_AD_INTERNAL_ERROR;
+    return SSL_CLIENT_HELLO_ERROR;
+  }
+  return r.As<Napi::Boolean>().Value() ? SSL_CLIENT_HELLO_SUCCESS : SSL_CLIENT_HELLO_RETRY;
+}
+
+SSL_SESSION* SSLWrap::PendingSessionTrampoline(SSL* ssl, const unsigned char*, int, int* copy) {
+  SSLWrap* self = FromSSL(ssl);
+  *copy = 0;  // the reference we hold goes to OpenSSL
+  if (self == nullptr || !self->pending_session_) return nullptr;
+  return self->pending_session_.release();
+}
+
 // ---- ALPN: the server's choice among the client's offer -----------------------------------
 
 int SSLWrap::AlpnSelectTrampoline(SSL* ssl, const unsigned char** out, unsigned char* outlen, const unsigned char* in,

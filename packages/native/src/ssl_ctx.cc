@@ -519,7 +519,7 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
   if (!on && !info[1].IsNull() && !info[1].IsUndefined()) return ThrowType(env, "callback", "a function", info[1]);
   static const char* const kNames[kKindCount] = {"info",      "keylog",         "servername",   "alpnSelect", "ocsp",
                                                  "pskServer", "pskClient",      "cookieGenerate", "cookieVerify", "newSession",
-                                                 "cert"};
+                                                 "cert",      "clientHello"};
   int kind = 0;
   while (kind < kKindCount && name != kNames[kind]) ++kind;
   if (kind == kKindCount) return ThrowValue(env, "unknown callback kind: " + name);
@@ -544,6 +544,12 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
       if (on) SSL_CTX_set_session_cache_mode(ctx, SSL_CTX_get_session_cache_mode(ctx) | SSL_SESS_CACHE_CLIENT);
       break;
     case kCert: SSL_CTX_set_cert_cb(ctx, on ? SSLWrap::CertTrampoline : nullptr, nullptr); break;
+    case kClientHello:
+      SSL_CTX_set_client_hello_cb(ctx, on ? SSLWrap::ClientHelloTrampoline : nullptr, nullptr);
+      // A session the client-hello callback found (Connection.setPendingSession) is OpenSSL's answer
+      // to the session id lookup.
+      SSL_CTX_sess_set_get_cb(ctx, on ? SSLWrap::PendingSessionTrampoline : nullptr);
+      break;
     case kKindCount: break;
   }
   return env.Undefined();

@@ -22,7 +22,7 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
 
   // The callbacks of each kind; an empty reference means none.
   enum Kind {
-    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kNewSession, kCert,
+    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kNewSession, kCert, kClientHello,
     kKindCount
   };
   const Napi::FunctionReference& callback(Kind kind) const { return callbacks_[kind]; }

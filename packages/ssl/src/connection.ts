@@ -7,6 +7,7 @@ import {
   SSL_ERROR_SYSCALL,
   SSL_ERROR_WANT_READ,
   SSL_ERROR_WANT_WRITE,
+  SSL_ERROR_WANT_CLIENT_HELLO_CB,
   SSL_ERROR_WANT_X509_LOOKUP,
   SSL_ERROR_ZERO_RETURN,
 } from './constants.js';
@@ -24,6 +25,8 @@ export function checkResult(n: number): number {
     case SSL_ERROR_WANT_WRITE:
       throw new WantWriteError();
     case SSL_ERROR_WANT_X509_LOOKUP:
+    case SSL_ERROR_WANT_CLIENT_HELLO_CB:
+      // A callback (certificate or client hello) asked to wait for the application.
       throw new WantX509LookupError();
     case SSL_ERROR_ZERO_RETURN:
       throw new ZeroReturnError();
@@ -553,6 +556,24 @@ export class Connection {
   /** The IANA name of the negotiated cipher (`TLS_AES_256_GCM_SHA384`), or null (extra). */
   getCipherStandardName(): string | null {
     return this.#handle.getCipherStandardName();
+  }
+
+  /**
+   * Servers, inside the client-hello callback (`Context.setClientHelloCallback`): the ClientHello's
+   * legacy session id and whether it offers a session ticket; null elsewhere (extra).
+   */
+  clientHelloInfo(): { sessionId: Buffer; hasTicket: boolean } | null {
+    return this.#handle.clientHelloInfo();
+  }
+
+  /**
+   * Servers: the session the coming session id lookup finds (an external session cache, filled by the
+   * application, e.g. after the client-hello callback suspended the handshake); null clears it (extra).
+   */
+  setPendingSession(session: Session | null): void {
+    if (session !== null && !(session instanceof Session)) throw typeError('session', 'a Session or null', session);
+    const h = session === null ? null : handleOf(session, native.Session, 'session', 'a Session');
+    sslGuard(() => this.#handle.setPendingSession(h));
   }
 
   /** Servers: whether the client asked for a stapled OCSP response (extra). */

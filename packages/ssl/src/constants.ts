@@ -212,3 +212,5 @@ export const SSL_ERROR_WANT_X509_LOOKUP = 4;
 export const SSL_ERROR_SYSCALL = 5;
 /** `SSL_get_error` code: the peer closed TLS cleanly (`ZeroReturnError`). */
 export const SSL_ERROR_ZERO_RETURN = 6;
+/** `SSL_get_error` code: a client-hello callback asked to be called again (`WantX509LookupError` here). */
+export const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;

@@ -42,6 +42,11 @@ export type CookieVerifyCallback = (conn: Connection, cookie: Buffer) => boolean
  * until the application is ready and calls `doHandshake` again. It may call `conn.setContext(other)`.
  */
 export type CertCallback = (conn: Connection) => boolean;
+/**
+ * Servers: `(conn)` on each ClientHello, before OpenSSL acts on it (`conn.clientHelloInfo()` reads it):
+ * return true to go on, false to suspend the handshake until the next `doHandshake` (which calls it again).
+ */
+export type ClientHelloCallback = (conn: Connection) => boolean;
 /** Client: `(conn, session)` is told of each new session to resume later (TLS 1.2 after the handshake, each TLS 1.3 ticket). */
 export type NewSessionCallback = (conn: Connection, session: Session) => void;
 
@@ -600,6 +605,17 @@ export class Context {
   setCertCallback(callback: CertCallback | null): void {
     checkCallback(callback);
     this.#setCallback('cert', callback ? (conn: unknown) => callback(conn as Connection) : null);
+  }
+
+  /**
+   * Sets the server's client-hello callback `(conn) => boolean` (OpenSSL's `SSL_CTX_set_client_hello_cb`):
+   * run on each ClientHello before OpenSSL acts on it; returning false suspends the handshake for an
+   * asynchronous lookup (a session cache), and the next `doHandshake` calls it again. With it, the session
+   * id lookup finds the session given to `Connection.setPendingSession` (extra).
+   */
+  setClientHelloCallback(callback: ClientHelloCallback | null): void {
+    checkCallback(callback);
+    this.#setCallback('clientHello', callback ? (conn: unknown) => callback(conn as Connection) : null);
   }
 
   /** How many TLS 1.3 session tickets a server sends after the handshake (extra). */

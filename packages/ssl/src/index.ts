@@ -26,6 +26,7 @@ export {
   type CookieVerifyCallback,
   type NewSessionCallback,
   type CertCallback,
+  type ClientHelloCallback,
 } from './context.js';
 export { Session } from './session.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';

@@ -9,6 +9,7 @@ export interface ContextEvents {
   keylog(line: Buffer): void;
   servername(): void;
   cert(): boolean;
+  clientHello(): boolean;
   alpn(offered: Buffer[]): Buffer | null;
   pskServer(identity: Buffer | null): Buffer | null;
   pskClient(hint: Buffer | null): [Buffer | string, Buffer | string] | null;
@@ -17,7 +18,7 @@ export interface ContextEvents {
 }
 
 /** The kinds of callbacks a socket can ask for. */
-export type CallbackKind = 'session' | 'keylog' | 'servername' | 'cert' | 'alpn' | 'psk' | 'ocsp';
+export type CallbackKind = 'session' | 'keylog' | 'servername' | 'cert' | 'clientHello' | 'alpn' | 'psk' | 'ocsp';
 
 const kEvents = Symbol.for('ossl.compat-net.events');
 const wired = new WeakMap<Context, Set<CallbackKind>>();
@@ -49,6 +50,9 @@ export function wireContext(ctx: Context, kind: CallbackKind): void {
       break;
     case 'cert':
       ctx.setCertCallback((conn) => eventsOf(conn)?.cert() ?? true);
+      break;
+    case 'clientHello':
+      ctx.setClientHelloCallback((conn) => eventsOf(conn)?.clientHello() ?? true);
       break;
     case 'alpn':
       ctx.setAlpnSelectCallback((conn, offered) => eventsOf(conn)?.alpn(offered) ?? null);

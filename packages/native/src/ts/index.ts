@@ -324,7 +324,7 @@ export interface ContextHandle {
   loadTmpDh(pathOrPem: string | Buffer): number;
   setGroups(groups: string): void;
   setSigalgs(sigalgs: string): void;
-  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify' | 'newSession' | 'cert', callback: ((...args: never[]) => unknown) | null): void;
+  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify' | 'newSession' | 'cert' | 'clientHello', callback: ((...args: never[]) => unknown) | null): void;
   setAlpnProtos(wire: Buffer): void;
   getCertStore(): X509StoreHandle;
   usePskIdentityHint(hint: Buffer | string): void;
@@ -421,6 +421,8 @@ export interface ConnectionHandle {
   setMaxSendFragment(size: number): void;
   getCipherStandardName(): string | null;
   ocspRequested(): boolean;
+  clientHelloInfo(): { sessionId: Buffer; hasTicket: boolean } | null;
+  setPendingSession(session: SessionHandle | null): void;
   getPeerTmpKey(): { type: string; name?: string; size: number } | null;
   getSharedSigalgs(): string[];
   setCiphertextMtu(mtu: number): void;
