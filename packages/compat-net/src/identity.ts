@@ -120,6 +120,6 @@ export function verifyErrorOf(verdict: CertificateVerifyError, name: string | nu
   }
   const err = new Error(verdict.verifyMessage) as Error & Record<string, unknown>;
   err.code = verdict.code;
-  err.verifyCode = verdict.verifyCode;
+  Object.defineProperty(err, 'verifyCode', { value: verdict.verifyCode, enumerable: false, configurable: true, writable: true });
   return err;
 }

@@ -7,23 +7,12 @@ import nodeTls from 'node:tls';
 import { moduleRef, tlsDefaults } from './defaults.js';
 import { checkServerIdentity } from './identity.js';
 import { connect, createConnection, fromSocket, getServerCertificate, readline, readlines, wrapSocket, writelines } from './net.js';
-import {
-  CERT_NONE,
-  CERT_OPTIONAL,
-  CERT_REQUIRED,
-  PROTOCOL_SSLv23,
-  PROTOCOL_TLS,
-  PROTOCOL_TLS_CLIENT,
-  PROTOCOL_TLS_SERVER,
-  certTimeToSeconds,
-  DERCertToPEMCert,
-  PEMCertToDERCert,
-  certToPythonDict,
-  certToNodeObject,
-} from './python.js';
+import * as python from './python.js';
 import { createSecureContext, SecureContext } from './secure-context.js';
 import { SecureSocket } from './secure-socket.js';
 import { createServer, Server } from './server.js';
+import { convertALPNProtocols } from './alpn.js';
+export { convertALPNProtocols } from './alpn.js';
 import { createSecurePair, SecurePair } from './secure-pair.js';
 import { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths } from '@ossl/ssl';
 
@@ -35,20 +24,7 @@ export { checkServerIdentity, type PeerCertificateLike } from './identity.js';
 export { createSecurePair, SecurePair } from './secure-pair.js';
 export type { AlpnProtocols, Pem, TlsVersionName } from './internal/options.js';
 export { connect, createConnection, wrapSocket, fromSocket, getServerCertificate, readline, readlines, writelines, type ConnectOptions, type WrapSocketOptions } from './net.js';
-export {
-  CERT_NONE,
-  CERT_OPTIONAL,
-  CERT_REQUIRED,
-  PROTOCOL_SSLv23,
-  PROTOCOL_TLS,
-  PROTOCOL_TLS_CLIENT,
-  PROTOCOL_TLS_SERVER,
-  certTimeToSeconds,
-  DERCertToPEMCert,
-  PEMCertToDERCert,
-  certToPythonDict,
-  certToNodeObject,
-} from './python.js';
+export * from './python.js';
 export { createDefaultContext, CertificateVerifyError, getDefaultVerifyPaths, type DefaultVerifyPaths } from '@ossl/ssl';
 
 /** node:net's helpers, re-exported so that `import net from '@ossl/compat-net'` keeps every other line working. */
@@ -68,29 +44,6 @@ export function getCiphers(): string[] {
 
 /** The root certificates node:tls trusts by default (PEM), as node:tls's `rootCertificates`. */
 export const rootCertificates: readonly string[] = nodeTls.rootCertificates;
-
-/**
- * ALPN protocols in node's wire format, as node:tls's `convertALPNProtocols(protocols, out)`: an array
- * of names is encoded (each name at most 255 bytes), bytes in any view are copied as they are; the
- * result goes to `out.ALPNProtocols`.
- * @throws RangeError (`ERR_OUT_OF_RANGE`) for a name longer than 255 bytes.
- */
-export function convertALPNProtocols(protocols: unknown, out: { ALPNProtocols?: Buffer }): void {
-  if (Array.isArray(protocols)) {
-    const parts: Buffer[] = [];
-    protocols.forEach((p: unknown, i) => {
-      const bytes = typeof p === 'string' ? Buffer.from(p) : Buffer.from(p as Uint8Array);
-      if (bytes.length > 255) {
-        throw Object.assign(new RangeError(`The byte length of the protocol at index ${i} exceeds the maximum length. It must be <= 255. Received ${bytes.length}`), { code: 'ERR_OUT_OF_RANGE' });
-      }
-      parts.push(Buffer.from([bytes.length]), bytes);
-    });
-    out.ALPNProtocols = Buffer.concat(parts);
-  } else if (ArrayBuffer.isView(protocols)) {
-    // A copy, so that later changes to the caller's bytes do not reach the socket.
-    out.ALPNProtocols = Buffer.from(protocols.buffer.slice(protocols.byteOffset, protocols.byteOffset + protocols.byteLength));
-  }
-}
 
 /** The lowest protocol version of a context that names none (assignable on the module object). */
 export const DEFAULT_MIN_VERSION: string = tlsDefaults.DEFAULT_MIN_VERSION;
@@ -140,18 +93,7 @@ const tls = {
   readline,
   readlines,
   writelines,
-  CERT_NONE,
-  CERT_OPTIONAL,
-  CERT_REQUIRED,
-  PROTOCOL_SSLv23,
-  PROTOCOL_TLS,
-  PROTOCOL_TLS_CLIENT,
-  PROTOCOL_TLS_SERVER,
-  certTimeToSeconds,
-  DERCertToPEMCert,
-  PEMCertToDERCert,
-  certToPythonDict,
-  certToNodeObject,
+  ...python,
   createDefaultContext,
   CertificateVerifyError,
   getDefaultVerifyPaths,

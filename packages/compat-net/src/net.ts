@@ -8,7 +8,7 @@ import { loadPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 
 import { kPythonShape } from './internal/errors.js';
 import { invalidArgType, nodeError } from './internal/node-errors.js';
-import { contextOption, isOwnFalse, numberOption, ownOptions, stringOption, typeError } from './internal/options.js';
+import { contextOption, genuineContext, isOwnFalse, numberOption, ownOptions, stringOption, typeError } from './internal/options.js';
 import { CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED, DERCertToPEMCert, PROTOCOL_SSLv23, PROTOCOL_TLS_CLIENT, PROTOCOL_TLS_SERVER } from './python.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
 import { createSecureContext, type SecureContextOptions } from './secure-context.js';
@@ -118,7 +118,7 @@ export function connect(...args: unknown[]): SecureSocket {
   // The default host name check is OpenSSL's; node:tls's exported function stands for it.
   if (opts.checkServerIdentity === checkServerIdentity) delete opts.checkServerIdentity;
   const creator = moduleRef.current?.createSecureContext ?? createSecureContext;
-  const secureContext = opts.secureContext ?? (opts.context instanceof Context ? undefined : creator(opts as SecureContextOptions));
+  const secureContext = opts.secureContext ?? (genuineContext(opts.context) !== undefined ? undefined : creator(opts as SecureContextOptions));
   const servername = opts.servername;
   if (typeof servername === 'string' && servername !== '' && nodeNet.isIP(servername) && !ipServernameWarned) {
     ipServernameWarned = true;

@@ -127,7 +127,7 @@ function validateString(value: unknown, name: string): string {
 function version(which: 'minimum' | 'maximum', value: unknown, fallback: string): number {
   const v = value === undefined || value === null ? fallback : value;
   if (typeof v === 'string' && Object.hasOwn(VERSION_NUMBERS, v)) return VERSION_NUMBERS[v]!;
-  throw nodeError('ERR_TLS_INVALID_PROTOCOL_VERSION', `${String(v)} is not a valid ${which} TLS protocol version`, TypeError);
+  throw nodeError('ERR_TLS_INVALID_PROTOCOL_VERSION', `${JSON.stringify(v) ?? String(v)} is not a valid ${which} TLS protocol version`, TypeError);
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;
@@ -231,8 +231,6 @@ export class SecureContext {
     let secureOptions = o.secureOptions;
     if (o.honorCipherOrder) secureOptions = (Number(secureOptions) | 0) | SSL_OP_CIPHER_SERVER_PREFERENCE;
     if (secureProtocol !== undefined && secureProtocol !== null && secureProtocol !== '') validateString(secureProtocol, 'secureProtocol');
-    if (minVersion !== undefined && minVersion !== null) validateString(minVersion, 'minVersion');
-    if (maxVersion !== undefined && maxVersion !== null) validateString(maxVersion, 'maxVersion');
     const ctx = new Context(TLS_METHOD);
     this.context = ctx;
     let min = version('minimum', minVersion, tlsDefaults.DEFAULT_MIN_VERSION);
@@ -289,6 +287,7 @@ function configure(ctx: Context, o: Record<string, unknown>, sc: SecureContext):
     });
   } else if (usesOpensslCa()) {
     ctx.loadDefaultTrust();
+    for (const c of defaultAnchors()) store.addCert(c);
   } else {
     ctx.loadNodeRootCertificates();
     for (const c of defaultAnchors()) store.addCert(c);

@@ -26,7 +26,7 @@ import {
 
 import { eofError, handshakeEofError, kPythonShape, noHostnameError, socketClosedError } from './internal/errors.js';
 import { invalidArgType, nodeError, nodeSslError, outOfRange } from './internal/node-errors.js';
-import { alpnOption, isOwnFalse, numberOption, ownOptions, stringOption, typeError, type AlpnProtocols } from './internal/options.js';
+import { alpnOption, genuineContext, isOwnFalse, numberOption, ownOptions, stringOption, typeError, type AlpnProtocols } from './internal/options.js';
 import { certToNodeObject, certToPythonDict } from './python.js';
 import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
 import { checkServerIdentity, verifyErrorOf } from './identity.js';
@@ -256,7 +256,7 @@ export class SecureSocket extends net.Socket {
     const alpn = alpnOption(o.ALPNProtocols);
     // ossl's own `context` option: an @ossl/ssl Context, used as it is. Anything else under that name is
     // not an option node:tls knows, and is ignored as node:tls ignores it.
-    const rawContext = o.context instanceof Context ? o.context : undefined;
+    const rawContext = genuineContext(o.context);
     let secureContext: SecureContext | null = null;
     if (o.secureContext !== undefined && o.secureContext !== null) {
       if (!(o.secureContext instanceof SecureContext)) throw nodeError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext', TypeError);
@@ -379,7 +379,7 @@ export class SecureSocket extends net.Socket {
     if (this.destroyed || this.#unwrapped) return;
     if (!this.#secure) {
       // The transport went away before the handshake finished: never a silent close.
-      this.destroy(handshakeEofError(this.#isServer, this.#python));
+      this.destroy(this.#hangupError());
       return;
     }
     if (this.readableEnded || this.#ended) {
@@ -409,7 +409,7 @@ export class SecureSocket extends net.Socket {
     try {
       transport.flush();
     } catch (e) {
-      if (!this.#secure) throw transport.eof ? handshakeEofError(this.#isServer, this.#python) : e;
+      if (!this.#secure) throw transport.eof ? this.#hangupError() : e;
     }
   }
 
@@ -434,6 +434,22 @@ export class SecureSocket extends net.Socket {
     else conn.setHost(null);
   }
 
+  /**
+   * The transport ended before the handshake did: node:tls's ECONNRESET (with the client's `host`,
+   * `port`, `path` and `localAddress`, as node:tls adds them), or CPython's EOF error.
+   */
+  #hangupError(): Error {
+    const err = handshakeEofError(this.#isServer, this.#python);
+    if (this.#isServer || this.#python) return err;
+    const raw = this.#raw as (net.Socket & { _host?: string | null }) | null;
+    const where = err as Error & Record<string, unknown>;
+    where.host = this.#host ?? raw?._host ?? undefined;
+    where.port = raw?.remotePort;
+    where.localAddress = raw?.localAddress;
+    if (typeof this.#options.path === 'string') where.path = this.#options.path;
+    return err;
+  }
+
   /** A handshake failure as node:tls (or CPython, for the Python names) reports it. */
   #translate(e: unknown): unknown {
     if (this.#pendingFailure !== null) return this.#pendingFailure;
@@ -443,7 +459,7 @@ export class SecureSocket extends net.Socket {
         return this.#python ? new CertificateVerifyError(verdict.verifyCode, verdict.verifyMessage, e.errors) : verifyErrorOf(verdict, this.#checkedName, this.connection.getPeerCertificate());
       }
     }
-    if (e instanceof SysCallError && e.errno === -1) return handshakeEofError(this.#isServer, this.#python);
+    if (e instanceof SysCallError && e.errno === -1) return this.#hangupError();
     if (this.#python) return e;
     return nodeSslError(e);
   }
@@ -482,7 +498,7 @@ export class SecureSocket extends net.Socket {
           if (e instanceof WantReadError) {
             this.#flush();
             // The peer's bytes have all arrived and the handshake still wants more: it hung up.
-            if (this.#transport.eof) throw handshakeEofError(this.#isServer, this.#python);
+            if (this.#transport.eof) throw this.#hangupError();
             this.#transport.throttle(this.#readPaused);
             return;
           }

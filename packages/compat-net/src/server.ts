@@ -5,12 +5,13 @@ import { createHash } from 'node:crypto';
 import net from 'node:net';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { brandClass, inspectFields, ownOptions } from '@ossl/crypto/internal';
-import { Context, SESS_CACHE_NO_AUTO_CLEAR, SESS_CACHE_NO_INTERNAL, SESS_CACHE_SERVER } from '@ossl/ssl';
+import { type Context, SESS_CACHE_NO_AUTO_CLEAR, SESS_CACHE_NO_INTERNAL, SESS_CACHE_SERVER } from '@ossl/ssl';
 
 import { wireContext } from './internal/dispatch.js';
 import { handshakeTimeoutError } from './internal/errors.js';
 import { invalidArgType, nodeError } from './internal/node-errors.js';
-import { typeError } from './internal/options.js';
+import { genuineContext, typeError } from './internal/options.js';
+import { convertALPNProtocols } from './alpn.js';
 import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
 
@@ -98,9 +99,11 @@ class TLSServer extends net.Server {
     if (o.pskCallback && typeof o.pskCallback !== 'function') throw invalidArgType('options.pskCallback', 'function', o.pskCallback);
     if (o.pskIdentityHint && typeof o.pskIdentityHint !== 'string') throw invalidArgType('options.pskIdentityHint', 'string', o.pskIdentityHint);
     if (listener !== undefined && listener !== null && typeof listener !== 'function') throw typeError('listener', 'a function', listener);
+    // node:tls checks the ALPN protocols when the server is made.
+    if (o.ALPNProtocols !== undefined && o.ALPNProtocols !== null) convertALPNProtocols(o.ALPNProtocols, {});
     // ossl's `context` (an @ossl/ssl Context) is used as it is; anything else by that name is not a
     // node:tls option and is ignored, as node:tls ignores it.
-    const rawContext = o.context instanceof Context ? o.context : undefined;
+    const rawContext = genuineContext(o.context);
     const netOptions: net.ServerOpts = {};
     for (const name of ['allowHalfOpen', 'pauseOnConnect', 'noDelay', 'keepAlive', 'keepAliveInitialDelay', 'highWaterMark'] as const) {
       if (o[name] !== undefined) (netOptions as Record<string, unknown>)[name] = o[name];
@@ -318,6 +321,9 @@ class TLSServer extends net.Server {
     );
   }
 }
+
+// As node:tls: instances print and report themselves as `Server`.
+Object.defineProperty(TLSServer, 'name', { value: 'Server' });
 
 /** The type of `Server`: constructible, and callable without `new` as node:tls's. */
 export type ServerConstructor = typeof TLSServer & ((options?: ServerOptions | ((socket: SecureSocket) => void) | null, listener?: (socket: SecureSocket) => void) => TLSServer);

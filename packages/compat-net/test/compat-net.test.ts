@@ -24,6 +24,8 @@ import net, {
   wrapSocket,
   writelines,
 } from '../src/index.js';
+import { runScript } from './support/child.js';
+import { expectAltnameError, expectOpensslError, thrown, thrownBy } from './support/node-shapes.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
@@ -76,50 +78,72 @@ describe('connect (a client with net.Socket shape)', () => {
     await once(sock, 'close');
   });
 
-  it('emits CertificateVerifyError for an untrusted or misnamed server, and obeys rejectUnauthorized: false', async () => {
+  it("fails as node:tls does for an untrusted or misnamed server, and obeys rejectUnauthorized: false", async () => {
     const pki = makePki();
     const server = nodeEchoServer(pki);
     server.on('tlsClientError', () => undefined);
     const port = await listen(server);
-    const untrusted = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: makePki().ca.certPem });
-    const [e1] = await once(untrusted, 'error');
-    expect(e1).toBeInstanceOf(CertificateVerifyError);
+    /** The first error of a client, ours or node:tls's (the oracle). */
+    const failure = async (make: (o: tls.ConnectionOptions) => tls.TLSSocket | SecureSocket, options: tls.ConnectionOptions) => {
+      const [err] = await once(make(options), 'error');
+      return err as Error & { code?: string; reason?: string; host?: string };
+    };
+    const ours = (o: tls.ConnectionOptions) => connect(o as never);
+    const untrusted = { port, host: '127.0.0.1', servername: 'localhost', ca: makePki().ca.certPem };
+    const e1 = await failure(ours, untrusted);
+    // node's error, not a CertificateVerifyError: the verify name as code, OpenSSL's text as message.
+    expect(e1).not.toBeInstanceOf(CertificateVerifyError);
     expect(e1.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE'); // as node:tls names it for a lone leaf
-    const misnamed = connect({ port, host: '127.0.0.1', servername: 'wrong.example', ca: pki.ca.certPem });
-    const [e2] = await once(misnamed, 'error');
-    expect(e2.code).toBe('HOSTNAME_MISMATCH');
-    const lax = connect({ port, host: '127.0.0.1', servername: 'wrong.example', ca: pki.ca.certPem, rejectUnauthorized: false });
+    expect(e1.message).toBe('unable to verify the first certificate');
+    const n1 = await failure(tls.connect, untrusted);
+    expect([e1.constructor.name, e1.code, e1.message]).toEqual([n1.constructor.name, n1.code, n1.message]);
+    const misnamed = { port, host: '127.0.0.1', servername: 'wrong.example', ca: pki.ca.certPem };
+    const e2 = await failure(ours, misnamed);
+    expectAltnameError(e2, 'wrong.example');
+    const n2 = await failure(tls.connect, misnamed);
+    expect([e2.constructor.name, e2.code, e2.message, e2.reason, e2.host]).toEqual([n2.constructor.name, n2.code, n2.message, n2.reason, n2.host]);
+    const lax = connect({ ...misnamed, rejectUnauthorized: false });
     await once(lax, 'secureConnect');
     expect(lax.authorized).toBe(false);
-    expect((lax.authorizationError as CertificateVerifyError).code).toBe('HOSTNAME_MISMATCH');
+    expect(lax.authorizationError).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(lax.getpeercert()).toEqual({});
     lax.destroy();
+    const nodeLax = tls.connect({ ...misnamed, rejectUnauthorized: false });
+    await once(nodeLax, 'secureConnect');
+    expect([nodeLax.authorized, nodeLax.authorizationError]).toEqual([false, 'ERR_TLS_CERT_ALTNAME_INVALID']);
+    nodeLax.destroy();
   });
 
-  it('trusts the default CA file (SSL_CERT_FILE) when no ca is given, and rejects what it does not hold', async () => {
-    const pki = makePki();
-    const port = await listen(nodeEchoServer(pki));
-    const files = tempFiles({ 'bundle.pem': pki.ca.certPem, 'other.pem': makePki().ca.certPem, empty: '' });
-    const saved = [process.env.SSL_CERT_FILE, process.env.SSL_CERT_DIR];
-    cleanups.push(() => {
-      for (const [k, v] of [['SSL_CERT_FILE', saved[0]], ['SSL_CERT_DIR', saved[1]]] as const) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-      files.cleanup();
-    });
-    process.env.SSL_CERT_DIR = files.path('empty');
-    for (const round of [1, 2]) {
-      process.env.SSL_CERT_FILE = files.path('bundle.pem');
-      const ok = connect({ port, host: '127.0.0.1', servername: 'localhost' });
-      await once(ok, 'secureConnect');
-      expect(ok.authorized, `round ${round}`).toBe(true);
-      ok.destroy();
-      process.env.SSL_CERT_FILE = files.path('other.pem');
-      const refused = connect({ port, host: '127.0.0.1', servername: 'localhost' });
-      const [err] = await once(refused, 'error');
-      expect(err.code, `round ${round}`).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
-    }
+  /**
+   * Two node:tls servers, of CAs `one` and `two`, and `run(env, execArgv)`: what compat-net and
+   * node:tls, in a child process started with that environment and those flags, make of each when no
+   * `ca` is given (node reads NODE_EXTRA_CA_CERTS and --use-openssl-ca at startup).
+   */
+  async function defaultTrust() {
+    const [one, two] = [makePki(), makePki()];
+    const ports = [await listen(nodeEchoServer(one)), await listen(nodeEchoServer(two))];
+    const files = tempFiles({ 'one.pem': one.ca.certPem, 'two.pem': two.ca.certPem });
+    cleanups.push(files.cleanup);
+    const script = join(__dirname, 'support', 'default-trust-child.ts');
+    const run = async (env: Record<string, string | undefined>, execArgv: string[] = []): Promise<Array<{ ours: string; node: string }>> =>
+      JSON.parse(await runScript(script, { env: { NODE_EXTRA_CA_CERTS: undefined, SSL_CERT_FILE: undefined, SSL_CERT_DIR: files.dir, NODE_OPTIONS: undefined, ...env, TRUST_PORTS: ports.join(',') }, execArgv }));
+    return { run, one: files.path('one.pem'), two: files.path('two.pem') };
+  }
+  const authorized = { ours: 'authorized', node: 'authorized' };
+  const untrusted = { ours: 'error UNABLE_TO_VERIFY_LEAF_SIGNATURE', node: 'error UNABLE_TO_VERIFY_LEAF_SIGNATURE' };
+
+  it("trusts node's roots plus NODE_EXTRA_CA_CERTS when no ca is given, and the system store (SSL_CERT_FILE) only with --use-openssl-ca, as node:tls", async () => {
+    const { run, one, two } = await defaultTrust();
+    // NODE_EXTRA_CA_CERTS adds to the default trust; the system store (SSL_CERT_FILE) is not read.
+    expect(await run({ NODE_EXTRA_CA_CERTS: one, SSL_CERT_FILE: two })).toEqual([authorized, untrusted]);
+    expect(await run({ SSL_CERT_FILE: two })).toEqual([untrusted, untrusted]);
+    // With --use-openssl-ca the system store is the default trust.
+    expect(await run({ SSL_CERT_FILE: one }, ['--use-openssl-ca'])).toEqual([authorized, untrusted]);
+  });
+
+  it('adds NODE_EXTRA_CA_CERTS to the system store with --use-openssl-ca, as node:tls', async () => {
+    const { run, one, two } = await defaultTrust();
+    expect(await run({ SSL_CERT_FILE: one, NODE_EXTRA_CA_CERTS: two }, ['--use-openssl-ca'])).toEqual([authorized, authorized]);
   });
 
   it('reports a refused connection as an error event', async () => {
@@ -349,14 +373,20 @@ describe('the ciphers option, as node:tls reads it', () => {
     expect(twelve).toBe('TLSv1.2 ECDHE-ECDSA-AES128-GCM-SHA256');
   });
 
-  it('refuses a list that names nothing, or no cipher OpenSSL knows, before connecting', () => {
-    expect(() => connect({ port: 9, host: '127.0.0.1', ciphers: ':' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_ARG_VALUE' }));
+  it("refuses a list that names nothing, or no cipher OpenSSL knows, before connecting, with node:tls's errors", () => {
+    const options = (ciphers: string) => ({ port: 9, host: '127.0.0.1', ciphers });
+    expect(thrown(() => connect(options(':'))).code).toBe('ERR_INVALID_ARG_VALUE');
     // As in node:tls, an empty string means the default list.
-    const s = connect({ port: 9, host: '127.0.0.1', ciphers: '' });
+    const s = connect(options(''));
     s.on('error', () => undefined);
     s.destroy();
-    expect(() => connect({ port: 9, host: '127.0.0.1', ciphers: 'NOPE' })).toThrow(/options\.ciphers.*no cipher match/);
-    expect(() => connect({ port: 9, host: '127.0.0.1', ciphers: 'TLS_NOPE' })).toThrow(/options\.ciphers/);
+    expectOpensslError(thrown(() => connect(options('NOPE'))), { code: 'ERR_SSL_NO_CIPHER_MATCH', message: 'error:0A0000B9:SSL routines::no cipher match', library: 'SSL routines', reason: 'no cipher match' });
+    // Word for word what node:tls throws, for TLS 1.3 suites and TLS 1.2 lists alike.
+    for (const ciphers of [':', '::', 'NOPE', 'TLS_NOPE', 'TLS_NOPE:ECDHE-ECDSA-AES128-GCM-SHA256', 'TLS_AES_128_GCM_SHA256:NOPE']) {
+      const ours = thrownBy(() => connect(options(ciphers)));
+      expect(ours, ciphers).not.toBe('ok');
+      expect(ours, ciphers).toEqual(thrownBy(() => tls.connect(options(ciphers))));
+    }
   });
 });
 
@@ -381,7 +411,7 @@ describe('the end of the handshake and the first writes', () => {
 });
 
 describe("the client's 'session' event", () => {
-  it.each(['TLSv1.3', 'TLSv1.2'] as const)('hands out sessions that resume, and none for a refused connection (%s)', async (version) => {
+  it.each(['TLSv1.3', 'TLSv1.2'] as const)("is emitted after secureConnect as each session arrives, as node:tls emits it, and never for a refused connection (%s)", async (version) => {
     const pki = makePki();
     const port = await listen(
       tls.createServer({ key: pki.server.keyPem, cert: pki.server.certPem, minVersion: version, maxVersion: version }, (s) => {
@@ -389,31 +419,59 @@ describe("the client's 'session' event", () => {
         s.end('x');
       }),
     );
-    const run = (extra: Record<string, unknown>): Promise<{ sessions: Buffer[]; reused: boolean | null; error: string | null }> =>
+    interface Run {
+      /** secureConnect, session and error(<code>), in order. */
+      events: string[];
+      sessions: Buffer[];
+      /** For each 'session': whether getSession() returned that session while it was emitted. */
+      current: boolean[];
+      reused: boolean | null;
+      error: string | null;
+    }
+    const run = (make: (o: Record<string, unknown>) => tls.TLSSocket | SecureSocket, extra: Record<string, unknown>): Promise<Run> =>
       new Promise((resolve) => {
-        const sock = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem, ...extra } as never);
-        const out = { sessions: [] as Buffer[], reused: null as boolean | null, error: null as string | null };
-        sock.on('session', (der: Buffer) => out.sessions.push(der));
+        const sock = make({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem, ...extra });
+        const out: Run = { events: [], sessions: [], current: [], reused: null, error: null };
+        sock.on('session', (der: Buffer) => {
+          out.events.push('session');
+          out.sessions.push(der);
+          out.current.push(sock.getSession()?.equals(der) === true);
+        });
         sock.on('secureConnect', () => {
+          out.events.push('secureConnect');
           out.reused = sock.isSessionReused();
         });
         sock.on('data', () => undefined);
         sock.on('error', (e: Error & { code?: string }) => {
+          out.events.push(`error(${e.code})`);
           out.error = e.code ?? e.message;
         });
         sock.on('close', () => setImmediate(() => resolve(out)));
       });
-    const first = await run({});
+    const scenario = async (make: (o: Record<string, unknown>) => tls.TLSSocket | SecureSocket): Promise<[Run, Run, Run]> => {
+      const first = await run(make, {});
+      const again = await run(make, { session: first.sessions.at(-1) });
+      // A connection refused for its name.
+      const refused = await run(make, { servername: 'other.test' });
+      return [first, again, refused];
+    };
+    const [first, again, refused] = await scenario((o) => connect(o as never));
     expect(first.error).toBeNull();
     expect(first.reused).toBe(false);
+    expect(first.events[0]).toBe('secureConnect');
     expect(first.sessions.length).toBeGreaterThanOrEqual(1);
     expect(first.sessions.every((d) => Buffer.isBuffer(d) && d.length > 0)).toBe(true);
-    const again = await run({ session: first.sessions.at(-1) });
+    expect(first.current).toEqual(first.sessions.map(() => true));
     expect(again.error).toBeNull();
     expect(again.reused).toBe(true);
     // A connection refused for its name hands out no session to resume.
-    const refused = await run({ servername: 'other.test' });
-    expect(refused.error).toBe('HOSTNAME_MISMATCH');
+    expect(refused.error).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
     expect(refused.sessions).toEqual([]);
+    expect(refused.events).toEqual(['error(ERR_TLS_CERT_ALTNAME_INVALID)']);
+    // node:tls, on the same server: the same events in the same order, as many sessions, and the same
+    // for a resumed connection.
+    const theirs = await scenario((o) => tls.connect(o as tls.ConnectionOptions));
+    expect([first, again, refused].map((r) => r.events)).toEqual(theirs.map((r) => r.events));
+    expect(theirs.map((r) => r.reused)).toEqual([false, true, null]);
   });
 });

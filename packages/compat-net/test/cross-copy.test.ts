@@ -8,7 +8,7 @@ import type * as sslTypes from '@ossl/ssl';
 import { makePki } from '@ossl/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import { certToPythonDict, connect, createServer, SecureSocket } from '../src/index.js';
+import { certToPythonDict, connect, createServer, SecureContext, SecureSocket } from '../src/index.js';
 import { cleanupList, listen } from './support/net.js';
 
 const require = createRequire(import.meta.url);
@@ -35,7 +35,6 @@ describe('compat-net with objects of the CJS builds', () => {
       s.on('error', () => undefined);
     });
     const port = await listen(server, cleanup.add);
-    expect(inspect(server)).toMatch(new RegExp(`^Server \\{ listening: true, address: '127\\.0\\.0\\.1:${port}', handshakeTimeout: 120000, context: Context \\{ method: 'TLS_METHOD', .* \\} \\}$`));
 
     const options = { port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem, maxVersion: 'TLSv1.2' as const };
     const first = connect(options);
@@ -55,6 +54,8 @@ describe('compat-net with objects of the CJS builds', () => {
     await once(second, 'secureConnect');
     expect(second.isSessionReused()).toBe(true);
     expect(second.authorized).toBe(true);
+    // The server prints as node:tls's Server does (its class is `Server`), with the CJS Context it serves with.
+    expect(inspect(server)).toMatch(new RegExp(`^Server \\{ listening: true, address: '127\\.0\\.0\\.1:${port}', handshakeTimeout: 120000, context: Context \\{ method: 'TLS_METHOD', .* \\} \\}$`));
   });
 
   it('converts a CJS X509 to Python\'s dict', () => {
@@ -63,17 +64,50 @@ describe('compat-net with objects of the CJS builds', () => {
     expect(certToPythonDict(cert)).toEqual(certToPythonDict(pki.server.cert));
   });
 
-  it('refuses a forged Context with a TypeError naming the option', () => {
+  /**
+   * Checks that `context` (not an @ossl/ssl Context) is ignored, as node:tls ignores options it does
+   * not know: sockets and servers use what the other options build, and verification still happens.
+   */
+  async function ignoredContext(context: unknown): Promise<void> {
+    const pki = makePki();
+    const server = createServer({ context, cert: pki.server.certPem, key: pki.server.keyPem } as never, (s) => {
+      s.on('error', () => undefined);
+      s.end('hi');
+    });
+    // The server's context is the one built from cert and key, which serves the certificate.
+    expect(server.context).not.toBe(context);
+    expect(server.context).toBeInstanceOf(sslCjs.Context);
+    const port = await listen(server, cleanup.add);
+    const options = { port, host: '127.0.0.1', servername: 'localhost', context: context as sslTypes.Context };
+    // A client trusting the CA is authorized; its secure context is built from its options.
+    const trusting = connect({ ...options, ca: pki.ca.certPem });
+    await once(trusting, 'secureConnect');
+    expect(trusting.authorized).toBe(true);
+    expect(trusting.secureContext).toBeInstanceOf(SecureContext);
+    expect(trusting.connection.getContext()).toBe(trusting.secureContext!.context);
+    trusting.destroy();
+    // A client that does not trust it refuses the server: the object cannot turn verification off.
+    const [err] = (await once(connect(options), 'error')) as [Error & { code?: string }];
+    expect(err.code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    const sock = new SecureSocket({ ...options, ca: makePki().ca.certPem });
+    expect(sock.secureContext).toBeInstanceOf(SecureContext);
+    sock.on('error', () => undefined);
+    sock.destroy();
+  }
+
+  it('ignores a context option that is not an @ossl/ssl Context, as node:tls ignores options it does not know', async () => {
+    for (const fake of [{}, 'ctx', new (class Context {})(), { verifyMode: 0, checkHostname: false }]) await ignoredContext(fake);
+  });
+
+  it('ignores a forged Context (an object claiming the brand) in the same way: it cannot steer anything', async () => {
     const forged = Object.create({ [Symbol.for('@ossl/brand')]: '@ossl/ssl:Context' }) as sslTypes.Context;
-    expect(() => new SecureSocket({ context: forged })).toThrow(TypeError);
-    expect(() => new SecureSocket({ context: forged })).toThrow(/"context" must be a Context/);
-    expect(() => new SecureSocket({ context: {} as sslTypes.Context })).toThrow(/"options\.context" must be an @ossl\/ssl Context/);
+    await ignoredContext(forged);
   });
 
   it('prints a server socket and a closed server without throwing', async () => {
     const pki = makePki();
     const server = createServer({ cert: pki.server.certPem, key: pki.server.keyPem });
-    expect(inspect(server)).toMatch(/^Server \{ listening: false, handshakeTimeout: 120000, context: Context \{/);
+    const unlistened = inspect(server);
     const port = await listen(server, cleanup.add);
     const accepted = once(server, 'secureConnection') as Promise<[SecureSocket]>;
     const client = connect({ port, host: '127.0.0.1', servername: 'localhost', ca: pki.ca.certPem });
@@ -83,5 +117,7 @@ describe('compat-net with objects of the CJS builds', () => {
     sock.destroy();
     expect(inspect(sock)).toMatch(/destroyed: true \}$/);
     expect(() => inspect(Object.create(SecureSocket.prototype))).not.toThrow();
+    // A server not yet listening prints as node:tls's Server does (its class is `Server`).
+    expect(unlistened).toMatch(/^Server \{ listening: false, handshakeTimeout: 120000, context: Context \{/);
   });
 });

@@ -242,7 +242,8 @@ const SITES: Site[] = [
       return memoryHandshake(sctx, cctx);
     },
     good: () => ['id', KEY],
-    wrongType: [42, 'id', ['id'], ['id', 5], [new Uint16Array(4), KEY], ['id', new Int8Array(8)], null],
+    // null is not wrong: it offers no pre-shared key (tested below).
+    wrongType: [42, 'id', ['id'], ['id', 5], [new Uint16Array(4), KEY], ['id', new Int8Array(8)]],
     wrongLength: [['i'.repeat(300), KEY], ['a\0b', KEY], ['id', Buffer.alloc(0)], ['id', Buffer.alloc(1000, 1)]],
     reenter: (conn) => conn!.setVerify(0),
   },
@@ -592,5 +593,28 @@ describe('the new-session callback', () => {
     const ctx = new Context(TLS_METHOD);
     expect(() => ctx.setNewSessionCallback('no' as never)).toThrow(TypeError);
     ctx.setNewSessionCallback(null);
+  });
+});
+
+describe('the PSK (client) callback answering null', () => {
+  it('offers no pre-shared key: a PSK-only handshake fails with OpenSSL\'s error, not a TypeError', () => {
+    const { sctx, cctx } = pskContexts();
+    sctx.setPskServerCallback(() => KEY);
+    let calls = 0;
+    cctx.setPskClientCallback(() => {
+      calls++;
+      return null;
+    });
+    const { go, finished } = memoryHandshake(sctx, cctx);
+    let error: unknown = null;
+    try {
+      go();
+    } catch (e) {
+      error = e;
+    }
+    expect(calls).toBe(1);
+    expect(error).toBeInstanceOf(SSLError);
+    expect(error).not.toBeInstanceOf(TypeError);
+    expect(finished()).toBe(false);
   });
 });

@@ -46,11 +46,12 @@ export interface Outcome {
   events: string[];
   error: (Error & { code?: string }) | null;
   authorized: boolean;
-  authorizationError: (Error & { code?: string }) | null;
+  /** Why the peer was not authorized, as node:tls says it: a code such as `'ERR_TLS_CERT_ALTNAME_INVALID'`. */
+  authorizationError: string | null;
   data: string;
 }
 
-type Watched = Duplex & { authorized?: boolean; authorizationError?: Error | null };
+type Watched = Duplex & { authorized?: boolean; authorizationError?: string | null };
 
 /**
  * Records what a TLS socket does until it closes: the events, the first error and the data. The
@@ -62,7 +63,7 @@ export function watch(sock: Watched, after?: (sock: Watched) => void): Promise<O
     sock.on('secureConnect', () => {
       out.events.push('secureConnect');
       out.authorized = sock.authorized === true;
-      out.authorizationError = (sock.authorizationError ?? null) as Outcome['authorizationError'];
+      out.authorizationError = sock.authorizationError ?? null;
       after?.(sock);
     });
     sock.on('data', (d: Buffer) => {
