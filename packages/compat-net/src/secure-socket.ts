@@ -117,6 +117,9 @@ function abortWith(sock: SecureSocket, signal: AbortSignal): void {
   sock.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
+/** The hang-up errors made by #hangupError: a client reports them after its 'end' (node:tls's order). */
+const hangups = new WeakSet<Error>();
+
 const kRenegotiations = Symbol('renegotiations');
 const kCounts = Symbol('counts');
 
@@ -269,6 +272,13 @@ export class SecureSocket extends net.Socket {
       // Callbacks OpenSSL copies into each new connection are installed before it is made.
       if (typeof o.pskCallback === 'function') wireContext(ctx, 'psk');
       if (isServer) wireContext(ctx, 'cert');
+      if (isServer && typeof o.pskCallback === 'function' && typeof o.pskIdentityHint === 'string') {
+        try {
+          ctx.usePskIdentityHint(o.pskIdentityHint);
+        } catch (e) {
+          throw Object.assign(nodeError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', 'Failed to set PSK identity hint'), { cause: e });
+        }
+      }
     }
     // As node:tls: a wrapped stream's own setting, else the option.
     const allowHalfOpen = Boolean(isTransportStream(o.socket) ? (o.socket as Duplex & { allowHalfOpen?: boolean }).allowHalfOpen : o.allowHalfOpen);
@@ -323,15 +333,6 @@ export class SecureSocket extends net.Socket {
       else if (this.#rejectUnauthorized) conn.setVerify(VERIFY_PEER | VERIFY_FAIL_IF_NO_PEER_CERT);
       else conn.setVerifyDeferred(VERIFY_PEER);
       if (this.#alpnProtocols !== null || typeof o.ALPNCallback === 'function') wireContext(ctx, 'alpn');
-      if (typeof o.pskCallback === 'function') {
-        if (typeof o.pskIdentityHint === 'string') {
-          try {
-            ctx.usePskIdentityHint(o.pskIdentityHint);
-          } catch (e) {
-            throw Object.assign(nodeError('ERR_TLS_PSK_SET_IDENTIY_HINT_FAILED', 'Failed to set PSK identity hint'), { cause: e });
-          }
-        }
-      }
     } else {
       conn.setVerifyDeferred(VERIFY_PEER);
       if (this.#alpnProtocols !== null && this.#alpnProtocols.length > 0) conn.setAlpnProtos(this.#alpnProtocols);
@@ -379,7 +380,7 @@ export class SecureSocket extends net.Socket {
     if (this.destroyed || this.#unwrapped) return;
     if (!this.#secure) {
       // The transport went away before the handshake finished: never a silent close.
-      this.destroy(this.#hangupError());
+      this.#fail(this.#hangupError());
       return;
     }
     if (this.readableEnded || this.#ended) {
@@ -441,13 +442,24 @@ export class SecureSocket extends net.Socket {
   #hangupError(): Error {
     const err = handshakeEofError(this.#isServer, this.#python);
     if (this.#isServer || this.#python) return err;
-    const raw = this.#raw as (net.Socket & { _host?: string | null }) | null;
-    const where = err as Error & Record<string, unknown>;
-    where.host = this.#host ?? raw?._host ?? undefined;
-    where.port = raw?.remotePort;
-    where.localAddress = raw?.localAddress;
-    if (typeof this.#options.path === 'string') where.path = this.#options.path;
+    hangups.add(err);
+    // As node:tls: the connect options' own values (undefined where not given).
+    const o = this.#options;
+    Object.assign(err, { path: o.path, host: o.host, port: o.port, localAddress: o.localAddress });
     return err;
+  }
+
+  /**
+   * Destroys the socket with `err`. A client's hang-up error comes after its 'end', as node:tls reports
+   * it from its 'end' listener (a readable side with nothing in it ends at once).
+   */
+  #fail(err: Error): void {
+    if (hangups.has(err) && !this.#ended && this.readableLength === 0 && !this.destroyed) {
+      this.#endReadable();
+      this.once('end', () => process.nextTick(() => this.destroy(err)));
+      return;
+    }
+    this.destroy(err);
   }
 
   /** A handshake failure as node:tls (or CPython, for the Python names) reports it. */
@@ -498,6 +510,7 @@ export class SecureSocket extends net.Socket {
           if (e instanceof WantReadError) {
             this.#flush();
             // The peer's bytes have all arrived and the handshake still wants more: it hung up.
+            // As node:tls, a client's readable side ends first ('end'), then the error.
             if (this.#transport.eof) throw this.#hangupError();
             this.#transport.throttle(this.#readPaused);
             return;
@@ -562,7 +575,7 @@ export class SecureSocket extends net.Socket {
       } catch {
         // The transport is gone; the error below says what happened.
       }
-      this.destroy(e as Error);
+      this.#fail(e as Error);
     }
   }
 

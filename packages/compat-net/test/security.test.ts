@@ -512,9 +512,16 @@ describe('dead transports, hang-ups and ragged EOFs', () => {
       ];
       for (const [label, act, prep, halfOpen] of scenarios) {
         const events = await deadCase(act, prep, how, halfOpen);
-        expect(events.length, label).toBe(2);
-        expect(events[0], label).toMatch(/^error\(/);
-        expect(events[1], label).toBe('close');
+        // node:tls's clients report a hang-up from their 'end' listener: 'end' comes first, and only
+        // with ECONNRESET. The Python-shaped wrapSocket has no 'end' before its error.
+        const lead = events[0] === 'end' ? 1 : 0;
+        if (lead === 1) {
+          expect(how, label).not.toBe('wrapSocket');
+          expect(events[1], label).toBe('error(ECONNRESET)');
+        }
+        expect(events.length - lead, label).toBe(2);
+        expect(events[lead], label).toMatch(/^error\(/);
+        expect(events[lead + 1], label).toBe('close');
       }
     });
   }
@@ -526,7 +533,8 @@ describe('dead transports, hang-ups and ragged EOFs', () => {
     });
     const port = await listen(server, later);
     const node = await watch(connect({ port, host: '127.0.0.1', servername: 'localhost' }));
-    expect(node.events).toEqual(['error(ECONNRESET)', 'close']);
+    // node:tls's order: the client's 'end', then the error it raises from its 'end' listener.
+    expect(node.events).toEqual(['end', 'error(ECONNRESET)', 'close']);
     expect(node.error!.message).toBe('Client network socket disconnected before secure TLS connection was established');
     const py = await watch(wrapSocket(await rawConnect(port), { serverHostname: 'localhost' }));
     expect(py.events).toEqual(['error(ERR_SSL_EOF)', 'close']);
@@ -580,8 +588,8 @@ describe('dead transports, hang-ups and ragged EOFs', () => {
         expect(def.events).toEqual(['secureConnect', 'end', 'close']);
         expect(strict.events).toEqual(['secureConnect', 'error(ERR_SSL_EOF)', 'close']);
       } else {
-        expect(def.events).toEqual(['error(ECONNRESET)', 'close']);
-        expect(strict.events).toEqual(['error(ECONNRESET)', 'close']);
+        expect(def.events).toEqual(['end', 'error(ECONNRESET)', 'close']);
+        expect(strict.events).toEqual(['end', 'error(ECONNRESET)', 'close']);
       }
     });
   }

@@ -853,9 +853,8 @@ Napi::Value SSLWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
   return out;
 }
 
-// getSharedSigalgs(): the signature algorithms both sides support, as names such as
-// 'ecdsa_secp256r1_sha256' or 'RSA-PSS+SHA256' (the signature type and the digest when OpenSSL has no
-// TLS name for the pair).
+// getSharedSigalgs(): the signature algorithms both sides support, as node:tls names them: the
+// signature type and the digest, 'ECDSA+SHA256', 'RSA-PSS+SHA384', 'Ed25519+UNDEF'.
 Napi::Value SSLWrap::GetSharedSigalgs(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
@@ -878,11 +877,10 @@ Napi::Value SSLWrap::GetSharedSigalgs(const Napi::CallbackInfo& info) {
         name = sn != nullptr ? sn : "UNDEF";
       }
     }
-    if (hash != NID_undef && sign != NID_ED25519 && sign != NID_ED448) {
-      const char* sn = OBJ_nid2sn(hash);
-      name += "+";
-      name += sn != nullptr ? sn : "UNDEF";
-    }
+    // As node:tls: the digest after a '+', UNDEF where the algorithm has none (EdDSA).
+    const char* digest = hash != NID_undef ? OBJ_nid2sn(hash) : nullptr;
+    name += "+";
+    name += digest != nullptr ? digest : "UNDEF";
     out.Set(out.Length(), name);
   }
   return out;

@@ -568,7 +568,8 @@ export class Connection {
 
   /**
    * Servers: the session the coming session id lookup finds (an external session cache, filled by the
-   * application, e.g. after the client-hello callback suspended the handshake); null clears it (extra).
+   * application after the client-hello callback suspended the handshake: call it between `doHandshake`
+   * calls, not inside the callback, where it is refused as every mutator is); null clears it (extra).
    */
   setPendingSession(session: Session | null): void {
     if (session !== null && !(session instanceof Session)) throw typeError('session', 'a Session or null', session);
@@ -596,7 +597,7 @@ export class Connection {
     return this.#handle.getPeerTmpKey();
   }
 
-  /** The signature algorithms both sides support (`'ecdsa_secp256r1_sha256'` style or `'RSA-PSS+SHA256'`) (extra). */
+  /** The signature algorithms both sides support, as node:tls names them (`'ECDSA+SHA256'`, `'RSA-PSS+SHA384'`, `'Ed25519+UNDEF'`) (extra). */
   getSharedSigalgs(): string[] {
     return this.#handle.getSharedSigalgs();
   }

@@ -94,6 +94,14 @@ export function adaptVerifyCallback(callback: VerifyCallback): NativeVerifyCallb
     callback(conn as Connection, X509._fromHandle(cert as X509Handle), errnum, depth, ok);
 }
 
+/** An OpenSSL colon-separated list from an array of names, each checked to be a string. */
+function nameList(names: unknown[], param: string): string {
+  names.forEach((name, i) => {
+    if (typeof name !== 'string') throw typeError(`${param}[${i}]`, 'a string', name);
+  });
+  return names.join(':');
+}
+
 /**
  * TLS settings shared by Connections: pyOpenSSL's `SSL.Context` (OpenSSL `SSL_CTX`). The low-level
  * Context keeps OpenSSL's defaults, as pyOpenSSL does: it verifies nothing until `setVerify` says so.
@@ -434,7 +442,7 @@ export class Context {
    * Uses the finite-field DH parameters in `pem` (PEM text, not a path) for DHE cipher suites;
    * returns their size in bits (extra; node:tls's `dhparam`).
    */
-  useTmpDh(pem: Buffer | string): number {
+  useTmpDh(pem: Buffer | Uint8Array | string): number {
     if (typeof pem !== 'string' && !(pem instanceof Uint8Array)) throw typeError('pem', 'PEM text (a string or Buffer)', pem);
     const bytes = typeof pem === 'string' ? Buffer.from(pem) : Buffer.from(pem.buffer, pem.byteOffset, pem.byteLength);
     return sslGuard(() => this.#handle.loadTmpDh(bytes));
@@ -448,14 +456,14 @@ export class Context {
 
   /** Sets the key-exchange groups in preference order (`X25519`, `P-256`, `ffdhe2048`, ...). */
   setGroups(groups: string[] | string): void {
-    const list = Array.isArray(groups) ? groups.join(':') : groups;
+    const list = Array.isArray(groups) ? nameList(groups, 'groups') : groups;
     if (typeof list !== 'string') throw typeError('groups', 'an array of group names', groups);
     sslGuard(() => this.#handle.setGroups(list));
   }
 
   /** Sets the signature algorithms in preference order (`ECDSA+SHA256`, `rsa_pss_rsae_sha256`, ...). */
   setSigalgs(sigalgs: string[] | string): void {
-    const list = Array.isArray(sigalgs) ? sigalgs.join(':') : sigalgs;
+    const list = Array.isArray(sigalgs) ? nameList(sigalgs, 'sigalgs') : sigalgs;
     if (typeof list !== 'string') throw typeError('sigalgs', 'an array of signature algorithm names', sigalgs);
     sslGuard(() => this.#handle.setSigalgs(list));
   }

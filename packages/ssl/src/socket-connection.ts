@@ -53,7 +53,8 @@ const DELEGATED = [
   'getAppData', 'setAppData', 'setContext', 'getSession', 'setSession', 'sessionReused', 'getFinished', 'getPeerFinished',
   'exportKeyingMaterial', 'serverRandom', 'clientRandom', 'masterKey', 'renegotiatePending', 'totalRenegotiations',
   'getClientCaList', 'setAlpnProtos', 'getAlpnProtoNegotiated', 'requestOcsp', 'getVerifiedChain', 'setPostHandshakeAuth',
-  'verifyClientPostHandshake', 'keyUpdate',
+  'verifyClientPostHandshake', 'keyUpdate', 'getPeerTmpKey', 'getSharedSigalgs', 'getCipherStandardName', 'setMaxSendFragment',
+  'ocspRequested', 'clientHelloInfo', 'setPendingSession',
 ] as const;
 /** The names of the Connection methods SocketConnection offers unchanged. */
 type Delegated = (typeof DELEGATED)[number];

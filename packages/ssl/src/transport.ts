@@ -175,6 +175,7 @@ export class Transport {
     stream.pause();
     for (const [event, listener] of this.#listeners.splice(0)) stream.off(event, listener as (...args: unknown[]) => void);
     this.#attached = false;
+    this.#paused = false; // the stream is the caller's again, paused by the caller's hand
     const leftover = this.connection.takeInput();
     if (leftover.length > 0) stream.unshift(leftover);
     return stream;

@@ -98,12 +98,22 @@ export function nodeOpensslCode(entry: OpenSSLErrorEntry): string {
 }
 
 /**
- * An OpenSSL failure as node reports it, on a TLS socket or from a secure context: a plain Error
- * whose message is OpenSSL's text for the first queued error (`error:0A00010B:SSL routines::wrong
- * version number`), with `library`, `reason`, node's `code`, the later entries in
+ * An OpenSSL failure on a TLS socket as node reports it: a plain Error whose message is OpenSSL's
+ * text for the first queued error (`error:0A00010B:SSL routines::wrong version number`), with
+ * `library`, `reason`, node's `code` (`ERR_SSL_<REASON>`), the later entries in
  * `opensslErrorStack`, and ours in `errors`. Errors without an OpenSSL queue pass through.
  */
 export function nodeSslError(e: unknown): unknown {
+  return nodeShaped(e, true);
+}
+
+/** An OpenSSL failure while building a secure context, as node:crypto reports it (library-named codes). */
+export function nodeCryptoError(e: unknown): unknown {
+  return nodeShaped(e, false);
+}
+
+/** node's shape for an OpenSSL failure: `onSocket` errors are all `ERR_SSL_<REASON>` (node's TLS wrap). */
+function nodeShaped(e: unknown, onSocket: boolean): unknown {
   if (!(e instanceof Error)) return e;
   const errors = (e as Error & { errors?: OpenSSLErrorEntry[] }).errors;
   if (!Array.isArray(errors) || errors.length === 0) return e;
@@ -112,11 +122,8 @@ export function nodeSslError(e: unknown): unknown {
   if (errors.length > 1) err.opensslErrorStack = errors.slice(1).map(opensslErrorString);
   err.library = first.library;
   err.reason = first.reason;
-  err.code = nodeOpensslCode(first);
+  err.code = onSocket ? `ERR_SSL_${(first.reason ?? 'unknown').toUpperCase().replace(/ /g, '_')}` : nodeOpensslCode(first);
   Object.defineProperty(err, 'errors', { value: errors, enumerable: false, configurable: true, writable: true });
   Object.defineProperty(err, 'cause', { value: e, enumerable: false, configurable: true, writable: true });
   return err;
 }
-
-/** The same as `nodeSslError`, for failures while building a secure context. */
-export const nodeCryptoError = nodeSslError;

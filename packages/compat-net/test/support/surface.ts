@@ -106,26 +106,11 @@ export function outcome(fn: () => unknown): 'ok' | { name: string; code: unknown
   }
 }
 
-/** Options of a node:tls server that greets each client with `greeting` and ends. */
-export function greeterOptions(key: string, cert: string, extra: nodeTls.TlsOptions = {}): nodeTls.TlsOptions {
-  return { key, cert, ...extra };
-}
-
 /** A node:tls server whose connections get `greeting` and are ended; errors of its sockets are ignored. */
 export function nodeGreeter(options: nodeTls.TlsOptions, greeting = 'hello'): nodeTls.Server {
   const server = nodeTls.createServer(options, (s) => {
     s.on('error', () => undefined);
     s.end(greeting);
-  });
-  server.on('tlsClientError', () => undefined);
-  return server;
-}
-
-/** A node:tls server that echoes what it reads; errors of its sockets are ignored. */
-export function nodeEcho(options: nodeTls.TlsOptions): nodeTls.Server {
-  const server = nodeTls.createServer(options, (s) => {
-    s.on('error', () => undefined);
-    s.pipe(s);
   });
   server.on('tlsClientError', () => undefined);
   return server;
