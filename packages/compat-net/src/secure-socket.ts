@@ -40,8 +40,43 @@ const X509_V_ERR_IP_ADDRESS_MISMATCH = 64;
 
 /** A server-side PSK callback: `(socket, identity)` returns the key, or a falsy value to refuse. */
 export type ServerPskCallback = (socket: SecureSocket, identity: string) => NodeJS.ArrayBufferView | null | undefined | false;
+/** What a client-side PSK callback returns: the key and the identity to send. */
+export interface PskIdentity {
+  /** The pre-shared key. */
+  psk: NodeJS.ArrayBufferView;
+  /** The identity the server looks the key up by. */
+  identity: string;
+}
 /** A client-side PSK callback: `(hint)` returns `{psk, identity}`, or a falsy value for none. */
-export type ClientPskCallback = (hint: string | null) => { psk: NodeJS.ArrayBufferView; identity: string } | null | undefined | false;
+export type ClientPskCallback = (hint: string | null) => PskIdentity | null | undefined | false;
+
+/** node:net's `onread` option: decrypted bytes go into the caller's buffer. */
+export interface OnreadOptions {
+  /** The buffer to fill, or a function returning the buffer to fill next. */
+  buffer: Uint8Array | (() => Uint8Array);
+  /** Called with the byte count and the buffer each time; returning false pauses the socket. */
+  callback: (nread: number, buf: Uint8Array) => boolean | void;
+}
+
+/** The negotiated cipher, as node:tls's `getCipher()` describes it. */
+export interface CipherInfo {
+  /** OpenSSL's name of the cipher. */
+  name: string;
+  /** The IANA (RFC) name. */
+  standardName: string;
+  /** The protocol version the cipher belongs to (`'TLSv1.3'`, `'TLSv1/SSLv3'`). */
+  version: string;
+}
+
+/** The peer's ephemeral key, as node:tls's `getEphemeralKeyInfo()` describes it (empty for RSA key exchange). */
+export interface EphemeralKeyInfo {
+  /** `'ECDH'` or `'DH'`. */
+  type?: string;
+  /** The curve, for ECDH. */
+  name?: string;
+  /** The key's size in bits. */
+  size?: number;
+}
 
 /** Options of `SecureSocket` / `TLSSocket`: node:tls's names (TLSSocket's and createSecureContext's). */
 export interface SecureSocketOptions extends SecureContextOptions {
@@ -96,7 +131,7 @@ export interface SecureSocketOptions extends SecureContextOptions {
   /** Aborting it destroys the socket with an AbortError (node:net's option). */
   signal?: AbortSignal;
   /** node:net's `onread`: decrypted bytes are copied into `buffer` (or the buffer it returns) and passed to `callback(nread, buf)`; returning false pauses. */
-  onread?: { buffer: Uint8Array | (() => Uint8Array); callback: (nread: number, buf: Uint8Array) => boolean | void };
+  onread?: OnreadOptions;
   /** Keep the writable side open after the peer's end (net.Socket's option). */
   allowHalfOpen?: boolean;
   /** Accepted for node:tls compatibility; OpenSSL's trace output is not available here. */
@@ -120,7 +155,6 @@ function abortWith(sock: SecureSocket, signal: AbortSignal): void {
 /** The hang-up errors made by #hangupError: a client reports them after its 'end' (node:tls's order). */
 const hangups = new WeakSet<Error>();
 
-const kRenegotiations = Symbol('renegotiations');
 const kCounts = Symbol('counts');
 
 /** The arguments of `new TLSSocket(socket, options)` or `new SecureSocket(options)`. */
@@ -209,6 +243,8 @@ export class SecureSocket extends net.Socket {
   /** Inside an engine call (its callbacks may emit events whose listeners write): writes wait. */
   #engineDepth = 0;
   #renegotiationDisabled = false;
+  /** Servers: when each client-initiated renegotiation began (ms), for CLIENT_RENEG_LIMIT. */
+  #renegotiationTimes: number[] = [];
   #certWork: 'idle' | 'pending' | 'ready' = 'idle';
   #helloWork: 'idle' | 'pending' | 'ready' = 'idle';
   #helloResumed = false;
@@ -222,7 +258,6 @@ export class SecureSocket extends net.Socket {
   #pendingFailure: Error | null = null;
   #inRenegotiation = false;
   #renegotiationCallbacks: Array<(err: Error | null) => void> = [];
-  [kRenegotiations]: number[] = [];
 
   static {
     brandClass(this, '@ossl/compat-net:SecureSocket');
@@ -595,7 +630,7 @@ export class SecureSocket extends net.Socket {
       }
       if (this.#isServer) {
         const now = Date.now();
-        const times = this[kRenegotiations];
+        const times = this.#renegotiationTimes;
         times.push(now);
         while (times.length > 0 && now - times[0]! > tlsDefaults.CLIENT_RENEG_WINDOW * 1000) times.shift();
         if (times.length > tlsDefaults.CLIENT_RENEG_LIMIT) this.destroy(nodeError('ERR_TLS_SESSION_ATTACK', 'TLS session renegotiation attack detected'));
@@ -1004,6 +1039,7 @@ export class SecureSocket extends net.Socket {
     return this;
   }
 
+  /** Duplex's read side (internal): the reader wants more, so decrypt again if we had stopped. */
   override _read(): void {
     if (this.#readPaused) {
       this.#readPaused = false;
@@ -1252,7 +1288,7 @@ export class SecureSocket extends net.Socket {
   }
 
   /** `{name, standardName, version}` of the negotiated cipher, or null. */
-  getCipher(): { name: string; standardName: string; version: string } | null {
+  getCipher(): CipherInfo | null {
     const name = this.connection.getCipherName();
     if (name === null) return null;
     return { name, standardName: this.connection.getCipherStandardName() ?? name, version: this.connection.getCipherVersion() ?? '' };
@@ -1283,9 +1319,9 @@ export class SecureSocket extends net.Socket {
   }
 
   /** The peer's ephemeral key of the key exchange (clients): `{type, name, size}`, `{}` on servers, null before the handshake. */
-  getEphemeralKeyInfo(): { type?: string; name?: string; size?: number } | null {
+  getEphemeralKeyInfo(): EphemeralKeyInfo | null {
     if (this.#isServer || !this.#secure || this.#closeEmitted) return null;
-    return Object.assign(Object.create(null) as { type?: string; name?: string; size?: number }, this.connection.getPeerTmpKey() ?? {});
+    return Object.assign(Object.create(null) as EphemeralKeyInfo, this.connection.getPeerTmpKey() ?? {});
   }
 
   /** The signature algorithms both sides support. */

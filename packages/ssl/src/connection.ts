@@ -16,6 +16,24 @@ import { Session } from './session.js';
 import { CertificateVerifyError, SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
 import { brandClass, expectBytes, expectInteger, handleOf, inspectFields, printable, typeError } from '@ossl/crypto/internal';
 
+/** The peer's ephemeral key of a key exchange (`Connection.getPeerTmpKey`). */
+export interface TmpKeyInfo {
+  /** `'ECDH'` (elliptic curves, X25519, X448) or `'DH'`. */
+  type: string;
+  /** The curve (`'prime256v1'`, `'X25519'`); absent for DH. */
+  name?: string;
+  /** The key's size in bits. */
+  size: number;
+}
+
+/** What `Connection.clientHelloInfo` reads from a ClientHello. */
+export interface ClientHelloInfo {
+  /** The legacy session id (empty when the client resumes nothing by id). */
+  sessionId: Buffer;
+  /** Whether the client offers a session ticket. */
+  hasTicket: boolean;
+}
+
 /** Turns a native result (>= 0, or -SSL_ERROR_*) into a value or pyOpenSSL's exception. */
 export function checkResult(n: number): number {
   if (n >= 0) return n;
@@ -562,7 +580,7 @@ export class Connection {
    * Servers, inside the client-hello callback (`Context.setClientHelloCallback`): the ClientHello's
    * legacy session id and whether it offers a session ticket; null elsewhere (extra).
    */
-  clientHelloInfo(): { sessionId: Buffer; hasTicket: boolean } | null {
+  clientHelloInfo(): ClientHelloInfo | null {
     return this.#handle.clientHelloInfo();
   }
 
@@ -593,7 +611,7 @@ export class Connection {
    * The peer's ephemeral key of the key exchange (`{type: 'ECDH', name: 'X25519', size: 253}`,
    * `{type: 'DH', size: 2048}`), or null before the handshake or without one (extra).
    */
-  getPeerTmpKey(): { type: string; name?: string; size: number } | null {
+  getPeerTmpKey(): TmpKeyInfo | null {
     return this.#handle.getPeerTmpKey();
   }
 
