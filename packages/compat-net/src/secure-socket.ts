@@ -152,6 +152,12 @@ function abortWith(sock: SecureSocket, signal: AbortSignal): void {
   sock.once('close', () => signal.removeEventListener('abort', onAbort));
 }
 
+/** OpenSSL's SSL_RECEIVED_SHUTDOWN bit of `getShutdown()`: the peer's close_notify arrived. */
+const RECEIVED_SHUTDOWN = 2;
+
+/** The handshake wants more bytes (a marker, not an Error: control flow pays for no stack trace). */
+const kWantRead = Symbol('want read');
+
 /** The hang-up errors made by #hangupError: a client reports them after its 'end' (node:tls's order). */
 const hangups = new WeakSet<Error>();
 
@@ -529,11 +535,13 @@ export class SecureSocket extends net.Socket {
         }
         try {
           this.#engineDepth++;
+          let done: boolean;
           try {
-            conn.doHandshake();
+            done = conn.tryHandshake();
           } finally {
             this.#engineDepth--;
           }
+          if (!done) throw kWantRead;
         } catch (e) {
           if (e instanceof WantX509LookupError) {
             // A callback waits for the application (an SNI, OCSP or session lookup).
@@ -542,7 +550,7 @@ export class SecureSocket extends net.Socket {
             if (this.#helloWork === 'ready' && !this.#helloResumed) queueMicrotask(() => this.#cycle());
             return;
           }
-          if (e instanceof WantReadError) {
+          if (e === kWantRead || e instanceof WantReadError) {
             this.#flush();
             // The peer's bytes have all arrived and the handshake still wants more: it hung up.
             // As node:tls, a client's readable side ends first ('end'), then the error.
@@ -574,6 +582,14 @@ export class SecureSocket extends net.Socket {
       }
       while (!this.#readPaused && !this.#ended) {
         let data: Buffer | null;
+        if (this.#transport.eof && conn.bioInPending() === 0 && conn.pending() === 0 && (conn.getShutdown() & RECEIVED_SHUTDOWN) === 0) {
+          // Nothing left to decrypt, the transport ended and no close_notify came: a ragged EOF
+          // (known without asking OpenSSL, which would say so with an exception).
+          this.truncated = true;
+          if (!this.#suppressRaggedEofs) throw eofError();
+          this.#endReadable();
+          break;
+        }
         try {
           this.#engineDepth++;
           try {
@@ -966,16 +982,17 @@ export class SecureSocket extends net.Socket {
 
   // ---- net.Socket's stream machinery, answered by the engine ----
 
-  #send(chunk: Buffer, cb: (err?: Error | null) => void): void {
+  #send(data: Buffer | Buffer[], cb: (err?: Error | null) => void): void {
+    const transport = this.#transport!;
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.length;
     try {
-      this.connection.sendall(chunk);
+      transport.send(data, cb);
     } catch (e) {
       cb(this.#python ? (e as Error) : (nodeSslError(e) as Error));
       return;
     }
-    this.#plainWritten += chunk.length;
+    this.#plainWritten += size;
     (this as unknown as { _unrefTimer(): void })._unrefTimer();
-    this.#flush(cb);
   }
 
   /** Duplex's write side (internal): encrypts `chunk`, or queues it until the handshake is done. */
@@ -993,8 +1010,9 @@ export class SecureSocket extends net.Socket {
 
   /** Duplex's write side for corked writes (internal): one record run for all of them. */
   override _writev(chunks: Array<{ chunk: Buffer | string; encoding: BufferEncoding }>, cb: (err?: Error | null) => void): void {
-    const data = Buffer.concat(chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk)));
-    this._write(data, 'latin1', cb);
+    const buffers = chunks.map(({ chunk, encoding }) => (typeof chunk === 'string' ? Buffer.from(chunk, encoding) : chunk));
+    if (this.#transport === null || !this.#secure || this.#engineDepth > 0) this._write(Buffer.concat(buffers), 'latin1', cb);
+    else this.#send(buffers, cb);
   }
 
   /** Duplex's read side (internal): the reader wants more, so decrypt again if we had stopped. */

@@ -35,6 +35,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLWrap::BioShutdown>("bioShutdown"),
           Mutator<&SSLWrap::ReadInto>("readInto"),
           Mutator<&SSLWrap::Write>("write"),
+          Mutator<&SSLWrap::Encrypt>("encrypt"),
           Mutator<&SSLWrap::Shutdown>("shutdown"),
           InstanceMethod<&SSLWrap::GetShutdown>("getShutdown"),
           Mutator<&SSLWrap::SetShutdown>("setShutdown"),
@@ -348,6 +349,48 @@ Napi::Value SSLWrap::Write(const Napi::CallbackInfo& info) {
   }
   if (in.size == 0 && ret <= 0 && !callbacks_.failed() && SSL_get_error(ssl_.get(), ret) == SSL_ERROR_NONE) return Napi::Number::New(env, 0);
   return Result(env, ret, "write failed");
+}
+
+// encrypt(buf | buf[]) -> Buffer: writes all of the plaintext (each buffer in turn) and returns
+// everything the engine has for the peer, in one Buffer (one call and one copy per application write,
+// where write + bioPending + bioRead take several); or -SSL_ERROR_* when OpenSSL cannot take it now
+// (a renegotiation waiting for the peer), with the bytes written so far left queued.
+Napi::Value SSLWrap::Encrypt(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (RefuseIfFailed(env)) return env.Undefined();
+  ErrGuard guard;
+  std::vector<Bytes> parts;
+  if (info[0].IsArray()) {
+    Napi::Array list = info[0].As<Napi::Array>();
+    for (uint32_t i = 0; i < list.Length(); i++) {
+      Bytes b = GetBytes(list.Get(i), "buf");
+      if (!b.ok) return env.Undefined();
+      parts.push_back(b);
+    }
+  } else {
+    Bytes b = GetBytes(info[0], "buf");
+    if (!b.ok) return env.Undefined();
+    parts.push_back(b);
+  }
+  for (const Bytes& part : parts) {
+    size_t offset = 0;
+    while (offset < part.size) {
+      size_t n = std::min(part.size - offset, static_cast<size_t>(INT32_MAX));
+      int ret;
+      {
+        EngineScope scope(this);
+        ret = SSL_write(ssl_.get(), part.data + offset, static_cast<int>(n));
+      }
+      if (ret <= 0) return Result(env, ret, "write failed");
+      offset += static_cast<size_t>(ret);
+    }
+  }
+  size_t pending = BIO_ctrl_pending(wbio_);
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(env, pending);
+  if (pending > 0 && BIO_read(wbio_, out.Data(), static_cast<int>(pending)) != static_cast<int>(pending)) {
+    return ThrowOpenSSL(env, "could not read from the output BIO");
+  }
+  return out;
 }
 
 // shutdown() -> 1 when both close_notify alerts are done, 0 when ours is sent, or -SSL_ERROR_*.

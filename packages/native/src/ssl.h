@@ -109,6 +109,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value BioShutdown(const Napi::CallbackInfo& info);
   Napi::Value ReadInto(const Napi::CallbackInfo& info);
   Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value Encrypt(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value GetShutdown(const Napi::CallbackInfo& info);
   Napi::Value SetShutdown(const Napi::CallbackInfo& info);

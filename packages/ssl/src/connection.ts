@@ -197,6 +197,40 @@ export class Connection {
     return this.send(buf, flags);
   }
 
+  /**
+   * Encrypts all of `data` (a Buffer, or several in order) and returns every byte the engine has for
+   * the peer, in one Buffer: `sendall` and `bioRead` in one call (extra; what event-loop drivers use).
+   * @throws WantReadError (a renegotiation waits for the peer; what was taken stays queued), SSL.Error.
+   */
+  encrypt(data: Buffer | Uint8Array | ReadonlyArray<Buffer | Uint8Array>): Buffer {
+    let r: Buffer | number;
+    try {
+      r = this.#handle.encrypt(data as Buffer | Buffer[]);
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    if (typeof r === 'number') checkResult(r);
+    return r as Buffer;
+  }
+
+  /**
+   * Runs the handshake as far as the bytes at hand allow, as `doHandshake`, but answers false where
+   * `doHandshake` throws WantReadError: a driver that waits for bytes pays for no exception (extra).
+   * @returns true when the handshake is done.
+   */
+  tryHandshake(): boolean {
+    this.checkHostnameReady();
+    let r: number;
+    try {
+      r = this.#handle.doHandshake();
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    if (r === -SSL_ERROR_WANT_READ) return false;
+    checkResult(r);
+    return true;
+  }
+
   /** Sends all of `buf` (the memory BIO takes everything); returns its length. */
   sendall(buf: Buffer | string, flags?: number): number {
     const data = typeof expectBytes(buf, 'buf') === 'string' ? Buffer.from(buf as string) : (buf as Buffer);

@@ -152,6 +152,25 @@ export class Transport {
   }
 
   /**
+   * Encrypts `data` (one Buffer, or several in order) and writes the records, with whatever else the
+   * engine had queued, in one write: the application data path. Returns the stream's `write` answer
+   * (false: wait for 'drain'); `cb` runs when the bytes are handed to the OS, or with the error.
+   * @throws WantReadError (a renegotiation waits for the peer), SSL.Error, as `Connection.encrypt`.
+   */
+  send(data: Buffer | ReadonlyArray<Buffer>, cb: (err?: Error | null) => void): boolean {
+    if (!this.writable) {
+      this.flush(cb); // EPIPE, with what was queued dropped
+      return true;
+    }
+    const out = this.connection.encrypt(data);
+    if (out.length === 0) {
+      process.nextTick(cb);
+      return true;
+    }
+    return this.stream.write(out, cb);
+  }
+
+  /**
    * Pauses the stream while `readerBehind` or the engine holds more undecrypted input than the
    * high-water mark, and resumes it otherwise. Only a pause made here is undone here.
    */

@@ -369,6 +369,7 @@ export interface ConnectionHandle {
   bioShutdown(): void;
   readInto(buf: Uint8Array, offset: number, nbytes: number, peek?: boolean): number;
   write(buf: Buffer | string): number;
+  encrypt(buf: Buffer | Uint8Array | Array<Buffer | Uint8Array>): Buffer | number;
   shutdown(): number;
   getShutdown(): number;
   setShutdown(state: number): void;
