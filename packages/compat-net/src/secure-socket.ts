@@ -249,6 +249,8 @@ export class SecureSocket extends net.Socket {
   /** Inside an engine call (its callbacks may emit events whose listeners write): writes wait. */
   #engineDepth = 0;
   #renegotiationDisabled = false;
+  /** A read failure met after some bytes: reported by the next read. */
+  #readError: unknown = null;
   /** Servers: when each client-initiated renegotiation began (ms), for CLIENT_RENEG_LIMIT. */
   #renegotiationTimes: number[] = [];
   #certWork: 'idle' | 'pending' | 'ready' = 'idle';
@@ -593,7 +595,7 @@ export class SecureSocket extends net.Socket {
         try {
           this.#engineDepth++;
           try {
-            data = conn.tryRecv(16384);
+            data = this.#readRecords();
           } finally {
             this.#engineDepth--;
           }
@@ -628,6 +630,40 @@ export class SecureSocket extends net.Socket {
       }
       this.#fail(e as Error);
     }
+  }
+
+  /**
+   * Decrypts what the engine can, several records into one buffer of up to the readable side's
+   * high-water mark (one 'data' event for them): null when nothing is ready. A failure after some bytes
+   * waits for the next call, so the bytes before it are delivered first.
+   */
+  #readRecords(): Buffer | null {
+    const conn = this.connection;
+    if (this.#readError !== null) {
+      const e = this.#readError;
+      this.#readError = null;
+      throw e;
+    }
+    // Up to the readable side's high-water mark (one record at least), so a paused reader holds little.
+    const size = Math.max(16384, Math.min(65536, this.readableHighWaterMark));
+    const out = Buffer.allocUnsafe(size);
+    let n = 0;
+    while (n < size) {
+      let got: number | null;
+      try {
+        got = conn.tryRecvInto(out, n, size - n);
+      } catch (e) {
+        if (n === 0) throw e;
+        this.#readError = e; // the bytes before it are delivered first; the next call reports it
+        break;
+      }
+      if (got === null || got === 0) break;
+      n += got;
+      // Leave room for a whole record, or stop: a short read into the tail would split one.
+      if (size - n < 16384) break;
+    }
+    if (n === 0) return null;
+    return n === size ? out : out.subarray(0, n);
   }
 
   /**

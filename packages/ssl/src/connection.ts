@@ -272,6 +272,25 @@ export class Connection {
     return n === bufsiz ? out : out.subarray(0, n);
   }
 
+  /**
+   * `tryRecv` into `buffer` at `offset` (at most `length` bytes): the count, or null where `tryRecv`
+   * answers null. Drivers fill one buffer with several records this way (extra).
+   */
+  tryRecvInto(buffer: Uint8Array, offset: number, length: number): number | null {
+    if (!(buffer instanceof Uint8Array)) throw typeError('buffer', 'a Buffer', buffer);
+    expectInteger(offset, 'offset');
+    expectInteger(length, 'length');
+    if (offset < 0 || length < 0 || offset + length > buffer.length) throw new RangeError('"offset" and "length" must lie within the buffer');
+    let r: number;
+    try {
+      r = this.#handle.readInto(buffer, offset, length, false);
+    } catch (e) {
+      throw toSSLError(e);
+    }
+    if (r === -SSL_ERROR_WANT_READ) return null;
+    return checkResult(r);
+  }
+
   /** The same as `recv`. */
   read(bufsiz: number, flags?: number): Buffer {
     return this.recv(bufsiz, flags);

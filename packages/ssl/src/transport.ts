@@ -153,8 +153,8 @@ export class Transport {
 
   /**
    * Encrypts `data` (one Buffer, or several in order) and writes the records, with whatever else the
-   * engine had queued, in one write: the application data path. Returns the stream's `write` answer
-   * (false: wait for 'drain'); `cb` runs when the bytes are handed to the OS, or with the error.
+   * engine had queued, in one write: the application data path. Returns the stream's `write` answer;
+   * `cb` runs once the stream has taken the records (at its 'drain' when it was full), or with EPIPE.
    * @throws WantReadError (a renegotiation waits for the peer), SSL.Error, as `Connection.encrypt`.
    */
   send(data: Buffer | ReadonlyArray<Buffer>, cb: (err?: Error | null) => void): boolean {
@@ -167,7 +167,21 @@ export class Transport {
       process.nextTick(cb);
       return true;
     }
-    return this.stream.write(out, cb);
+    // The records are the stream's once it has taken them: the write is done then (a later failure
+    // is the stream's 'error'), or at its 'drain' when it is over its high-water mark.
+    const stream = this.stream;
+    if (stream.write(out)) {
+      process.nextTick(cb);
+      return true;
+    }
+    const done = (): void => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      cb(stream.destroyed && !stream.writableFinished ? epipeError() : null);
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    return false;
   }
 
   /**
