@@ -154,7 +154,7 @@ export class Transport {
   /**
    * Encrypts `data` (one Buffer, or several in order) and writes the records, with whatever else the
    * engine had queued, in one write: the application data path. Returns the stream's `write` answer;
-   * `cb` runs once the stream has taken the records (at its 'drain' when it was full), or with EPIPE.
+   * `cb` is the stream's write callback (the records handed to the OS, or the error), or gets EPIPE.
    * @throws WantReadError (a renegotiation waits for the peer), SSL.Error, as `Connection.encrypt`.
    */
   send(data: Buffer | ReadonlyArray<Buffer>, cb: (err?: Error | null) => void): boolean {
@@ -167,21 +167,7 @@ export class Transport {
       process.nextTick(cb);
       return true;
     }
-    // The records are the stream's once it has taken them: the write is done then (a later failure
-    // is the stream's 'error'), or at its 'drain' when it is over its high-water mark.
-    const stream = this.stream;
-    if (stream.write(out)) {
-      process.nextTick(cb);
-      return true;
-    }
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      cb(stream.destroyed && !stream.writableFinished ? epipeError() : null);
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-    return false;
+    return this.stream.write(out, cb);
   }
 
   /**
