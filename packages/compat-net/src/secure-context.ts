@@ -127,7 +127,9 @@ function validateString(value: unknown, name: string): string {
 function version(which: 'minimum' | 'maximum', value: unknown, fallback: string): number {
   const v = value === undefined || value === null ? fallback : value;
   if (typeof v === 'string' && Object.hasOwn(VERSION_NUMBERS, v)) return VERSION_NUMBERS[v]!;
-  throw nodeError('ERR_TLS_INVALID_PROTOCOL_VERSION', `${JSON.stringify(v) ?? String(v)} is not a valid ${which} TLS protocol version`, TypeError);
+  // node's words, then the option they are about (node's message names only the bound).
+  const option = which === 'minimum' ? 'minVersion' : 'maxVersion';
+  throw nodeError('ERR_TLS_INVALID_PROTOCOL_VERSION', `${JSON.stringify(v) ?? String(v)} is not a valid ${which} TLS protocol version (options.${option})`, TypeError);
 }
 
 const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----[\s\S]*?-----END \1-----/g;

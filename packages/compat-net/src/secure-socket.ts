@@ -303,6 +303,9 @@ export class SecureSocket extends net.Socket {
     // ossl's own `context` option: an @ossl/ssl Context, used as it is. Anything else under that name is
     // not an option node:tls knows, and is ignored as node:tls ignores it.
     const rawContext = genuineContext(o.context);
+    // A client told to use a context that is not one refuses (it would otherwise verify by rules the
+    // caller did not choose); servers ignore it, as node:tls ignores options it does not know.
+    if (!isServer && rawContext === undefined && o.context !== undefined && o.context !== null) throw invalidArgType('options.context', 'Context', o.context);
     let secureContext: SecureContext | null = null;
     if (o.secureContext !== undefined && o.secureContext !== null) {
       if (!(o.secureContext instanceof SecureContext)) throw nodeError('ERR_TLS_INVALID_CONTEXT', 'context must be a SecureContext', TypeError);
@@ -497,7 +500,7 @@ export class SecureSocket extends net.Socket {
    * it from its 'end' listener (a readable side with nothing in it ends at once).
    */
   #fail(err: Error): void {
-    if (hangups.has(err) && !this.#ended && this.readableLength === 0 && !this.destroyed) {
+    if (hangups.has(err) && this.#suppressRaggedEofs && !this.#ended && this.readableLength === 0 && !this.destroyed) {
       this.#endReadable();
       this.once('end', () => process.nextTick(() => this.destroy(err)));
       return;
