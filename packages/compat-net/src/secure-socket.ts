@@ -648,7 +648,7 @@ export class SecureSocket extends net.Socket {
       throw e;
     }
     // Up to the readable side's high-water mark (one record at least), so a paused reader holds little.
-    const size = Math.max(16384, Math.min(65536, this.readableHighWaterMark));
+    const size = Math.max(16384, Math.min(65536, this.readableHighWaterMark - this.readableLength));
     const out = Buffer.allocUnsafe(size);
     let n = 0;
     while (n < size) {

@@ -10,8 +10,7 @@ import { type Context, SESS_CACHE_NO_AUTO_CLEAR, SESS_CACHE_NO_INTERNAL, SESS_CA
 import { wireContext } from './internal/dispatch.js';
 import { handshakeTimeoutError } from './internal/errors.js';
 import { invalidArgType, nodeError } from './internal/node-errors.js';
-import { genuineContext, typeError } from './internal/options.js';
-import { convertALPNProtocols } from './alpn.js';
+import { alpnOption, genuineContext, typeError } from './internal/options.js';
 import { createSecureContext, SecureContext, type SecureContextOptions } from './secure-context.js';
 import { SecureSocket, type SecureSocketOptions } from './secure-socket.js';
 
@@ -100,7 +99,7 @@ class TLSServer extends net.Server {
     if (o.pskIdentityHint && typeof o.pskIdentityHint !== 'string') throw invalidArgType('options.pskIdentityHint', 'string', o.pskIdentityHint);
     if (listener !== undefined && listener !== null && typeof listener !== 'function') throw typeError('listener', 'a function', listener);
     // node:tls checks the ALPN protocols when the server is made.
-    if (o.ALPNProtocols !== undefined && o.ALPNProtocols !== null) convertALPNProtocols(o.ALPNProtocols, {});
+    if (o.ALPNProtocols !== undefined && o.ALPNProtocols !== null) alpnOption(o.ALPNProtocols);
     // ossl's `context` (an @ossl/ssl Context) is used as it is; anything else by that name is not a
     // node:tls option and is ignored, as node:tls ignores it.
     const rawContext = genuineContext(o.context);

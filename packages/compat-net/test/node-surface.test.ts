@@ -327,7 +327,9 @@ describe('verification of the server, against a node:tls client', () => {
     expect(mine.error).not.toBeNull();
     expect(mine.events).toEqual(theirs.events);
     expect(mine.events).not.toContain('secureConnect');
-    expect({ code: mine.error!.code, message: mine.error!.message }).toEqual({ code: theirs.error!.code, message: theirs.error!.message });
+    // Node 24 adds a hint to its message ("; if the root CA is installed locally, ..."): ours is its start.
+    expect({ code: mine.error!.code, prefix: theirs.error!.message.startsWith(mine.error!.message) }).toEqual({ code: theirs.error!.code, prefix: true });
+    expect(mine.error!.message).toBe('unable to verify the first certificate');
   });
 
   it('a name mismatch: ERR_TLS_CERT_ALTNAME_INVALID with reason and host, as node:tls', async () => {
@@ -1124,9 +1126,18 @@ describe('TLS state: keying material, Finished messages, key exchange, signature
         results[name] = { client: { ...client.getEphemeralKeyInfo() }, server: server.getEphemeralKeyInfo() };
       }
       const mine = results['compat-net'] as { client: { type?: string; size?: number } };
-      expect(mine.client.type).toBe('ECDH');
-      expect(mine.client.size).toBeGreaterThan(0);
-      expect(results['compat-net']).toEqual(results['node:tls']);
+      const theirs = results['node:tls'] as { client: { type?: string } };
+      if (mine.client.type === 'TLSGroup') {
+        // OpenSSL 3.5's default group is a hybrid (X25519MLKEM768), which has no key object: named as a
+        // 'TLSGroup', as Node 24 does (Node 22 reports {}).
+        expect(mine.client).toEqual({ type: 'TLSGroup', name: 'X25519MLKEM768' });
+        expect([{}, mine.client]).toContainEqual({ ...theirs.client });
+        expect((results['compat-net'] as { server: unknown }).server).toBeNull();
+      } else {
+        expect(mine.client.type).toBe('ECDH');
+        expect(mine.client.size).toBeGreaterThan(0);
+        expect(results['compat-net']).toEqual(results['node:tls']);
+      }
     });
   }
 

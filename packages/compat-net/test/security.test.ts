@@ -169,7 +169,9 @@ describe('client certificates and session resumption (servers with requestCert)'
       expect(refused.data).toBe('');
       expect(refused.session).toBeNull();
       // The alert OpenSSL sends for a missing certificate, as node:tls names it.
-      expect(refused.error?.code).toBe(version === 'TLSv1.3' ? 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED' : 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE');
+      // OpenSSL 3.0 words the TLS 1.2 alert "sslv3 alert handshake failure", 3.5 "ssl/tls alert handshake failure".
+      if (version === 'TLSv1.3') expect(refused.error?.code).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+      else expect(refused.error?.code).toMatch(/^ERR_SSL_SSL(V3|\/TLS)_ALERT_HANDSHAKE_FAILURE$/);
       expect(strict.seen).toEqual([{ kind: 'tlsClientError', code: 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE', verdict: undefined }]);
       const lax = await certServer(pki, version, { rejectUnauthorized: false });
       const first = await nodeClient(lax.port, pki, version, null);
@@ -807,14 +809,15 @@ describe('option types', () => {
 
   it('takes at createServer what node:tls takes there, and refuses what node:tls refuses there', () => {
     // node:tls checks the length of each ALPN protocol when the server is made; a negative
-    // handshakeTimeout, a malformed wire-format buffer and an unknown `context` pass.
-    const cases: Array<Record<string, unknown>> = [
-      { ALPNProtocols: [Buffer.alloc(256)] },
-      { ALPNProtocols: Buffer.from([5, 0x68]) },
-      { handshakeTimeout: -1 },
-      { context: {} },
-    ];
+    // handshakeTimeout and an unknown `context` pass.
+    const cases: Array<Record<string, unknown>> = [{ ALPNProtocols: [Buffer.alloc(256)] }, { handshakeTimeout: -1 }, { context: {} }];
     expect(cases.map((options) => thrownBy(() => createServer(options as never)))).toEqual(cases.map((options) => thrownBy(() => tls.createServer(options as never))));
+    // A malformed wire-format buffer: Node 24 refuses it in these words; Node 20 took it. Refused here.
+    expect(thrownBy(() => createServer({ ALPNProtocols: Buffer.from([5, 0x68]) } as never))).toEqual({
+      name: 'TypeError',
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: "The argument 'ALPNProtocols' contains truncated protocol. Received <Buffer 05 68>",
+    });
   });
 
   it("refuses a protocol version node:tls does not know with node:tls's error and words, naming the option", () => {

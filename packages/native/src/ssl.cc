@@ -863,7 +863,18 @@ Napi::Value SSLWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
   EVP_PKEY* raw = nullptr;
-  if (SSL_get_peer_tmp_key(ssl_.get(), &raw) != 1 || raw == nullptr) return env.Null();
+  if (SSL_get_peer_tmp_key(ssl_.get(), &raw) != 1 || raw == nullptr) {
+    ERR_clear_error();
+    // A group OpenSSL gives no key object for (OpenSSL 3.5's hybrid X25519MLKEM768): its name, as
+    // node:tls reports it ({type: 'TLSGroup', name}).
+    int group = static_cast<int>(SSL_get_negotiated_group(ssl_.get()));
+    const char* name = group != 0 ? SSL_group_to_name(ssl_.get(), group) : nullptr;
+    if (name == nullptr) return env.Null();
+    Napi::Object out = Napi::Object::New(env);
+    out.Set("type", "TLSGroup");
+    out.Set("name", name);
+    return out;
+  }
   EVPKeyPointer key(raw);  // SSL_get_peer_tmp_key gives us a reference
   Napi::Object out = Napi::Object::New(env);
   int id = EVP_PKEY_id(key.get());

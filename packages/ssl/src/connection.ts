@@ -18,12 +18,12 @@ import { brandClass, expectBytes, expectInteger, handleOf, inspectFields, printa
 
 /** The peer's ephemeral key of a key exchange (`Connection.getPeerTmpKey`). */
 export interface TmpKeyInfo {
-  /** `'ECDH'` (elliptic curves, X25519, X448) or `'DH'`. */
+  /** `'ECDH'` (elliptic curves, X25519, X448), `'DH'`, or `'TLSGroup'` for a group without a key object (a hybrid such as X25519MLKEM768). */
   type: string;
-  /** The curve (`'prime256v1'`, `'X25519'`); absent for DH. */
+  /** The curve or group (`'prime256v1'`, `'X25519'`, `'X25519MLKEM768'`); absent for DH. */
   name?: string;
-  /** The key's size in bits. */
-  size: number;
+  /** The key's size in bits (absent for a `'TLSGroup'`). */
+  size?: number;
 }
 
 /** What `Connection.clientHelloInfo` reads from a ClientHello. */

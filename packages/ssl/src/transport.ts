@@ -80,9 +80,14 @@ export class Transport {
     return this.#eof;
   }
 
-  /** Whether the stream can still be written to. */
+  /**
+   * Whether the stream can still be written to. A net.Socket without allowHalfOpen that has read its
+   * peer's end refuses writes (node:net makes them EPIPE errors, later): that counts as closed here.
+   */
   get writable(): boolean {
-    return !this.stream.destroyed && !this.stream.writableEnded;
+    const stream = this.stream as Duplex & { allowHalfOpen?: boolean };
+    if (stream.destroyed || stream.writableEnded) return false;
+    return !(stream.readableEnded && stream.allowHalfOpen === false);
   }
 
   /** Starts reading the stream into the engine, also one its previous owner had paused or already ended. */

@@ -1,5 +1,6 @@
 // Reading node:tls-style options: own properties only, every value checked with an error that names
 // the option. Private to the package (secure-context.ts builds the contexts).
+import { inspect } from 'node:util';
 import { isOwnFalse, ownOptions, typeError } from '@ossl/crypto/internal';
 import { Context } from '@ossl/ssl';
 
@@ -52,7 +53,10 @@ export function alpnOption(value: unknown, name = 'ALPNProtocols'): Buffer[] | n
     const wire = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     for (let i = 0; i < wire.length; ) {
       const len = wire[i]!;
-      if (len === 0 || i + 1 + len > wire.length) throw new RangeError(`"options.${name}" is not valid ALPN wire format (a length byte runs past the end or is 0)`);
+      if (len === 0 || i + 1 + len > wire.length) {
+        // Node 24's words for it.
+        throw Object.assign(new TypeError(`The argument '${name}' contains truncated protocol. Received ${inspect(wire)}`), { code: 'ERR_INVALID_ARG_VALUE' });
+      }
       protos.push(Buffer.from(wire.subarray(i + 1, i + 1 + len)));
       i += 1 + len;
     }

@@ -424,7 +424,7 @@ export interface ConnectionHandle {
   ocspRequested(): boolean;
   clientHelloInfo(): { sessionId: Buffer; hasTicket: boolean } | null;
   setPendingSession(session: SessionHandle | null): void;
-  getPeerTmpKey(): { type: string; name?: string; size: number } | null;
+  getPeerTmpKey(): { type: string; name?: string; size?: number } | null;
   getSharedSigalgs(): string[];
   setCiphertextMtu(mtu: number): void;
   getCleartextMtu(): number;
