@@ -867,6 +867,8 @@ Napi::Value SSLWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
     ERR_clear_error();
     // A group OpenSSL gives no key object for (OpenSSL 3.5's hybrid X25519MLKEM768): its name, as
     // node:tls reports it ({type: 'TLSGroup', name}).
+    // (Only after a handshake: OpenSSL 3.0 reads the session's group without checking for one.)
+    if (SSL_get_session(ssl_.get()) == nullptr || SSL_is_init_finished(ssl_.get()) != 1) return env.Null();
     int group = static_cast<int>(SSL_get_negotiated_group(ssl_.get()));
     const char* name = group != 0 ? SSL_group_to_name(ssl_.get(), group) : nullptr;
     if (name == nullptr) return env.Null();
