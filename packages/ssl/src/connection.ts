@@ -126,14 +126,7 @@ export class Connection {
    *   CertificateVerifyError) when the handshake fails; whatever a callback threw.
    */
   doHandshake(): void {
-    this.checkHostnameReady();
-    let r: number;
-    try {
-      r = this.#handle.doHandshake();
-    } catch (e) {
-      throw toSSLError(e);
-    }
-    checkResult(r);
+    if (!this.tryHandshake()) throw new WantReadError();
   }
 
   /** Feeds bytes received from the peer; returns how many were taken (all of them). */
