@@ -1,3 +1,4 @@
+export { Agent, type AgentOptions } from './agent.js';
 export {
   HTTPSConnection,
   HTTPResponse,
