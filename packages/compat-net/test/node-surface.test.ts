@@ -1247,3 +1247,46 @@ describe("the cluster hooks: _getServerData() / _setServerData()", () => {
     expect(mine.ticketKeys.length).toBe(theirs.ticketKeys.length);
   });
 });
+
+describe("node:net's connect options of the wrong type (node:tls as the oracle)", () => {
+  // A host name (not an IP literal), so that node:net checks the lookup options too before resolving.
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['timeout: "x"', { timeout: 'x' }],
+    ['lookup: 5', { lookup: 5 }],
+    ['family: "four"', { family: 'four' }],
+    ['family: 5', { family: 5 }],
+    ['hints: "x"', { hints: 'x' }],
+    ['localAddress: 5', { localAddress: 5 }],
+    ['port: -1', { port: -1 }],
+    ['port: 70000', { port: 70000 }],
+    ['port: "http"', { port: 'http' }],
+    ['signal: {}', { signal: {} }],
+    ['checkServerIdentity: 5', { checkServerIdentity: 5 }],
+    ['servername: 5', { servername: 5 }],
+    ['session: 5', { session: 5 }],
+    ['ALPNProtocols: 5', { ALPNProtocols: 5 }],
+  ];
+  const attempt = (lib: { connect(o: object): nodeNet.Socket }, options: Record<string, unknown>): { name: string; code: unknown } | 'ok' => {
+    try {
+      const sock = lib.connect({ port: 9, host: 'localhost', ...options });
+      sock.on('error', () => undefined);
+      sock.destroy();
+      return 'ok';
+    } catch (e) {
+      const err = e as Error & { code?: unknown };
+      return { name: err.name, code: err.code };
+    }
+  };
+  for (const [label, options] of cases) {
+    it(`${label}: refused synchronously where node:tls refuses it, with the same error class`, () => {
+      const theirs = attempt(nodeTls as never, options);
+      const ours = attempt(compat as never, options);
+      expect(theirs, `node:tls refuses ${label}`).not.toBe('ok');
+      expect(ours, label).not.toBe('ok');
+      const { name } = ours as { name: string };
+      // node:tls checks checkServerIdentity with an internal assertion (a plain Error); ours is a TypeError.
+      if ((theirs as { code: unknown }).code === 'ERR_INTERNAL_ASSERTION') expect(name).toBe('TypeError');
+      else expect(name).toBe((theirs as { name: string }).name);
+    });
+  }
+});
