@@ -24,7 +24,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import compatNet from '@ossl/compat-net';
-import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM, PKey, TYPE_EC, X509, X509Extension, opensslVersion } from '@ossl/crypto';
+import { identity } from './identity.mjs';
+import { opensslVersion } from '@ossl/crypto';
 
 const { values: argv } = parseArgs({
   options: {
@@ -87,21 +88,6 @@ async function watch(label, fn) {
   }
 }
 
-// ---- identity: ECDSA P-256, self-signed for localhost ----
-function identity() {
-  const key = PKey.generate(TYPE_EC, 'prime256v1');
-  const cert = new X509();
-  cert.setVersion(2);
-  cert.setSerialNumber(1n);
-  cert.getSubject().CN = 'localhost';
-  cert.setIssuer(cert.getSubject());
-  cert.gmtimeAdjNotBefore(-60);
-  cert.gmtimeAdjNotAfter(86400);
-  cert.setPubkey(key);
-  cert.addExtensions([new X509Extension('subjectAltName', false, 'DNS:localhost')]);
-  cert.sign(key, 'sha256');
-  return { certPem: dumpCertificate(FILETYPE_PEM, cert).toString(), keyPem: dumpPrivatekey(FILETYPE_PEM, key).toString() };
-}
 const id = identity();
 const ca = id.certPem;
 dir = mkdtempSync(join(tmpdir(), 'ossl-compat-net-bench-'));

@@ -15,26 +15,13 @@ import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 
 import compatNet from '@ossl/compat-net';
-import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM, PKey, TYPE_EC, TYPE_RSA, X509, X509Extension, opensslVersion } from '@ossl/crypto';
+import { identity } from './identity.mjs';
+import { opensslVersion } from '@ossl/crypto';
 import { Connection, Context, SocketConnection, TLS_METHOD, WantReadError, ZeroReturnError } from '@ossl/ssl';
 
 const BUDGET = Number(process.argv[2] ?? 1);
 const here = dirname(fileURLToPath(import.meta.url));
 
-function identity(kind) {
-  const key = kind === 'rsa' ? PKey.generate(TYPE_RSA, 2048) : PKey.generate(TYPE_EC, 'prime256v1');
-  const cert = new X509();
-  cert.setVersion(2);
-  cert.setSerialNumber(1n);
-  cert.getSubject().CN = 'localhost';
-  cert.setIssuer(cert.getSubject());
-  cert.gmtimeAdjNotBefore(-60);
-  cert.gmtimeAdjNotAfter(86400);
-  cert.setPubkey(key);
-  cert.addExtensions([new X509Extension('subjectAltName', false, 'DNS:localhost')]);
-  cert.sign(key, 'sha256');
-  return { key, cert, certPem: dumpCertificate(FILETYPE_PEM, cert).toString(), keyPem: dumpPrivatekey(FILETYPE_PEM, key).toString() };
-}
 
 function pump(a, b) {
   for (const [x, y] of [[a, b], [b, a]]) while (x.bioPending() > 0) y.bioWrite(x.bioRead(65536));

@@ -14,14 +14,15 @@ export function cleanupList(): { add: (fn: () => unknown) => void; run: () => Pr
   };
 }
 
-/** Listens on 127.0.0.1 on a free port; the server is closed at cleanup (its connections destroyed). */
-export async function listen(server: nodeNet.Server, cleanup: (fn: () => unknown) => void): Promise<number> {
+/** Listens on `where` (a port and host, or a unix socket path); closed at cleanup, its connections destroyed. */
+export async function listenAt(server: nodeNet.Server, where: [number, string] | string, cleanup: (fn: () => unknown) => void): Promise<void> {
   const open = new Set<nodeNet.Socket>();
   server.on('connection', (s: nodeNet.Socket) => {
     open.add(s);
     s.on('close', () => open.delete(s));
   });
-  server.listen(0, '127.0.0.1');
+  if (typeof where === 'string') server.listen(where);
+  else server.listen(where[0], where[1]);
   await once(server, 'listening');
   cleanup(
     () =>
@@ -30,6 +31,11 @@ export async function listen(server: nodeNet.Server, cleanup: (fn: () => unknown
         server.close(() => resolve());
       }),
   );
+}
+
+/** Listens on 127.0.0.1 on a free port; the server is closed at cleanup (its connections destroyed). */
+export async function listen(server: nodeNet.Server, cleanup: (fn: () => unknown) => void): Promise<number> {
+  await listenAt(server, [0, '127.0.0.1'], cleanup);
   return (server.address() as nodeNet.AddressInfo).port;
 }
 

@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import nodeNet from 'node:net';
 import nodeTls from 'node:tls';
 import type { Duplex } from 'node:stream';
+import { listenAt } from './net.js';
 
 /** What one client connection did, from creation to 'close'. */
 export interface ClientRun {
@@ -73,21 +74,8 @@ export function withoutSessions(events: string[]): string[] {
 }
 
 /** Listens on a unix socket path; closed (connections destroyed) at cleanup. */
-export async function listenPath(server: nodeNet.Server, path: string, cleanup: (fn: () => unknown) => void): Promise<void> {
-  const open = new Set<nodeNet.Socket>();
-  server.on('connection', (s: nodeNet.Socket) => {
-    open.add(s);
-    s.on('close', () => open.delete(s));
-  });
-  server.listen(path);
-  await once(server, 'listening');
-  cleanup(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const s of open) s.destroy();
-        server.close(() => resolve());
-      }),
-  );
+export function listenPath(server: nodeNet.Server, path: string, cleanup: (fn: () => unknown) => void): Promise<void> {
+  return listenAt(server, path, cleanup);
 }
 
 /** Resolves after `n` turns of the event loop (a count, never a delay). */
