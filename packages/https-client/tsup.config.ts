@@ -9,5 +9,5 @@ export default defineConfig({
   target: 'node20',
   // Class names survive the build (`X509`, not `_X509`): they show in util.inspect, error names and messages.
   keepNames: true,
-  external: ['@ossl/native', '@ossl/crypto', '@ossl/ssl', '@ossl/compat-net'],
+  external: ['@ossl/native', '@ossl/crypto', '@ossl/ssl', '@ossl/compat-net', 'undici'],
 });

@@ -511,6 +511,9 @@ export class SecureSocket extends net.Socket {
   /** A handshake failure as node:tls (or CPython, for the Python names) reports it. */
   #translate(e: unknown): unknown {
     if (this.#pendingFailure !== null) return this.#pendingFailure;
+    // A client whose Context verifies inside the handshake: OpenSSL's verdict in node:tls's words
+    // (`DEPTH_ZERO_SELF_SIGNED_CERT`, `ERR_TLS_CERT_ALTNAME_INVALID`, ...), as a deferred verdict reads.
+    if (e instanceof CertificateVerifyError && !this.#isServer && !this.#python) return verifyErrorOf(e, this.#checkedName, this.connection.getPeerCertificate());
     if (e instanceof SSLError && !(e instanceof CertificateVerifyError)) {
       const verdict = this.connection.getVerifyError();
       if (verdict !== null && e.errors.some((x) => /certificate/i.test(x.reason))) {

@@ -7,7 +7,7 @@ import { connect, type ConnectOptions, type SecureSocket } from '@ossl/compat-ne
 import { brandClass, ownOptions, typeError } from '@ossl/crypto/internal';
 import { Context } from '@ossl/ssl';
 
-import { Checker } from './client.js';
+import { Checker } from './checker.js';
 
 /** Options of `Agent`: node:https.Agent's, node:tls's TLS options, and ossl's `context` and `checker`. */
 export interface AgentOptions extends https.AgentOptions {

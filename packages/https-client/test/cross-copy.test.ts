@@ -77,7 +77,7 @@ describe('https-client with objects of the CJS builds', () => {
     const conn = new HTTPSConnection('127.0.0.1', port, { context: forged });
     cleanups.push(() => conn.close());
     // The forgery passes the option check (a brand is only a claim), but it has no native handle.
-    await expect(conn.connect()).rejects.toThrow(/"context" must be a Context/);
+    await expect(conn.connect()).rejects.toThrow(/"options.context" property must be/);
     const proxy = new ProxyHTTPSConnection('127.0.0.1', 3128);
     proxy.putrequest('GET', 'https://example.com/x');
     expect(inspect(proxy)).toBe("ProxyHTTPSConnection { host: '127.0.0.1', port: 3128, tunnel: 'example.com:443', connected: false }");

@@ -40,7 +40,10 @@ function nodeServer(pki: ReturnType<typeof makePki>) {
       } else {
         res.setHeader('X-Method', req.method ?? '');
         res.setHeader('Set-Cookie', ['a=1', 'b=2']);
-        res.end(`${req.method} ${req.url} ${body}`);
+        // A length also for HEAD (as nginx sends it): without one, node:http's parser closes after a HEAD.
+        const text = `${req.method} ${req.url} ${body}`;
+        res.setHeader('Content-Length', Buffer.byteLength(text));
+        res.end(text);
       }
     });
   });
