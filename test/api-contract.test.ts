@@ -6,6 +6,7 @@ import * as crypto from '@ossl/crypto';
 import * as ssl from '@ossl/ssl';
 import * as compat from '@ossl/compat-net';
 import * as httpsClient from '@ossl/https-client';
+import https from 'node:https';
 
 type Mod = Record<string, unknown>;
 
@@ -108,5 +109,15 @@ describe('API.md: @ossl/https-client', () => {
     names(h, ['HTTPSConnection', 'HTTPResponse', 'ProxyHTTPSConnection', 'Checker', 'request']);
     methodsOf(h, 'HTTPSConnection', ['request', 'getresponse', 'putrequest', 'putheader', 'endheaders', 'send', 'setTunnel', 'connect', 'close', 'setDebuglevel']);
     methodsOf(h, 'HTTPResponse', ['getheader', 'getheaders', 'read', 'readline']);
+  });
+  it('exports Agent, fetch and createDispatcher', () => {
+    names(h, ['Agent', 'fetch', 'createDispatcher']);
+    expect(typeof h.fetch).toBe('function');
+    expect(typeof h.createDispatcher).toBe('function');
+    // A node:https Agent, and an undici Dispatcher (dispatch/close/destroy).
+    expect(new (h.Agent as new () => object)()).toBeInstanceOf(https.Agent);
+    const d = (h.createDispatcher as () => { dispatch: unknown; close: () => Promise<void> })();
+    expect(typeof d.dispatch).toBe('function');
+    return d.close();
   });
 });

@@ -98,7 +98,8 @@ function phase<T>(
 /** A TCP connection to host:port. */
 function openTcp(o: OpenOptions): Promise<net.Socket> {
   // A null prototype: node:net reads many optional fields, none of which may come from a polluted Object.prototype.
-  const opts = Object.assign(Object.create(null) as net.TcpNetConnectOpts, { host: o.host, port: o.port });
+  // noDelay: requests are written whole; Nagle would only hold back a small one (node:http sets it too).
+  const opts = Object.assign(Object.create(null) as net.TcpNetConnectOpts, { host: o.host, port: o.port, noDelay: true });
   if (o.localAddress) opts.localAddress = o.localAddress;
   if (o.localPort) opts.localPort = o.localPort;
   const sock = net.connect(opts);
@@ -158,6 +159,7 @@ function openTunnel(o: OpenOptions, tunnel: Tunnel): Promise<net.Socket> {
         }
         // Bytes after the answer belong to the TLS stream.
         if (head.length > 0) socket.unshift(head);
+        socket.setNoDelay(true);
         done(socket);
       });
       req.on('response', (res: http.IncomingMessage) => {
