@@ -126,6 +126,13 @@ export interface SecureSocketOptions extends SecureContextOptions {
    * `'end'` (true, the default, as node:tls) or an `'error'` with code `ERR_SSL_EOF` and no `'end'` (false).
    */
   suppressRaggedEofs?: boolean;
+  /**
+   * (ossl) Deliver the peer's end only when a reader asks for more and nothing is left, never while
+   * decrypted data waits unread; a reader waiting on 'readable' is told. For readers that stop reading
+   * in the middle of a message and are not ready for 'end' then (undici's HTTP/1 parser, whose
+   * `assert(!this.paused)` fails otherwise). Default false: node:tls's timing.
+   */
+  deferEnd?: boolean;
   /** The readable side's high-water mark (bytes). */
   highWaterMark?: number;
   /** Aborting it destroys the socket with an AbortError (node:net's option). */
@@ -215,12 +222,15 @@ export class SecureSocket extends net.Socket {
   #rejectUnauthorized: boolean;
   #requestCert: boolean;
   #suppressRaggedEofs: boolean;
+  #deferEnd: boolean;
   #python: boolean;
   #secure = false;
   #pending: Array<{ chunk: Buffer; cb: (err?: Error | null) => void }> = [];
   /** The readable side is over its high-water mark: decrypt no more until `_read`. */
   #readPaused = false;
   #ended = false;
+  /** The peer ended its side while decrypted data still waited in the readable buffer. */
+  #eofPending = false;
   #servername: string | null;
   #host: string | null;
   #session: Session | null;
@@ -344,6 +354,7 @@ export class SecureSocket extends net.Socket {
     this.#rejectUnauthorized = !isOwnFalse(o, 'rejectUnauthorized');
     this.#requestCert = Boolean(o.requestCert);
     this.#suppressRaggedEofs = !isOwnFalse(o, 'suppressRaggedEofs');
+    this.#deferEnd = o.deferEnd === true;
     this.#python = o[kPythonShape] === true;
     this.#servername = servername;
     this.#host = host;
@@ -588,14 +599,14 @@ export class SecureSocket extends net.Socket {
         this.#onread.rest = null;
         if (!this.#deliver(rest)) this.#readPaused = true;
       }
-      while (!this.#readPaused && !this.#ended) {
+      while (!this.#readPaused && !this.#ended && !this.#eofPending) {
         let data: Buffer | null;
         if (this.#transport.eof && conn.bioInPending() === 0 && conn.pending() === 0 && (conn.getShutdown() & RECEIVED_SHUTDOWN) === 0) {
           // Nothing left to decrypt, the transport ended and no close_notify came: a ragged EOF
           // (known without asking OpenSSL, which would say so with an exception).
           this.truncated = true;
           if (!this.#suppressRaggedEofs) throw eofError();
-          this.#endReadable();
+          this.#peerEnded();
           break;
         }
         try {
@@ -607,7 +618,7 @@ export class SecureSocket extends net.Socket {
           }
         } catch (e) {
           if (e instanceof ZeroReturnError) {
-            this.#endReadable();
+            this.#peerEnded();
             break;
           }
           if (e instanceof SysCallError && e.errno === -1) {
@@ -615,7 +626,7 @@ export class SecureSocket extends net.Socket {
             // node:tls do (but say so); with suppressRaggedEofs: false an error, as CPython can.
             this.truncated = true;
             if (!this.#suppressRaggedEofs) throw eofError();
-            this.#endReadable();
+            this.#peerEnded();
             break;
           }
           throw this.#python ? e : nodeSslError(e);
@@ -701,6 +712,26 @@ export class SecureSocket extends net.Socket {
       this.emit('secure');
       for (const cb of this.#renegotiationCallbacks.splice(0)) cb(null);
     }
+  }
+
+  /**
+   * The peer ended its side. With `deferEnd`, the end waits until a reader asks for more with nothing
+   * left (`#takeEof`), as net.Socket only sees an EOF when it reads again; a reader waiting for
+   * 'readable' is told, so that it asks.
+   */
+  #peerEnded(): void {
+    if (!this.#deferEnd) return this.#endReadable();
+    this.#eofPending = true;
+    if (this.readableLength === 0) this.emit('readable');
+  }
+
+  /** A reader asks for more: a pending end is delivered once the buffer is empty, in a later turn. */
+  #takeEof(): void {
+    if (!this.#eofPending || this.readableLength > 0) return;
+    this.#eofPending = false;
+    setImmediate(() => {
+      if (!this.#ended && !this.destroyed) this.#endReadable();
+    });
   }
 
   #endReadable(): void {
@@ -1101,6 +1132,7 @@ export class SecureSocket extends net.Socket {
 
   /** Duplex's read side (internal): the reader wants more, so decrypt again if we had stopped. */
   override _read(): void {
+    if (this.#eofPending) return; // nothing more to decrypt; the end comes through #takeEof
     if (this.#readPaused) {
       this.#readPaused = false;
       this.#cycle();
@@ -1226,6 +1258,7 @@ export class SecureSocket extends net.Socket {
    * an argument (or 0) it is the stream's `read()`, as every Node stream.
    */
   override read(size?: number): any {
+    this.#takeEof();
     if (typeof size !== 'number' || size <= 0) return super.read(size);
     return this.#readSome(size);
   }
@@ -1238,6 +1271,7 @@ export class SecureSocket extends net.Socket {
         if (chunk !== null) return typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       }
       if (this.readableEnded || this.destroyed) return Buffer.alloc(0);
+      this.#takeEof();
       await new Promise<void>((resolve, reject) => {
         const done = (): void => {
           this.off('readable', done);

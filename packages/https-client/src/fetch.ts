@@ -78,6 +78,9 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   for (const key of ['checker', 'connectTimeout', 'checkHostname']) delete o[key];
   const tls = o as ConnectOptions;
   if (tls.ALPNProtocols === undefined) tls.ALPNProtocols = ['http/1.1'];
+  // undici 7's HTTP/1 parser asserts it is not paused when the socket ends (nodejs/undici#5360, fixed
+  // in undici 8 only): the end is delivered once the parser has read everything and asks for more.
+  tls.deferEnd = true;
   const sessions = new Map<string, Buffer>();
 
   const connect = (target: { hostname: string; protocol: string; port: string; servername?: string; localAddress?: string | null }, callback: (...args: [null, net.Socket] | [Error, null]) => void): void => {

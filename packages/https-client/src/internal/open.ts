@@ -268,7 +268,7 @@ export async function openTls(o: OpenOptions): Promise<SecureSocket> {
   } catch (e) {
     socket.destroy();
     raw.destroy();
-    throw o.verifyErrors ? asVerifyError(e, target) : e;
+    throw o.verifyErrors ? asVerifyError(e, opts.servername || target) : e;
   }
   return socket;
 }
