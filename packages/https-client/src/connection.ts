@@ -162,7 +162,7 @@ function ignore(): void {}
 /** The request in flight: node:http's ClientRequest and what is needed to send it again. */
 interface Exchange {
   req: ClientRequest;
-  response: Promise<IncomingMessage>;
+  response: Promise<HTTPResponse>;
   socket: Promise<SecureSocket>;
   /** The body sent so far, to send again on a new connection; null once it cannot be (a stream). */
   replay: Buffer[] | null;
@@ -371,16 +371,22 @@ export class HTTPSConnection {
     const data = validateBody(body, 'body');
     if (this.#state !== 'started') throw new HTTPException('endheaders before putrequest', 'ERR_NO_REQUEST');
     this.#state = 'sent';
+    const exchange = this.#start();
     try {
-      const exchange = this.#start();
       await exchange.socket;
       // Without a body the head goes out with the first `send()` or with `getresponse()`: node:http
       // encodes a head it flushes alone as UTF-8, not latin1 as HTTP (and httplib) does.
       if (data !== undefined) await this.#write(exchange, data);
     } catch (e) {
+      if (this.#resendable(exchange, e)) return; // getresponse() sends it again on a new connection
       this.#fail();
       throw e;
     }
+  }
+
+  /** Whether `e` means the kept-alive connection was gone and the request can be sent again whole. */
+  #resendable(exchange: Exchange, e: unknown): boolean {
+    return exchange.req.reusedSocket && exchange.replay !== null && isStaleConnection(e);
   }
 
   /** Sends the request head on the connection (node:http frames and writes it). */
@@ -403,8 +409,13 @@ export class HTTPSConnection {
       const head = [`${this.#method} ${this.#target} HTTP/1.1`, ...this.#headers.map(([k, v]) => `${k}: ${v}`)].join('\r\n');
       process.stderr.write(`send: ${JSON.stringify(`${head}\r\n\r\n`)}\n`);
     }
-    const response = new Promise<IncomingMessage>((resolve, reject) => {
-      req.once('response', resolve);
+    // The response object is made as node:http announces the head, so that nothing it reports in
+    // the same turn (the body's end, the connection closing early, a malformed chunk) is missed.
+    const response = new Promise<HTTPResponse>((resolve, reject) => {
+      req.once('response', (message: IncomingMessage) => {
+        const peer = (req.socket as SecureSocket | null)?.connection.getPeerCertificate() ?? null;
+        resolve(new HTTPResponse(message, { peer, timeout: this.#timeout, request: req }));
+      });
       req.on('error', reject);
     });
     const socket = new Promise<SecureSocket>((resolve, reject) => {
@@ -449,6 +460,7 @@ export class HTTPSConnection {
         for await (const chunk of body.stream as AsyncIterable<unknown>) await write(exchange.req, chunkBytes(chunk));
       }
     } catch (e) {
+      if (this.#resendable(exchange, e)) return; // kept for getresponse() to send again
       this.#fail();
       throw e;
     }
@@ -484,17 +496,17 @@ export class HTTPSConnection {
   async getresponse(): Promise<HTTPResponse> {
     let exchange = this.#exchange;
     if (this.#state !== 'sent' || exchange === null) throw new ResponseNotReady('no request was sent', 'ERR_RESPONSE_NOT_READY');
-    let message: IncomingMessage;
+    let response: HTTPResponse;
     try {
       try {
-        message = await this.#awaitResponse(exchange);
+        response = await this.#awaitResponse(exchange);
       } catch (e) {
-        if (!(exchange.req.reusedSocket && exchange.replay !== null && isStaleConnection(e))) throw e;
+        if (!this.#resendable(exchange, e)) throw e;
         // The server closed the kept-alive connection as the request went out: once more, on a new one.
-        const replay = exchange.replay;
+        const replay = exchange.replay ?? [];
         exchange = this.#start();
         for (const chunk of replay) await this.#write(exchange, chunk);
-        message = await this.#awaitResponse(exchange);
+        response = await this.#awaitResponse(exchange);
       }
     } catch (e) {
       this.#fail();
@@ -503,17 +515,15 @@ export class HTTPSConnection {
     this.#state = 'idle';
     this.#exchange = null;
     if (this.#debug > 0) {
-      process.stderr.write(`reply: ${JSON.stringify(`HTTP/${message.httpVersion} ${message.statusCode} ${message.statusMessage}\r\n`)}\n`);
-      for (let i = 0; i + 1 < message.rawHeaders.length; i += 2) process.stderr.write(`header: ${message.rawHeaders[i]}: ${message.rawHeaders[i + 1]}\n`);
+      process.stderr.write(`reply: ${JSON.stringify(`HTTP/${Math.floor(response.version / 10)}.${response.version % 10} ${response.status} ${response.reason}\r\n`)}\n`);
+      for (const [k, v] of response.getheaders()) process.stderr.write(`header: ${k}: ${v}\n`);
     }
-    const socket = await exchange.socket;
-    const res = new HTTPResponse(message, { peer: socket.connection.getPeerCertificate(), timeout: this.#timeout, onDone: ignore });
-    this.#response = res;
-    return res;
+    this.#response = response;
+    return response;
   }
 
   /** Ends the request and waits for the head of the answer, within the timeout. */
-  async #awaitResponse(exchange: Exchange): Promise<IncomingMessage> {
+  async #awaitResponse(exchange: Exchange): Promise<HTTPResponse> {
     const { req } = exchange;
     if (!req.writableEnded) req.end();
     const timeout = this.#timeout;
@@ -523,7 +533,7 @@ export class HTTPSConnection {
     } catch (e) {
       const err = e as Error & { code?: string };
       if (err.code?.startsWith('HPE_')) throw new BadStatusLine(`the server's answer is not a valid HTTP response (${err.message})`, err.code, { cause: e });
-      if (err.message === 'socket hang up' && !(exchange.req.reusedSocket && exchange.replay !== null)) {
+      if (err.message === 'socket hang up' && !this.#resendable(exchange, e)) {
         throw new BadStatusLine('the server closed the connection without a response', 'ERR_NO_RESPONSE', { cause: e });
       }
       throw e;

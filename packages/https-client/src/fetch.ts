@@ -104,12 +104,11 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
           if (sessions.size >= MAX_CACHED_SESSIONS && !sessions.has(key)) sessions.delete(sessions.keys().next().value!);
           sessions.set(key, s);
         });
-        socket.once('close', (hadError: boolean) => {
-          if (hadError) sessions.delete(key);
-        });
         callback(null, socket);
       },
       (e: Error) => {
+        // A session that did not lead to a verified connection is not offered again. (undici closes
+        // every connection with an error, so its 'close' says nothing about the session.)
         sessions.delete(key);
         callback(e, null);
       },

@@ -1,6 +1,6 @@
 // HTTPResponse: Python's http.client.HTTPResponse over node:http's IncomingMessage (llhttp parsed
 // the status line, headers and framing; this class only reads the body the httplib way).
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { X509 } from '@ossl/crypto';
 import { brandClass, inspectFields, printable, typeError } from '@ossl/crypto/internal';
@@ -14,8 +14,8 @@ export interface ResponseSource {
   peer: X509 | null;
   /** Milliseconds each read may wait, or null. */
   timeout: number | null;
-  /** Called once, when the body has been read to its end or failed. */
-  onDone: () => void;
+  /** The request: node:http reports a malformed body there, not on the response. */
+  request: ClientRequest;
 }
 
 /**
@@ -43,8 +43,7 @@ export class HTTPResponse {
   #ended = false;
   #error: Error | null = null;
   #wake: (() => void) | null = null;
-  #source: ResponseSource;
-  #done = false;
+  #timeout: number | null;
 
   static {
     brandClass(this, '@ossl/https-client:HTTPResponse');
@@ -60,7 +59,7 @@ export class HTTPResponse {
       throw typeError('message', "node:http's IncomingMessage", message);
     }
     this.#message = message;
-    this.#source = source;
+    this.#timeout = source.timeout;
     this.status = message.statusCode ?? 0;
     this.reason = message.statusMessage ?? '';
     this.version = message.httpVersionMajor * 10 + message.httpVersionMinor;
@@ -85,10 +84,13 @@ export class HTTPResponse {
       this.#ended = true;
       this.#notify();
     });
-    message.on('error', (e: Error) => {
-      this.#error = e;
+    const fail = (e: Error): void => {
+      // The first failure is the cause (a parse error on the request comes before the 'aborted').
+      this.#error ??= e;
       this.#notify();
-    });
+    };
+    message.on('error', fail);
+    source.request.on('error', fail);
     // A body that is already complete (HEAD, 204, an empty one) ends at once, freeing the connection.
     this.#pull();
   }
@@ -106,10 +108,6 @@ export class HTTPResponse {
     const wake = this.#wake;
     this.#wake = null;
     wake?.();
-    if ((this.#ended || this.#error !== null) && !this.#done) {
-      this.#done = true;
-      this.#source.onDone();
-    }
   }
 
   /** Waits for more of the body (or its end, or a failure), within the connection's timeout. */
@@ -117,13 +115,16 @@ export class HTTPResponse {
     const before = this.#buffered;
     this.#pull();
     if (this.#buffered > before || this.#ended || this.#error !== null) return;
-    const timeout = this.#source.timeout;
+    const timeout = this.#timeout;
     await new Promise<void>((resolve) => {
       const timer =
         timeout === null
           ? null
           : setTimeout(() => {
-              this.#message.destroy(timeoutError(timeout, 'read'));
+              const err = timeoutError(timeout, 'read');
+              this.#error ??= err;
+              this.#message.destroy(err);
+              this.#notify();
             }, timeout);
       this.#wake = () => {
         if (timer) clearTimeout(timer);

@@ -4,13 +4,12 @@
 // Servers are node:https or raw node:tls servers writing exact bytes; node:https with its own Agent
 // is the oracle for what llhttp refuses. Nothing here depends on wall-clock time: timeouts are only
 // asserted to have happened, never how long they took.
-import { once } from 'node:events';
 import https from 'node:https';
 import net from 'node:net';
 import { Readable } from 'node:stream';
 import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PKCS12 } from '@ossl/crypto';
+import { CryptoError, PKCS12 } from '@ossl/crypto';
 import { createDefaultContext, type Context } from '@ossl/ssl';
 import { makeIdentity, makePki, tempFiles, type Identity, type Pki } from '@ossl/testkit';
 
@@ -110,7 +109,7 @@ async function rawHttpsServer(
   const server = tls.createServer({ key: identity.keyPem, cert: identity.certPem }, (s) => {
     const connection = sockets.push(s) - 1;
     let index = 0;
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     s.on('error', () => undefined);
     s.on('data', (d: Buffer) => {
       buf = Buffer.concat([buf, d]);
@@ -143,6 +142,38 @@ async function replyingServer(pki: Pki, reply: string | Buffer, end = true): Pro
   });
   server.on('tlsClientError', () => undefined);
   return listen(server, cleanups);
+}
+
+/**
+ * A raw TLS server that answers the first request with `first` and keeps the connection open until
+ * `finish(more, end)` writes `more` and (when `end`, the default) closes it.
+ */
+async function stagedServer(pki: Pki, first: string): Promise<{ port: number; finish: (more?: string, end?: boolean) => void }> {
+  let socket: tls.TLSSocket | null = null;
+  const srv = await rawHttpsServer(pki.server, (_req, s) => {
+    socket = s;
+    s.write(first);
+  });
+  return {
+    port: srv.port,
+    finish: (more = '', end = true) => {
+      if (socket === null) throw new Error('no request yet');
+      if (end) socket.end(more);
+      else socket.write(more);
+    },
+  };
+}
+
+/**
+ * `promise`, or a failure saying it hung: a watchdog (never a timing assertion) so that a library
+ * that loses an event fails this test instead of blocking the run until vitest's hang guard.
+ */
+function settles<T>(promise: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} neither resolved nor rejected: it hangs`)), 20_000);
+  });
+  return Promise.race([promise, hang]).finally(() => clearTimeout(timer));
 }
 
 /** A node:https server with keep-alive that echoes each request as JSON; counts its TLS connections. */
@@ -267,23 +298,29 @@ describe('malformed responses are refused, as node:https refuses them', () => {
 
   it('refuses a bad chunk size ("zz") in the body with an HTTPException, as node:https does', async () => {
     const pki = makePki();
-    const port = await replyingServer(pki, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\nmore\r\n0\r\n\r\n');
-    const oracle = await nodeGet(pki, port);
+    const bad = 'zz\r\nmore\r\n0\r\n\r\n';
+    const oracle = await nodeGet(pki, await replyingServer(pki, `HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n${bad}`));
     expect(oracle.error, `node:https accepted it: ${JSON.stringify(oracle)}`).toBeDefined();
+    expect(oracle.error!.code).toBe('HPE_INVALID_CHUNK_SIZE');
 
-    const conn = connection(pki, port);
+    // The head and a good chunk first; the bad chunk size once the response is being read.
+    const srv = await stagedServer(pki, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
+    const conn = connection(pki, srv.port);
     await conn.request('GET', '/');
-    // The head is fine; the failure is in the body, so it surfaces from getresponse or from read.
-    const e = await failure(async () => (await conn.getresponse()).read());
+    const res = await conn.getresponse();
+    expect((await res.read(5)).toString()).toBe('hello');
+    srv.finish(bad, false);
+    const e = await failure(() => settles(res.read(), 'read()'));
     expect(e).toBeInstanceOf(HTTPException);
     if (e instanceof IncompleteRead) {
-      // The body was cut off by the parse error: nothing after "hello" was accepted.
-      expect(['', 'hello']).toContain(e.partial.toString());
+      // Nothing after the bad chunk size was taken as body.
+      expect(e.partial.toString()).toBe('');
+      expect(e.expected).toBeNull();
     } else {
       expect(e.code).toMatch(/^HPE_/);
     }
-    await expect(request(`https://127.0.0.1:${port}/`, { context: trusting(pki) })).rejects.toBeInstanceOf(HTTPException);
   });
+
 });
 
 describe('reopening a kept-alive connection the server closed', () => {
@@ -373,11 +410,12 @@ describe('reopening a kept-alive connection the server closed', () => {
 describe('IncompleteRead', () => {
   it('reports the bytes that arrived and how many were missing when a Content-Length body is cut short', async () => {
     const pki = makePki();
-    const port = await replyingServer(pki, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a little');
-    const conn = connection(pki, port);
+    const srv = await stagedServer(pki, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a little');
+    const conn = connection(pki, srv.port);
     await conn.request('GET', '/');
     const res = await conn.getresponse();
-    const e = await failure(() => res.read());
+    srv.finish();
+    const e = await failure(() => settles(res.read(), 'read()'));
     expect(e).toBeInstanceOf(IncompleteRead);
     expect(e).toBeInstanceOf(HTTPException);
     expect(e.code).toBe('ERR_INCOMPLETE_READ');
@@ -388,11 +426,12 @@ describe('IncompleteRead', () => {
 
   it('reports the bytes that arrived and expected null when a chunked body is cut in the middle of a chunk', async () => {
     const pki = makePki();
-    const port = await replyingServer(pki, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nabc');
-    const conn = connection(pki, port);
+    const srv = await stagedServer(pki, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n10\r\nabc');
+    const conn = connection(pki, srv.port);
     await conn.request('GET', '/');
     const res = await conn.getresponse();
-    const e = await failure(() => res.read());
+    srv.finish();
+    const e = await failure(() => settles(res.read(), 'read()'));
     expect(e).toBeInstanceOf(IncompleteRead);
     expect((e as IncompleteRead).expected).toBeNull();
     expect((e as IncompleteRead).partial.toString()).toBe('helloabc');
@@ -400,25 +439,54 @@ describe('IncompleteRead', () => {
 
   it('surfaces from readline() and from for await', async () => {
     const pki = makePki();
-    const port = await replyingServer(pki, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nline one\nline two');
-    const conn = connection(pki, port);
+    const head = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nline one\nline two';
+    const first = await stagedServer(pki, head);
+    const conn = connection(pki, first.port);
     await conn.request('GET', '/');
     const res = await conn.getresponse();
     expect((await res.readline()).toString()).toBe('line one\n');
-    const e = await failure(() => res.readline());
+    first.finish();
+    const e = await failure(() => settles(res.readline(), 'readline()'));
     expect(e).toBeInstanceOf(IncompleteRead);
     expect((e as IncompleteRead).partial.toString()).toBe('line two');
     expect((e as IncompleteRead).expected).toBe(100 - 'line one\nline two'.length);
 
-    const again = connection(pki, port);
+    const second = await stagedServer(pki, head);
+    const again = connection(pki, second.port);
     await again.request('GET', '/');
     const iterated = await again.getresponse();
     const seen: Buffer[] = [];
-    const it2 = await failure(async () => {
-      for await (const chunk of iterated) seen.push(chunk);
-    });
-    expect(it2).toBeInstanceOf(IncompleteRead);
+    const iterate = async (): Promise<void> => {
+      for await (const chunk of iterated) {
+        seen.push(chunk);
+        if (Buffer.concat(seen).length === 'line one\nline two'.length) second.finish();
+      }
+    };
+    const e2 = await failure(() => settles(iterate(), 'for await'));
+    expect(e2).toBeInstanceOf(IncompleteRead);
     expect(Buffer.concat(seen).toString()).toBe('line one\nline two');
+  });
+
+  // The server sends the head, a short body and its close at once: node:http may destroy the
+  // IncomingMessage before getresponse() has made the HTTPResponse. The failure must not be lost.
+  it('is reported when the body was cut before getresponse() returned', async () => {
+    const pki = makePki();
+    const conn = connection(pki, await replyingServer(pki, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a little'));
+    await conn.request('GET', '/');
+    const res = await conn.getresponse();
+    const e = await failure(() => settles(res.read(), 'read()'));
+    expect(e).toBeInstanceOf(IncompleteRead);
+    expect((e as IncompleteRead).partial.toString()).toBe('only a little');
+    expect((e as IncompleteRead).expected).toBe(87);
+
+    const chunked = connection(pki, await replyingServer(pki, 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nzz\r\n'));
+    await chunked.request('GET', '/');
+    const bad = await failure(async () => settles((await chunked.getresponse()).read(), 'read()'));
+    expect(bad).toBeInstanceOf(HTTPException);
+
+    const short = await replyingServer(pki, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly a little');
+    const one = await failure(() => settles(request(`https://127.0.0.1:${short}/`, { context: trusting(pki) }), 'request()'));
+    expect(one).toBeInstanceOf(IncompleteRead);
   });
 });
 
@@ -469,13 +537,13 @@ describe('streamed request bodies', () => {
     const srv = await echoServer(pki);
     const conn = connection(pki, srv.port);
     conn.putrequest('POST', '/sent');
-    conn.putheader('Content-Length', 16);
+    conn.putheader('Content-Length', 18);
     await conn.endheaders();
     await conn.send('first,');
     await conn.send(Buffer.from('second,'));
     await conn.send(asyncChunks('thi', 'rd') as AsyncIterable<string>);
     const res = await conn.getresponse();
-    expect(JSON.parse((await res.read()).toString())).toEqual({ method: 'POST', url: '/sent', te: null, cl: '16', body: 'first,second,third' });
+    expect(JSON.parse((await res.read()).toString())).toEqual({ method: 'POST', url: '/sent', te: null, cl: '18', body: 'first,second,third' });
 
     const fresh = connection(pki, srv.port);
     const before = await failure(() => fresh.send('x'));
@@ -494,6 +562,8 @@ describe('timeouts on every wait', () => {
     const server = net.createServer((s) => {
       sockets.push(s);
       s.on('error', () => undefined);
+      // Read (and drop) the ClientHello, so that the client's hang-up is seen.
+      s.resume();
     });
     const port = await listen(server, cleanups);
     const pki = makePki();
@@ -628,9 +698,10 @@ describe('client certificates', () => {
     } catch (e) {
       thrown = e;
     }
-    expect(thrown).toBeInstanceOf(Error);
-    expect((thrown as Error).constructor.name).toBe('CryptoError');
-    expect((thrown as Error).message).toMatch(/mac verify failure/i);
+    expect(thrown).toBeInstanceOf(CryptoError);
+    expect((thrown as CryptoError & { code?: string }).code).toBe('ERR_OSSL_PKCS12_MAC_VERIFY_FAILURE');
+    expect((thrown as Error).message).toBe('could not parse the PKCS#12 data: mac verify failure');
+    expect(() => new HTTPSConnection('127.0.0.1', port, { context: trusting(pki), pfx: files.path('client.p12') })).toThrow(CryptoError);
   });
 });
 

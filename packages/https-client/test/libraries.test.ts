@@ -81,7 +81,7 @@ describe('libraries that take an undici Dispatcher', () => {
       const res = await undiciRequest(`${url}/u${i}`, { dispatcher });
       expect(res.statusCode).toBe(200);
       expect(await res.body.text()).toBe(`GET /u${i}`);
-      const f = await globalThis.fetch(`${url}/f${i}`, { dispatcher } as RequestInit);
+      const f = await globalThis.fetch(`${url}/f${i}`, { dispatcher } as unknown as RequestInit);
       expect(await f.text()).toBe(`GET /f${i}`);
     }
     const ours = handshakes();
@@ -91,7 +91,7 @@ describe('libraries that take an undici Dispatcher', () => {
     cleanups.push(() => stock.close());
     for (let i = 0; i < 3; i++) {
       await (await undiciRequest(`${url}/s${i}`, { dispatcher: stock })).body.text();
-      await (await globalThis.fetch(`${url}/t${i}`, { dispatcher: stock } as RequestInit)).text();
+      await (await globalThis.fetch(`${url}/t${i}`, { dispatcher: stock } as unknown as RequestInit)).text();
     }
     expect(ours).toBe(handshakes() - ours);
     expect(ours).toBeLessThan(6);
@@ -100,7 +100,7 @@ describe('libraries that take an undici Dispatcher', () => {
     const e = await undiciRequest(`${url}/`, { dispatcher: stranger }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(CertificateVerifyError);
     expect((e as CertificateVerifyError).code).toBe('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
-    const g = await globalThis.fetch(`${url}/`, { dispatcher: stranger } as RequestInit).catch((err: unknown) => err);
+    const g = await globalThis.fetch(`${url}/`, { dispatcher: stranger } as unknown as RequestInit).catch((err: unknown) => err);
     expect(g).toBeInstanceOf(TypeError);
     expect((g as Error).message).toBe('fetch failed');
     expect((g as Error & { cause?: unknown }).cause).toBeInstanceOf(CertificateVerifyError);
