@@ -11,7 +11,8 @@
 // the runs and the ratios of the medians against both anchors (above 1 is faster). Node's global
 // fetch cannot be given a CA, so this script runs itself again with NODE_EXTRA_CA_CERTS set.
 //
-//   node bench/src/https-client.mjs [--runs 3] [--keep 2000] [--fresh 300] [--quick]
+//   node bench/src/https-client.mjs [--runs 3] [--keep 2000] [--fresh 300] [--quick] [--json FILE]
+//                                   [--clients 'ossl Agent,node:https'] (OSSL_BENCH_NODE_ARGS='--cpu-prof' reach the measuring child)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
@@ -33,6 +34,7 @@ const { values: argv } = parseArgs({
     fresh: { type: 'string', default: '300' },
     quick: { type: 'boolean', default: false },
     json: { type: 'string' },
+    clients: { type: 'string' },
   },
 });
 const RUNS = argv.quick ? 1 : Number(argv.runs);
@@ -83,7 +85,8 @@ http {
   process.on('exit', stop);
   for (let i = 0; i < 100 && !(await reachable(port)); i++) await new Promise((r) => setTimeout(r, 100));
   if (!(await reachable(port))) throw new Error(`nginx did not start on port ${port} (is it installed? the test command provisions it)`);
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+  const nodeArgs = process.env.OSSL_BENCH_NODE_ARGS ? process.env.OSSL_BENCH_NODE_ARGS.split(' ') : [];
+  const child = spawnSync(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
     stdio: 'inherit',
     env: { ...process.env, OSSL_BENCH_HTTPS_PORT: String(port), OSSL_BENCH_HTTPS_CA: join(dir, 'cert.pem'), NODE_EXTRA_CA_CERTS: join(dir, 'cert.pem') },
   });
@@ -206,7 +209,8 @@ const CELLS = [
   { key: 'fresh', label: `new connection each, ${FRESH} requests`, n: FRESH },
 ];
 
-const names = Object.keys(CLIENTS);
+const names = argv.clients ? argv.clients.split(',') : Object.keys(CLIENTS);
+for (const n of names) if (!CLIENTS[n]) throw new Error(`--clients: no client ${JSON.stringify(n)} (${Object.keys(CLIENTS).join(', ')})`);
 const results = {}; // `${cell}|${client}` -> [req/s]
 const started = Date.now();
 for (let run = 0; run < RUNS; run++) {
@@ -235,7 +239,7 @@ console.log('|---|' + CELLS.map(() => '---|---|---').join('|') + '|');
 for (const name of names) {
   const cols = CELLS.map((c) => {
     const m = median(results[`${c.key}|${name}`]);
-    const ratios = ANCHORS.map((a) => (m / median(results[`${c.key}|${a}`])).toFixed(2) + 'x');
+    const ratios = ANCHORS.map((a) => (results[`${c.key}|${a}`] ? (m / median(results[`${c.key}|${a}`])).toFixed(2) + 'x' : '-'));
     return `${m.toFixed(0)} | ${ratios.join(' | ')}`;
   });
   console.log(`| ${name} | ${cols.join(' | ')} |`);

@@ -8,6 +8,7 @@ import { brandClass, ownOptions, typeError } from '@ossl/crypto/internal';
 import { Context } from '@ossl/ssl';
 
 import { Checker } from './checker.js';
+import { sameContextOptions, SharedSecureContext } from './internal/secure-context.js';
 
 /** Options of `Agent`: node:https.Agent's, node:tls's TLS options, and ossl's `context` and `checker`. */
 export interface AgentOptions extends https.AgentOptions {
@@ -32,6 +33,7 @@ export class Agent extends https.Agent {
   readonly checker: Checker | null;
   /** The @ossl/ssl Context every connection uses, or null (one built from the TLS options). */
   readonly context: Context | null;
+  #shared: SharedSecureContext;
 
   static {
     brandClass(this, '@ossl/https-client:Agent');
@@ -50,6 +52,7 @@ export class Agent extends https.Agent {
     super(o as https.AgentOptions);
     this.checker = checker as Checker | null;
     this.context = context as Context | null;
+    this.#shared = new SharedSecureContext(o);
   }
 
   /**
@@ -64,6 +67,8 @@ export class Agent extends https.Agent {
     };
     const o = { ...options } as unknown as ConnectOptions & { _agentKey?: string };
     if (this.context !== null) o.context = this.context;
+    // The agent's own TLS options (not overridden by the request): the context built for them once.
+    else if (o.secureContext === undefined && sameContextOptions(o, (this as unknown as { options: object }).options)) o.secureContext = this.#shared.get();
     const key = o._agentKey;
     if (key && o.session === undefined) {
       const session = agent._getSession(key);

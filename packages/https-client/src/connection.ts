@@ -159,6 +159,28 @@ class ConnectionAgent extends https.Agent {
 
 function ignore(): void {}
 
+/** How many servers' sessions a Context keeps for HTTPSConnections. */
+const MAX_CACHED_SESSIONS = 100;
+const sessionCaches = new WeakMap<Context, Map<string, Buffer>>();
+/** The TLS sessions of HTTPSConnections made with `context`, by server (`host:port`). */
+function sessionCacheOf(context: Context): Map<string, Buffer> {
+  let cache = sessionCaches.get(context);
+  if (cache === undefined) sessionCaches.set(context, (cache = new Map()));
+  return cache;
+}
+
+/** Each connection's certificate, read once (it does not change while the connection lives). */
+const peers = new WeakMap<SecureSocket, X509 | null>();
+function peerOf(socket: SecureSocket | null): X509 | null {
+  if (socket === null) return null;
+  let peer = peers.get(socket);
+  if (peer === undefined) {
+    peer = socket.connection.getPeerCertificate();
+    peers.set(socket, peer);
+  }
+  return peer;
+}
+
 /** The request in flight: node:http's ClientRequest and what is needed to send it again. */
 interface Exchange {
   req: ClientRequest;
@@ -298,18 +320,30 @@ export class HTTPSConnection {
 
   /** A new verified connection (the Agent's sockets come from here). */
   async #open(): Promise<SecureSocket> {
+    // Connections with the same Context to the same server resume each other's TLS sessions (a new
+    // HTTPSConnection per request costs an abbreviated handshake, as with node:https's agent).
+    const [serverHost, serverPort] = this.#server;
+    const sessions = sessionCacheOf(this.context);
+    const key = `${serverHost}:${serverPort}`;
+    const session = sessions.get(key);
     const opts = {
       host: this.host,
       port: this.port,
       tunnel: this.#tunnel,
-      tls: { context: this.context },
+      tls: session === undefined ? { context: this.context } : { context: this.context, session },
       checkHostname: this.#checkHostname,
       checker: this.#checker,
       timeout: this.#timeout,
       verifyErrors: true,
       ...(this.#sourceAddress === null ? {} : { localAddress: this.#sourceAddress[0] || undefined, localPort: this.#sourceAddress[1] || undefined }),
     };
-    const socket = await openTls(opts);
+    let socket: SecureSocket;
+    try {
+      socket = await openTls(opts);
+    } catch (e) {
+      sessions.delete(key);
+      throw e;
+    }
     this.#socket = socket;
     return socket;
   }
@@ -413,7 +447,10 @@ export class HTTPSConnection {
     // the same turn (the body's end, the connection closing early, a malformed chunk) is missed.
     const response = new Promise<HTTPResponse>((resolve, reject) => {
       req.once('response', (message: IncomingMessage) => {
-        const peer = (req.socket as SecureSocket | null)?.connection.getPeerCertificate() ?? null;
+        const socket = req.socket as SecureSocket | null;
+        const peer = peerOf(socket);
+        // Once a response is whole, the server's session tickets are in: kept for the next connection.
+        if (socket !== null) message.once('end', () => this.#keepSession(socket));
         resolve(new HTTPResponse(message, { peer, timeout: this.#timeout, request: req }));
       });
       req.on('error', reject);
@@ -430,6 +467,16 @@ export class HTTPSConnection {
     const exchange: Exchange = { req, response, socket, replay: [] };
     this.#exchange = exchange;
     return exchange;
+  }
+
+  #keepSession(socket: SecureSocket): void {
+    const session = socket.getSession();
+    if (session === undefined) return;
+    const [serverHost, serverPort] = this.#server;
+    const sessions = sessionCacheOf(this.context);
+    const key = `${serverHost}:${serverPort}`;
+    if (sessions.size >= MAX_CACHED_SESSIONS && !sessions.has(key)) sessions.delete(sessions.keys().next().value!);
+    sessions.set(key, session);
   }
 
   async #write(exchange: Exchange, data: Buffer): Promise<void> {

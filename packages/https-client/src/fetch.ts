@@ -8,6 +8,7 @@ import { Agent as UndiciAgent, fetch as undiciFetch, type Dispatcher, type Reque
 
 import { Checker } from './checker.js';
 import { openTls } from './internal/open.js';
+import { SharedSecureContext } from './internal/secure-context.js';
 import { validateTimeout } from './internal/validate.js';
 
 /** undici Agent options that `createDispatcher` passes on as they are. */
@@ -82,6 +83,8 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   // in undici 8 only): the end is delivered once the parser has read everything and asks for more.
   tls.deferEnd = true;
   const sessions = new Map<string, Buffer>();
+  // One context for every connection (built now: bad TLS options fail here, not at the first fetch).
+  if (context === null && tls.secureContext === undefined) tls.secureContext = new SharedSecureContext(tls).get();
 
   const connect = (target: { hostname: string; protocol: string; port: string; servername?: string; localAddress?: string | null }, callback: (...args: [null, net.Socket] | [Error, null]) => void): void => {
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');

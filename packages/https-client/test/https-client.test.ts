@@ -119,6 +119,32 @@ describe('HTTPSConnection against node:https', () => {
   });
 });
 
+describe('TLS sessions', () => {
+  it('resumes between HTTPSConnections that share a Context and server, never across Contexts', async () => {
+    const pki = makePki();
+    const reused: boolean[] = [];
+    const server = https.createServer({ key: pki.server.keyPem, cert: pki.server.certPem }, (req, res) => res.end('ok'));
+    server.on('secureConnection', (s: import('node:tls').TLSSocket) => reused.push(s.isSessionReused()));
+    const port = await listen(server);
+    const get = async (context: ReturnType<typeof createDefaultContext>, host = '127.0.0.1'): Promise<void> => {
+      const conn = new HTTPSConnection(host, port, { context });
+      try {
+        await conn.request('GET', '/');
+        expect((await (await conn.getresponse()).read()).toString()).toBe('ok');
+      } finally {
+        conn.close();
+      }
+    };
+    const shared = createDefaultContext({ cadata: pki.ca.certPem });
+    await get(shared);
+    await get(shared);
+    await get(shared);
+    await get(createDefaultContext({ cadata: pki.ca.certPem }));
+    await get(shared, 'localhost');
+    expect(reused).toEqual([false, true, true, false, false]);
+  });
+});
+
 describe('verification', () => {
   it('verifies by default: unknown CA and wrong IP fail, with the codes node:tls uses', async () => {
     const pki = makePki();
