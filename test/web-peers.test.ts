@@ -14,6 +14,7 @@ import { HTTPSConnection } from '@ossl/https-client';
 import { Context, SocketConnection, TLS_METHOD, createDefaultContext } from '@ossl/ssl';
 import { makePki, tempFiles, type Pki } from '@ossl/testkit';
 
+import { nginxHead } from './support/interop.js';
 import { pkiFiles } from './support/pki-files.js';
 import { startPeer, type Peer } from './support/peers.js';
 
@@ -93,19 +94,7 @@ async function startNginx(pki: Pki, files: Record<string, string | Buffer>): Pro
   const prefix = f.path('nginx');
   mkdirSync(prefix);
   writeFileSync(join(prefix, 'nginx.conf'), `
-daemon off;
-master_process off;
-worker_processes 1;
-error_log ${prefix}/error.log;
-pid ${prefix}/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix};
-  proxy_temp_path ${prefix};
-  fastcgi_temp_path ${prefix};
-  uwsgi_temp_path ${prefix};
-  scgi_temp_path ${prefix};
+${nginxHead(prefix, prefix)}
   server {
     listen 127.0.0.1:${port} ssl;
     server_name localhost;

@@ -2,7 +2,6 @@
 // (with and without Basic auth), a CONNECT proxy that forwards any name to one loopback port, TLS and
 // TCP servers that record what clients send, and the CPython / child-node oracles run as processes.
 import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -10,9 +9,9 @@ import { dirname, join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import type { Identity } from '@ossl/testkit';
-import { tempFiles } from '@ossl/testkit';
+import { listenLoopback, tempFiles } from '@ossl/testkit';
 
-import { BIN, freePort, launch, waitForPort } from './interop.js';
+import { BIN, freePort, launch, nginxHead, waitForPort } from './interop.js';
 import type { Peer } from './peers.js';
 
 export type Cleanups = Array<() => unknown>;
@@ -23,23 +22,7 @@ export const SUPPORT = dirname(fileURLToPath(import.meta.url));
 // ---- servers on loopback that clean up after themselves ----
 
 /** Listens on 127.0.0.1 (port 0); the cleanup closes the server and every socket it accepted. */
-export async function listen(server: net.Server, cleanups: Cleanups): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve(undefined));
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
-}
+export const listen = (server: net.Server, cleanups: Cleanups): Promise<number> => listenLoopback(server, cleanups);
 
 // ---- nginx ----
 
@@ -101,20 +84,8 @@ export async function startHttpsNginx(path: (n: string) => string, running: Peer
   writeFileSync(
     join(prefix, 'nginx.conf'),
     `
-daemon off;
-master_process off;
-worker_processes 1;
-error_log ${prefix}/error.log;
-pid ${prefix}/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
+${nginxHead(prefix, join(prefix, 'tmp'))}
   default_type application/octet-stream;
-  client_body_temp_path ${prefix}/tmp;
-  proxy_temp_path ${prefix}/tmp;
-  fastcgi_temp_path ${prefix}/tmp;
-  uwsgi_temp_path ${prefix}/tmp;
-  scgi_temp_path ${prefix}/tmp;
   client_max_body_size 4m;
   keepalive_timeout 600s;
   keepalive_requests 1000;

@@ -474,6 +474,27 @@ export async function pythonSummary(peer: LaunchedPeer): Promise<PySummary> {
 
 // ---- nginx in front of a backend that records the body and answers TO_CLIENT ----
 
+/**
+ * The start of an nginx.conf for a test nginx in `prefix` (foreground, one process, logs and pid in
+ * the prefix, temp files in `temp`), up to and including `http {` and its temp paths; the caller adds
+ * its servers and the closing brace.
+ */
+export function nginxHead(prefix: string, temp: string): string {
+  return `daemon off;
+master_process off;
+worker_processes 1;
+error_log ${prefix}/error.log;
+pid ${prefix}/nginx.pid;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path ${temp};
+  proxy_temp_path ${temp};
+  fastcgi_temp_path ${temp};
+  uwsgi_temp_path ${temp};
+  scgi_temp_path ${temp};`;
+}
+
 export interface Nginx {
   port: number;
   /** The request bodies the backend received, in order. */
@@ -509,19 +530,7 @@ export async function startNginx(set: PkiSet, clientCert: boolean, running: Peer
   mkdirSync(join(prefix, 'tmp'));
   const port = await freePort();
   writeFileSync(join(prefix, 'nginx.conf'), `
-daemon off;
-master_process off;
-worker_processes 1;
-error_log ${prefix}/error.log;
-pid ${prefix}/nginx.pid;
-events { worker_connections 64; }
-http {
-  access_log off;
-  client_body_temp_path ${prefix}/tmp;
-  proxy_temp_path ${prefix}/tmp;
-  fastcgi_temp_path ${prefix}/tmp;
-  uwsgi_temp_path ${prefix}/tmp;
-  scgi_temp_path ${prefix}/tmp;
+${nginxHead(prefix, join(prefix, 'tmp'))}
   client_max_body_size 1m;
   server {
     listen 127.0.0.1:${port} ssl;

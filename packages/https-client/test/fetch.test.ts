@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Agent as UndiciAgent, request as undiciRequest, type Dispatcher } from 'undici';
 import { PKCS12 } from '@ossl/crypto';
 import { CertificateVerifyError, createDefaultContext } from '@ossl/ssl';
-import { makeIdentity, makePki, type Identity, type Pki } from '@ossl/testkit';
+import { failureOf, makeIdentity, makePki, type Identity, type Pki } from '@ossl/testkit';
 
 import { Agent, Checker, createDispatcher, fetch, WrongCertificate, type DispatcherOptions } from '../src/index.js';
 import { listen } from './support/servers.js';
@@ -22,15 +22,8 @@ afterEach(async () => {
 
 type Coded = Error & { code?: string; cause?: unknown };
 
-/** Runs `fn` and returns what it threw or rejected with (or fails the test when it did not). */
-async function failure(fn: () => unknown): Promise<Coded> {
-  try {
-    await fn();
-  } catch (e) {
-    return e as Coded;
-  }
-  throw new Error('expected a failure, got none');
-}
+/** What `fn` threw or rejected with (the test fails when it did not). */
+const failure = failureOf;
 
 /** A dispatcher closed after the test. */
 function dispatcher(options: DispatcherOptions): Dispatcher {

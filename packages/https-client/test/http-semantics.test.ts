@@ -11,7 +11,7 @@ import tls from 'node:tls';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CryptoError, PKCS12 } from '@ossl/crypto';
 import { createDefaultContext, type Context } from '@ossl/ssl';
-import { makeIdentity, makePki, tempFiles, type Identity, type Pki } from '@ossl/testkit';
+import { failureOf, makeIdentity, makePki, tempFiles, type Identity, type Pki } from '@ossl/testkit';
 
 import { BadStatusLine, HTTPException, HTTPSConnection, IncompleteRead, ProxyHTTPSConnection, request } from '../src/index.js';
 import { connectProxy, listen, recordingTlsServer } from './support/servers.js';
@@ -23,15 +23,8 @@ afterEach(async () => {
 
 type Coded = Error & { code?: string; cause?: unknown };
 
-/** Runs `fn` and returns what it threw or rejected with (or fails the test when it did not). */
-async function failure(fn: () => unknown): Promise<Coded> {
-  try {
-    await fn();
-  } catch (e) {
-    return e as Coded;
-  }
-  throw new Error('expected a failure, got none');
-}
+/** What `fn` threw or rejected with (the test fails when it did not). */
+const failure = failureOf;
 
 /** A CA-verifying default context for `pki`. */
 const trusting = (pki: Pki): Context => createDefaultContext({ cadata: pki.ca.certPem });

@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Context, createDefaultContext, TLS_CLIENT_METHOD, VERIFY_NONE, VERIFY_PEER } from '@ossl/ssl';
-import { makeIdentity, makePki, tempFiles, withPollutedPrototype, type Identity, type Pki } from '@ossl/testkit';
+import { failureOf, makeIdentity, makePki, tempFiles, withPollutedPrototype, type Identity, type Pki } from '@ossl/testkit';
 import { dumpCertificate, dumpPrivatekey, FILETYPE_PEM } from '@ossl/crypto';
 
 import { BadStatusLine, Checker, HTTPException, HTTPSConnection, ProxyHTTPSConnection, request, WrongCertificate, WrongHost } from '../src/index.js';
@@ -16,15 +16,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-/** Runs `fn` and returns what it threw or rejected with (or fails the test when it did not). */
-async function failure(fn: () => unknown): Promise<Error & { code?: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return e as Error & { code?: string };
-  }
-  throw new Error('expected a failure, got none');
-}
+/** What `fn` threw or rejected with (the test fails when it did not). */
+const failure = failureOf;
 
 /** Resolves when `socket` has closed (an error on the way, such as ECONNRESET, is expected). */
 const closed = (socket: net.Socket): Promise<void> => (socket.closed ? Promise.resolve() : new Promise((resolve) => socket.once('close', () => resolve())));

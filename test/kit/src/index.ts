@@ -131,3 +131,40 @@ export async function withPollutedPrototype<T>(props: Record<string, unknown>, f
 }
 
 export { X509Name };
+
+/**
+ * Listens on `host` (127.0.0.1 by default), port 0, and registers a cleanup that destroys every
+ * socket the server accepted and closes it. Resolves with the port.
+ */
+export async function listenLoopback(server: import('node:net').Server, cleanups: Array<() => unknown>, host = '127.0.0.1'): Promise<number> {
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s: import('node:net').Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve(undefined));
+      }),
+  );
+  return (server.address() as import('node:net').AddressInfo).port;
+}
+
+/** What `fn` threw or rejected with; fails (throws) when it did not. */
+export async function failureOf(fn: () => unknown): Promise<Error & { code?: string; cause?: unknown }> {
+  try {
+    await fn();
+  } catch (e) {
+    return e as Error & { code?: string; cause?: unknown };
+  }
+  throw new Error('expected a failure, got none');
+}

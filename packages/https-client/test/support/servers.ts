@@ -1,32 +1,14 @@
 // Loopback peers for the https-client tests: a TLS server and an HTTP proxy that record every byte
 // they receive (to prove that a refused request sent nothing), and a small CONNECT proxy whose
 // answer a test chooses. Every server registers its own cleanup.
-import { once } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import type { Identity } from '@ossl/testkit';
+import { listenLoopback, type Identity } from '@ossl/testkit';
 
 export type Cleanups = Array<() => unknown>;
 
 /** Listens on 127.0.0.1 (port 0), registers a cleanup that closes the server and its sockets. */
-export async function listen(server: net.Server, cleanups: Cleanups, host = '127.0.0.1'): Promise<number> {
-  const sockets = new Set<net.Socket>();
-  server.on('connection', (s: net.Socket) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  // node:tls servers report the raw socket through 'connection' as well.
-  server.listen(0, host);
-  await once(server, 'listening');
-  cleanups.push(
-    () =>
-      new Promise((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve(undefined));
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
-}
+export const listen = (server: net.Server, cleanups: Cleanups, host = '127.0.0.1'): Promise<number> => listenLoopback(server, cleanups, host);
 
 /** What a recording server saw: one entry per TCP connection, with every byte it received. */
 export interface Recording {
