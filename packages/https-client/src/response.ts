@@ -8,6 +8,9 @@ import { brandClass, inspectFields, printable, typeError } from '@ossl/crypto/in
 import { HTTPException, IncompleteRead } from './errors.js';
 import { timeoutError } from './internal/open.js';
 
+/** How much of the body is read ahead of the caller before node:http is asked to wait. */
+const HIGH_WATER_MARK = 64 * 1024;
+
 /** What a response needs from the connection it came from. */
 export interface ResponseSource {
   /** The server's certificate. */
@@ -79,7 +82,14 @@ export class HTTPResponse {
       conn.includes('close') ||
       (this.version === 10 && !conn.includes('keep-alive')) ||
       (!message.complete && headers['content-length'] === undefined && !te.includes('chunked') && this.status >= 200 && this.status !== 204 && this.status !== 304);
-    message.on('readable', () => this.#pull());
+    // Flowing, as node:http's own readers take a body, paused while HIGH_WATER_MARK bytes wait unread.
+    message.on('data', (chunk: Buffer) => {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+      this.#received += chunk.length;
+      if (this.#buffered >= HIGH_WATER_MARK) message.pause();
+      this.#notify();
+    });
     message.on('end', () => {
       this.#ended = true;
       this.#notify();
@@ -91,17 +101,6 @@ export class HTTPResponse {
     };
     message.on('error', fail);
     source.request.on('error', fail);
-    // A body that is already complete (HEAD, 204, an empty one) ends at once, freeing the connection.
-    this.#pull();
-  }
-
-  #pull(): void {
-    for (let chunk = this.#message.read() as Buffer | null; chunk !== null; chunk = this.#message.read() as Buffer | null) {
-      this.#chunks.push(chunk);
-      this.#buffered += chunk.length;
-      this.#received += chunk.length;
-    }
-    this.#notify();
   }
 
   #notify(): void {
@@ -112,9 +111,8 @@ export class HTTPResponse {
 
   /** Waits for more of the body (or its end, or a failure), within the connection's timeout. */
   async #more(): Promise<void> {
-    const before = this.#buffered;
-    this.#pull();
-    if (this.#buffered > before || this.#ended || this.#error !== null) return;
+    if (this.#ended || this.#error !== null) return;
+    if (this.#message.isPaused()) this.#message.resume();
     const timeout = this.#timeout;
     await new Promise<void>((resolve) => {
       const timer =
@@ -151,6 +149,7 @@ export class HTTPResponse {
     const rest = all.subarray(n);
     this.#chunks = rest.length > 0 ? [rest] : [];
     this.#buffered = rest.length;
+    if (this.#buffered < HIGH_WATER_MARK && this.#message.isPaused() && !this.#ended) this.#message.resume();
     return out;
   }
 
