@@ -95,11 +95,13 @@ runs.push({ label: `[node ${process.versions.node}]`, ...collect(`[node ${proces
 // Type errors in sources or tests count as a failure too (vitest itself only strips types).
 const typecheck = spawnSync(turbo, ['run', 'typecheck', '--continue', '--concurrency=2', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit', env: baseEnv });
 
-// The packages as they would be published (publint, Are the Types Wrong), and the API reference
-// (every export documented, docs/api/ up to date); each counts as one failure when it fails.
+// The packages as they would be published (publint, Are the Types Wrong), the API reference (every
+// export documented, docs/api/ up to date) and the benchmarks run small (they must not rot); each
+// counts as one failure when it fails.
 const checks = [
   ['package lint (publint, attw)', 'lint-packages.mjs', []],
   ['API reference (docs/api)', 'api-docs.mjs', ['--check']],
+  ['benchmarks (smoke runs)', 'bench-smoke.mjs', []],
 ].map(([label, script, args]) => ({ label, ok: spawnSync(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, stdio: 'inherit', env: baseEnv }).status === 0 }));
 
 // Node.js's own TLS tests, run unmodified against compat-net (../shared/node-tls-suite, beside the
