@@ -4,9 +4,21 @@
 import { readFileSync } from 'node:fs';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { FILETYPE_ASN1, FILETYPE_PEM, loadCertificate, loadCrl, loadPkcs12, loadPrivatekey, X509StoreFlags, type X509 } from '@ossl/crypto';
-import { MODE_RELEASE_BUFFERS, OP_ALLOW_CLIENT_RENEGOTIATION, SESS_CACHE_CLIENT, SESS_CACHE_NO_AUTO_CLEAR, SESS_CACHE_NO_INTERNAL, SESS_CACHE_SERVER } from '@ossl/ssl';
 import { brandClass, inspectFields, ownOptions } from '@ossl/crypto/internal';
-import { Context, TLS_METHOD, TLS1_VERSION, TLS1_1_VERSION, TLS1_2_VERSION, TLS1_3_VERSION } from '@ossl/ssl';
+import {
+  Context,
+  MODE_RELEASE_BUFFERS,
+  OP_ALLOW_CLIENT_RENEGOTIATION,
+  SESS_CACHE_CLIENT,
+  SESS_CACHE_NO_AUTO_CLEAR,
+  SESS_CACHE_NO_INTERNAL,
+  SESS_CACHE_SERVER,
+  TLS_METHOD,
+  TLS1_VERSION,
+  TLS1_1_VERSION,
+  TLS1_2_VERSION,
+  TLS1_3_VERSION,
+} from '@ossl/ssl';
 
 import { tlsDefaults } from './defaults.js';
 import { wireContext } from './internal/dispatch.js';

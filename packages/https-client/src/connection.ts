@@ -14,6 +14,7 @@ import { Context, createDefaultContext } from '@ossl/ssl';
 import { Checker } from './checker.js';
 import { BadStatusLine, HTTPException, ResponseNotReady } from './errors.js';
 import { openTls, timeoutError, type Tunnel } from './internal/open.js';
+import { SessionCache } from './internal/sessions.js';
 import {
   formatHost,
   joinHeaderValues,
@@ -159,13 +160,11 @@ class ConnectionAgent extends https.Agent {
 
 function ignore(): void {}
 
-/** How many servers' sessions a Context keeps for HTTPSConnections. */
-const MAX_CACHED_SESSIONS = 100;
-const sessionCaches = new WeakMap<Context, Map<string, Buffer>>();
+const sessionCaches = new WeakMap<Context, SessionCache>();
 /** The TLS sessions of HTTPSConnections made with `context`, by server (`host:port`). */
-function sessionCacheOf(context: Context): Map<string, Buffer> {
+function sessionCacheOf(context: Context): SessionCache {
   let cache = sessionCaches.get(context);
-  if (cache === undefined) sessionCaches.set(context, (cache = new Map()));
+  if (cache === undefined) sessionCaches.set(context, (cache = new SessionCache()));
   return cache;
 }
 
@@ -318,13 +317,18 @@ export class HTTPSConnection {
     return this.#tunnel ? [this.#tunnel.host, this.#tunnel.port] : [this.host, this.port];
   }
 
+  /** The server a session is kept for: `host:port` of the tunnel's target or of the host. */
+  get #sessionKey(): string {
+    const [host, port] = this.#server;
+    return `${host}:${port}`;
+  }
+
   /** A new verified connection (the Agent's sockets come from here). */
   async #open(): Promise<SecureSocket> {
     // Connections with the same Context to the same server resume each other's TLS sessions (a new
     // HTTPSConnection per request costs an abbreviated handshake, as with node:https's agent).
-    const [serverHost, serverPort] = this.#server;
     const sessions = sessionCacheOf(this.context);
-    const key = `${serverHost}:${serverPort}`;
+    const key = this.#sessionKey;
     const session = sessions.get(key);
     const opts = {
       host: this.host,
@@ -471,12 +475,7 @@ export class HTTPSConnection {
 
   #keepSession(socket: SecureSocket): void {
     const session = socket.getSession();
-    if (session === undefined) return;
-    const [serverHost, serverPort] = this.#server;
-    const sessions = sessionCacheOf(this.context);
-    const key = `${serverHost}:${serverPort}`;
-    if (sessions.size >= MAX_CACHED_SESSIONS && !sessions.has(key)) sessions.delete(sessions.keys().next().value!);
-    sessions.set(key, session);
+    if (session !== undefined) sessionCacheOf(this.context).set(this.#sessionKey, session);
   }
 
   async #write(exchange: Exchange, data: Buffer): Promise<void> {

@@ -1,21 +1,19 @@
 // WHATWG fetch over ossl's TLS: undici's fetch and Agent (HTTP, redirects, bodies, AbortSignal are
 // undici's) with a connector that opens @ossl/compat-net connections, verified by default.
 import net from 'node:net';
-import type { ConnectOptions, SecureSocket } from '@ossl/compat-net';
+import { createSecureContext, type ConnectOptions, type SecureSocket } from '@ossl/compat-net';
 import { ownOptions, typeError } from '@ossl/crypto/internal';
 import { Context } from '@ossl/ssl';
 import { Agent as UndiciAgent, fetch as undiciFetch, type Dispatcher, type RequestInfo, type RequestInit, type Response } from 'undici';
 
 import { Checker } from './checker.js';
 import { openTls } from './internal/open.js';
-import { SharedSecureContext } from './internal/secure-context.js';
+import { contextOptions } from './internal/secure-context.js';
+import { SessionCache } from './internal/sessions.js';
 import { validateTimeout } from './internal/validate.js';
 
 /** undici Agent options that `createDispatcher` passes on as they are. */
 const POOL_OPTIONS = ['connections', 'keepAliveTimeout', 'keepAliveMaxTimeout', 'keepAliveTimeoutThreshold', 'headersTimeout', 'bodyTimeout', 'pipelining', 'maxHeaderSize', 'maxResponseSize'] as const;
-
-/** How many TLS sessions a dispatcher keeps for resumption (one per host and port). */
-const MAX_CACHED_SESSIONS = 100;
 
 /**
  * Options of `createDispatcher` and `fetch`'s `init.tls`: node:tls's TLS options (ca, cert, key, pfx,
@@ -82,9 +80,9 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
   // undici 7's HTTP/1 parser asserts it is not paused when the socket ends (nodejs/undici#5360, fixed
   // in undici 8 only): the end is delivered once the parser has read everything and asks for more.
   tls.deferEnd = true;
-  const sessions = new Map<string, Buffer>();
+  const sessions = new SessionCache();
   // One context for every connection (built now: bad TLS options fail here, not at the first fetch).
-  if (context === null && tls.secureContext === undefined) tls.secureContext = new SharedSecureContext(tls).get();
+  if (context === null && tls.secureContext === undefined) tls.secureContext = createSecureContext(contextOptions(tls));
 
   const connect = (target: { hostname: string; protocol: string; port: string; servername?: string; localAddress?: string | null }, callback: (...args: [null, net.Socket] | [Error, null]) => void): void => {
     const host = target.hostname.replace(/^\[(.*)\]$/, '$1');
@@ -103,10 +101,7 @@ export function createDispatcher(options: DispatcherOptions = {}): Dispatcher {
     if (session !== undefined && per.session === undefined) per.session = session;
     openTls({ host, port, tunnel: null, tls: per, checkHostname, checker: checker as Checker | null, timeout: connectTimeout, localAddress: target.localAddress ?? undefined, verifyErrors: true }).then(
       (socket: SecureSocket) => {
-        socket.on('session', (s: Buffer) => {
-          if (sessions.size >= MAX_CACHED_SESSIONS && !sessions.has(key)) sessions.delete(sessions.keys().next().value!);
-          sessions.set(key, s);
-        });
+        socket.on('session', (s: Buffer) => sessions.set(key, s));
         callback(null, socket);
       },
       (e: Error) => {
