@@ -354,6 +354,7 @@ export class SecureSocket extends net.Socket {
     this.#rejectUnauthorized = !isOwnFalse(o, 'rejectUnauthorized');
     this.#requestCert = Boolean(o.requestCert);
     this.#suppressRaggedEofs = !isOwnFalse(o, 'suppressRaggedEofs');
+    if (o.deferEnd !== undefined && o.deferEnd !== null && typeof o.deferEnd !== 'boolean') throw invalidArgType('options.deferEnd', 'boolean', o.deferEnd);
     this.#deferEnd = o.deferEnd === true;
     this.#python = o[kPythonShape] === true;
     this.#servername = servername;

@@ -93,3 +93,11 @@ describe('deferEnd', () => {
     expect(n).toBe(100_000);
   });
 });
+
+describe('deferEnd of the wrong type', () => {
+  it('is a TypeError naming the option, before any connection', () => {
+    for (const value of ['yes', 1, {}]) {
+      expect(() => connect({ port: 9, host: '127.0.0.1', deferEnd: value as never })).toThrow(expect.objectContaining({ name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE', message: expect.stringContaining('options.deferEnd') }));
+    }
+  });
+});
