@@ -573,7 +573,8 @@ describe('timeouts on every wait', () => {
   it('gives up on a server that completes TLS but never answers the request', async () => {
     const pki = makePki();
     const srv = await rawHttpsServer(pki.server, () => undefined);
-    const conn = connection(pki, srv.port, { timeout: 200 });
+    // The waits that do finish (connect, handshake) must not meet the timeout on a slow machine: a wide margin.
+    const conn = connection(pki, srv.port, { timeout: 1000 });
     await conn.request('GET', '/silent');
     const e = await failure(() => conn.getresponse());
     expect(e.code).toBe('ETIMEDOUT');
@@ -584,7 +585,8 @@ describe('timeouts on every wait', () => {
   it('gives up on a body that stalls after the head', async () => {
     const pki = makePki();
     const port = await replyingServer(pki, 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nstart', false);
-    const conn = connection(pki, port, { timeout: 200 });
+    // The waits that do finish (connect, handshake, head) must not meet the timeout on a slow machine: a wide margin.
+    const conn = connection(pki, port, { timeout: 1000 });
     await conn.request('GET', '/');
     const res = await conn.getresponse();
     expect(res.status).toBe(200);
