@@ -13,6 +13,7 @@
         "src/x509_name.cc",
         "src/x509_ext.cc",
         "src/x509.cc",
+        "src/x509_lazy.cc",
         "src/x509_req.cc",
         "src/x509_store.cc",
         "src/crl.cc",

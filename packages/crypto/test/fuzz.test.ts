@@ -1,6 +1,6 @@
 // Every loader is fed thousands of mutated inputs (bit flips, truncations, splices, garbage): each
-// call returns an object or throws crypto.Error / TypeError, leaves OpenSSL's error queue empty, and
-// the whole run is bounded in time.
+// call returns an object or throws crypto.Error / TypeError and leaves OpenSSL's error queue empty.
+// The work is bounded by count.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { native } from '@ossl/native';
@@ -32,7 +32,6 @@ import {
 import { makeIdentity } from './support/helpers.js';
 
 const PER_LOADER = 1500;
-const TIME_BUDGET_MS = 4000;
 
 /** Deterministic mutations of `seed`: bit flips, truncations, byte splices and garbage. */
 function* mutations(seed: Buffer, count: number): Generator<Buffer> {
@@ -71,7 +70,6 @@ function* mutations(seed: Buffer, count: number): Generator<Buffer> {
 }
 
 function fuzz(label: string, seed: Buffer, load: (input: Buffer) => unknown): void {
-  const start = Date.now();
   let loaded = 0;
   let rejected = 0;
   for (const input of mutations(seed, PER_LOADER)) {
@@ -83,10 +81,9 @@ function fuzz(label: string, seed: Buffer, load: (input: Buffer) => unknown): vo
       rejected++;
     }
     expect(native.errorQueueEmpty(), `${label}: error queue left dirty`).toBe(true);
-    if (Date.now() - start > TIME_BUDGET_MS) break;
   }
   expect(rejected, label).toBeGreaterThan(0);
-  expect(loaded + rejected, label).toBeGreaterThan(100);
+  expect(loaded + rejected, label).toBe(PER_LOADER);
 }
 
 describe('loaders under mutated input', () => {

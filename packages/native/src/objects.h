@@ -46,6 +46,13 @@ bool IsLegacyKey(const EVP_PKEY* pkey);
 EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey);
 X509Pointer ReparsedIfLegacyKey(X509* x);
 
+struct LazyCert;  // x509_lazy.h
+void FreeLazyCert(LazyCert* cert);
+using LazyCertPointer = Owned<LazyCert, FreeLazyCert>;
+
+// A certificate loaded from PEM or DER starts as a LazyCert: the fields are read from it, and the
+// full X509 (with its decoded public key) is made on first need and used from then on. Everything
+// that changes the certificate, and every other native object that takes one, works on the full X509.
 class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
  public:
   OSSL_TAGGED_UNWRAP(X509Wrap)
@@ -55,8 +62,14 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
   static constexpr const char* kExpected = "an X509";
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509Wrap(const Napi::CallbackInfo& info);
+  // The full certificate. Only for a wrapper obtained through UnwrapAs<X509Wrap>, which makes it.
   X509* get() const { return x509_.get(); }
+  // The full certificate, made now if this one is still lazy; null with an exception pending.
+  X509* Full(Napi::Env env);
+  // The subject (0) or issuer (1), from whichever form this certificate is in.
+  X509_NAME* Name(int which) const;
   static Napi::Value NewOwned(Napi::Env env, X509Pointer x);
+  static Napi::Value NewLazy(Napi::Env env, LazyCertPointer cert);
 
  private:
   Napi::Value SetVersion(const Napi::CallbackInfo& info);
@@ -81,8 +94,19 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
   Napi::Value VerifySignature(const Napi::CallbackInfo& info);
   Napi::Value CheckHost(const Napi::CallbackInfo& info);
   Napi::Value Dump(const Napi::CallbackInfo& info);
+  const ASN1_TIME* Time(int which) const;
+  const ASN1_INTEGER* Serial() const;
+  const STACK_OF(X509_EXTENSION)* Extensions() const;
   X509Pointer x509_;
+  // Kept after the full certificate is made, so a name pointer read from it never dangles; read
+  // only while x509_ is null.
+  LazyCertPointer lazy_;
 };
+
+// Unwrapping a certificate argument makes the full certificate (a TypeError or OpenSSL's error
+// otherwise), so `get()` is always usable on the result.
+template <>
+X509Wrap* UnwrapAs<X509Wrap>(Napi::Value v, const char* param);
 
 // An X509Name is either owned or a live view of a name inside another object (the subject or issuer
 // of a certificate). A view keeps its owner alive with a strong reference and looks the name up
@@ -98,6 +122,8 @@ class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
   static void Init(Napi::Env env, Napi::Object exports);
   explicit X509NameWrap(const Napi::CallbackInfo& info);
   X509_NAME* get() const;
+  // The name to change: for a view of a loaded certificate, its full form is made first.
+  X509_NAME* GetForWrite(Napi::Env env);
   static Napi::Value NewView(Napi::Env env, Napi::Object owner, Source source);
   static Napi::Value NewOwned(Napi::Env env, X509NamePointer name);
 

@@ -6,12 +6,9 @@
 
 #include "common/passphrase.h"
 #include "objects.h"
+#include "x509_lazy.h"
 
 namespace ossl {
-
-namespace {
-
-}  // namespace
 
 const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool allow_null, bool* failed) {
   *failed = false;
@@ -138,7 +135,13 @@ void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
 }
 
 // new X509(): an empty certificate; native code passes an External to adopt an existing one.
+// NewLazy passes (External<LazyCert>, true).
 X509Wrap::X509Wrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X509Wrap>(info) {
+  if (info.Length() >= 2 && info[0].IsExternal() && info[1].IsBoolean() && info[1].As<Napi::Boolean>().Value()) {
+    lazy_.reset(info[0].As<Napi::External<LazyCert>>().Data());
+    info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+    return;
+  }
   AdoptOrCreate<X509Wrap>(info, x509_, X509_new, "could not create a certificate");
 }
 
@@ -148,17 +151,62 @@ Napi::Value X509Wrap::NewOwned(Napi::Env env, X509Pointer x) {
   return Data(env)->x509.New({ext});
 }
 
+Napi::Value X509Wrap::NewLazy(Napi::Env env, LazyCertPointer cert) {
+  if (!cert) return ThrowOpenSSL(env, "no certificate");
+  Napi::Value ext = Napi::External<LazyCert>::New(env, cert.release());  // adopted by the constructor
+  return Data(env)->x509.New({ext, Napi::Boolean::New(env, true)});
+}
+
+X509* X509Wrap::Full(Napi::Env env) {
+  if (!x509_) {
+    x509_ = MaterializeLazyCert(lazy_.get());
+    if (!x509_) ThrowOpenSSL(env, "could not decode the certificate");
+  }
+  return x509_.get();
+}
+
+X509_NAME* X509Wrap::Name(int which) const {
+  if (x509_) return which == 0 ? X509_get_subject_name(x509_.get()) : X509_get_issuer_name(x509_.get());
+  return which == 0 ? lazy_->info->subject : lazy_->info->issuer;
+}
+
+const ASN1_TIME* X509Wrap::Time(int which) const {
+  if (x509_) return which == 0 ? X509_get0_notBefore(x509_.get()) : X509_get0_notAfter(x509_.get());
+  return which == 0 ? lazy_->info->validity->notBefore : lazy_->info->validity->notAfter;
+}
+
+const ASN1_INTEGER* X509Wrap::Serial() const {
+  return x509_ ? X509_get0_serialNumber(x509_.get()) : lazy_->info->serialNumber;
+}
+
+template <>
+X509Wrap* UnwrapAs<X509Wrap>(Napi::Value v, const char* param) {
+  if (v.IsObject()) {
+    Napi::Object o = v.As<Napi::Object>();
+    if (o.CheckTypeTag(&X509Wrap::kTypeTag)) {
+      X509Wrap* w = X509Wrap::Unwrap(o);
+      return w->Full(v.Env()) == nullptr ? nullptr : w;
+    }
+  }
+  ThrowType(v.Env(), param, X509Wrap::kExpected, v);
+  return nullptr;
+}
+
 Napi::Value X509Wrap::SetVersion(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   int64_t v = 0;
   if (!GetInt(info[0], "version", &v)) return info.Env().Undefined();
   if (v < 0 || v > 2) return ThrowValue(info.Env(), "version must be 0, 1 or 2 (X.509 v1, v2 or v3), got " + std::to_string(v));
-  if (X509_set_version(x509_.get(), v) != 1) return ThrowOpenSSL(info.Env(), "could not set the version");
+  X509* x = Full(info.Env());
+  if (x == nullptr) return info.Env().Undefined();
+  if (X509_set_version(x, v) != 1) return ThrowOpenSSL(info.Env(), "could not set the version");
   return info.Env().Undefined();
 }
 
 Napi::Value X509Wrap::GetVersion(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), static_cast<double>(X509_get_version(x509_.get())));
+  // X509_get_version reads the same field: absent means 0 (v1).
+  long v = x509_ ? X509_get_version(x509_.get()) : ASN1_INTEGER_get(lazy_->info->version);
+  return Napi::Number::New(info.Env(), static_cast<double>(v));
 }
 
 // setSerialHex(hex): the serial number as (optionally negative) hexadecimal text.
@@ -174,8 +222,10 @@ Napi::Value X509Wrap::SetSerial(const Napi::CallbackInfo& info) {
     return ThrowValue(env, "invalid serial number");
   }
   BNPointer bn(raw);
+  X509* x = Full(env);
+  if (x == nullptr) return env.Undefined();
   ASN1IntPointer serial(BN_to_ASN1_INTEGER(bn.get(), nullptr));
-  if (!serial || X509_set_serialNumber(x509_.get(), serial.get()) != 1) {
+  if (!serial || X509_set_serialNumber(x, serial.get()) != 1) {
     return ThrowOpenSSL(env, "could not set the serial number");
   }
   return env.Undefined();
@@ -184,7 +234,7 @@ Napi::Value X509Wrap::SetSerial(const Napi::CallbackInfo& info) {
 Napi::Value X509Wrap::GetSerial(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
-  BNPointer bn(ASN1_INTEGER_to_BN(X509_get0_serialNumber(x509_.get()), nullptr));
+  BNPointer bn(ASN1_INTEGER_to_BN(Serial(), nullptr));
   if (!bn) return ThrowOpenSSL(env, "invalid serial number");
   OpensslString hex(BN_bn2hex(bn.get()));
   if (!hex) return ThrowOpenSSL(env, "invalid serial number");
@@ -197,7 +247,9 @@ Napi::Value X509Wrap::GmtimeAdj(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t which = 0, secs = 0;
   if (!GetInt(info[0], "which", &which) || !GetInt(info[1], "amount", &secs)) return env.Undefined();
-  ASN1_TIME* t = which == 0 ? X509_getm_notBefore(x509_.get()) : X509_getm_notAfter(x509_.get());
+  X509* x = Full(env);
+  if (x == nullptr) return env.Undefined();
+  ASN1_TIME* t = which == 0 ? X509_getm_notBefore(x) : X509_getm_notAfter(x);
   if (X509_gmtime_adj(t, static_cast<long>(secs)) == nullptr) return ThrowOpenSSL(env, "could not set the time");
   return env.Undefined();
 }
@@ -206,8 +258,7 @@ Napi::Value X509Wrap::GetTime(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   int64_t which = 0;
   if (!GetInt(info[0], "which", &which)) return info.Env().Undefined();
-  const ASN1_TIME* t = which == 0 ? X509_get0_notBefore(x509_.get()) : X509_get0_notAfter(x509_.get());
-  return TimeToString(info.Env(), t);
+  return TimeToString(info.Env(), Time(which == 0 ? 0 : 1));
 }
 
 // setTime(which, "YYYYMMDDhhmmssZ"): stored as RFC 5280 wants (UTCTime before 2050).
@@ -218,15 +269,16 @@ Napi::Value X509Wrap::SetTime(const Napi::CallbackInfo& info) {
   if (!GetInt(info[0], "which", &which)) return env.Undefined();
   ASN1TimePointer t = ParseTime(env, info[1], "when");
   if (!t) return env.Undefined();
-  int ok = which == 0 ? X509_set1_notBefore(x509_.get(), t.get()) : X509_set1_notAfter(x509_.get(), t.get());
+  X509* x = Full(env);
+  if (x == nullptr) return env.Undefined();
+  int ok = which == 0 ? X509_set1_notBefore(x, t.get()) : X509_set1_notAfter(x, t.get());
   if (ok != 1) return ThrowOpenSSL(env, "could not set the time");
   return env.Undefined();
 }
 
 Napi::Value X509Wrap::HasExpired(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  const ASN1_TIME* t = X509_get0_notAfter(x509_.get());
-  int r = X509_cmp_current_time(t);
+  int r = X509_cmp_current_time(Time(1));
   if (r == 0) return ThrowValue(info.Env(), "the certificate has no valid notAfter time");
   return Napi::Boolean::New(info.Env(), r < 0);
 }
@@ -246,16 +298,19 @@ Napi::Value X509Wrap::SetName(const Napi::CallbackInfo& info) {
   if (!GetInt(info[0], "which", &which)) return env.Undefined();
   X509NameWrap* name = UnwrapAs<X509NameWrap>(info[1], "name");
   if (name == nullptr) return env.Undefined();
+  X509* x = Full(env);  // before name->get(): the name may be a view of this certificate
+  if (x == nullptr) return env.Undefined();
   // Both setters copy the name, so setting a certificate's own subject as its issuer is safe.
-  int ok = which == 0 ? X509_set_subject_name(x509_.get(), name->get())
-                      : X509_set_issuer_name(x509_.get(), name->get());
+  int ok = which == 0 ? X509_set_subject_name(x, name->get()) : X509_set_issuer_name(x, name->get());
   if (ok != 1) return ThrowOpenSSL(env, "could not set the name");
   return env.Undefined();
 }
 
 Napi::Value X509Wrap::GetPubkey(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  EVPKeyPointer key(X509_get_pubkey(x509_.get()));  // X509_get_pubkey returns a new reference
+  X509* x = Full(info.Env());
+  if (x == nullptr) return info.Env().Undefined();
+  EVPKeyPointer key(X509_get_pubkey(x));  // X509_get_pubkey returns a new reference
   if (!key) return ThrowOpenSSL(info.Env(), "the certificate has no usable public key");
   return PKeyWrap::NewOwned(info.Env(), std::move(key), true);
 }
@@ -264,7 +319,9 @@ Napi::Value X509Wrap::SetPubkey(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
   if (key == nullptr) return info.Env().Undefined();
-  if (X509_set_pubkey(x509_.get(), key->ForSetPubkey()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
+  X509* x = Full(info.Env());
+  if (x == nullptr) return info.Env().Undefined();
+  if (X509_set_pubkey(x, key->ForSetPubkey()) != 1) return ThrowOpenSSL(info.Env(), "could not set the public key");
   return info.Env().Undefined();
 }
 
@@ -272,12 +329,18 @@ Napi::Value X509Wrap::AddExtension(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   X509ExtWrap* ext = UnwrapAs<X509ExtWrap>(info[0], "extension");
   if (ext == nullptr) return info.Env().Undefined();
-  if (X509_add_ext(x509_.get(), ext->get(), -1) != 1) return ThrowOpenSSL(info.Env(), "could not add the extension");
+  X509* x = Full(info.Env());
+  if (x == nullptr) return info.Env().Undefined();
+  if (X509_add_ext(x, ext->get(), -1) != 1) return ThrowOpenSSL(info.Env(), "could not add the extension");
   return info.Env().Undefined();
 }
 
+const STACK_OF(X509_EXTENSION)* X509Wrap::Extensions() const {
+  return x509_ ? X509_get0_extensions(x509_.get()) : lazy_->info->extensions;
+}
+
 Napi::Value X509Wrap::GetExtensionCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), X509_get_ext_count(x509_.get()));
+  return Napi::Number::New(info.Env(), X509v3_get_ext_count(Extensions()));
 }
 
 Napi::Value X509Wrap::GetExtension(const Napi::CallbackInfo& info) {
@@ -285,8 +348,9 @@ Napi::Value X509Wrap::GetExtension(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t index = 0;
   if (!GetInt(info[0], "index", &index)) return env.Undefined();
-  if (index < 0 || index >= X509_get_ext_count(x509_.get())) return ThrowValue(env, "extension index out of bounds");
-  X509_EXTENSION* borrowed = X509_get_ext(x509_.get(), static_cast<int>(index));
+  const STACK_OF(X509_EXTENSION)* exts = Extensions();
+  if (index < 0 || index >= X509v3_get_ext_count(exts)) return ThrowValue(env, "extension index out of bounds");
+  X509_EXTENSION* borrowed = X509v3_get_ext(exts, static_cast<int>(index));
   return X509ExtWrap::NewOwned(env, X509ExtPointer(X509_EXTENSION_dup(borrowed)));  // our own copy
 }
 
@@ -300,7 +364,9 @@ Napi::Value X509Wrap::Sign(const Napi::CallbackInfo& info) {
   bool failed = false;
   const EVP_MD* md = DigestByName(env, info[1], "digest", true, &failed);
   if (failed) return env.Undefined();
-  if (X509_sign(x509_.get(), key->get(), md) <= 0) return ThrowOpenSSL(env, "could not sign the certificate");
+  X509* x = Full(env);
+  if (x == nullptr) return env.Undefined();
+  if (X509_sign(x, key->get(), md) <= 0) return ThrowOpenSSL(env, "could not sign the certificate");
   return env.Undefined();
 }
 
@@ -313,7 +379,8 @@ Napi::Value X509Wrap::Digest(const Napi::CallbackInfo& info) {
   if (failed) return env.Undefined();
   unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (X509_digest(x509_.get(), md, buf, &len) != 1) return ThrowOpenSSL(env, "could not digest the certificate");
+  int ok = x509_ ? X509_digest(x509_.get(), md, buf, &len) : LazyCertDigest(lazy_.get(), md, buf, &len);
+  if (ok != 1) return ThrowOpenSSL(env, "could not digest the certificate");
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(len * 3);
@@ -327,11 +394,15 @@ Napi::Value X509Wrap::Digest(const Napi::CallbackInfo& info) {
 
 Napi::Value X509Wrap::SubjectNameHash(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  return Napi::Number::New(info.Env(), static_cast<double>(X509_subject_name_hash(x509_.get())));
+  // What X509_subject_name_hash computes, from either form.
+  int ok = 0;
+  unsigned long h = X509_NAME_hash_ex(Name(0), nullptr, nullptr, &ok);
+  if (ok != 1) return ThrowOpenSSL(info.Env(), "could not hash the subject name");
+  return Napi::Number::New(info.Env(), static_cast<double>(h));
 }
 
 Napi::Value X509Wrap::GetSignatureAlgorithm(const Napi::CallbackInfo& info) {
-  const X509_ALGOR* alg = X509_get0_tbs_sigalg(x509_.get());
+  const X509_ALGOR* alg = x509_ ? X509_get0_tbs_sigalg(x509_.get()) : lazy_->info->signature;
   const ASN1_OBJECT* obj = nullptr;
   X509_ALGOR_get0(&obj, nullptr, nullptr, alg);
   int nid = OBJ_obj2nid(obj);
@@ -344,7 +415,9 @@ Napi::Value X509Wrap::VerifySignature(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   PKeyWrap* key = UnwrapAs<PKeyWrap>(info[0], "pkey");
   if (key == nullptr) return info.Env().Undefined();
-  int r = X509_verify(x509_.get(), key->get());
+  X509* x = Full(info.Env());
+  if (x == nullptr) return info.Env().Undefined();
+  int r = X509_verify(x, key->get());
   if (r < 0) return ThrowOpenSSL(info.Env(), "could not verify the signature");
   return Napi::Boolean::New(info.Env(), r == 1);
 }
@@ -360,12 +433,14 @@ Napi::Value X509Wrap::CheckHost(const Napi::CallbackInfo& info) {
   // Partial wildcards (`f*.example.com`) never match, here as in the TLS handshake's host check.
   flags |= X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS;
   std::string name(reinterpret_cast<const char*>(host.data), host.size);
+  X509* x = Full(env);
+  if (x == nullptr) return env.Undefined();
   int r;
   // An IP address literal is checked against iPAddress SANs, a name against dNSName SANs (and CN).
   if (IsIpLiteral(name)) {
-    r = X509_check_ip_asc(x509_.get(), name.c_str(), static_cast<unsigned int>(flags));
+    r = X509_check_ip_asc(x, name.c_str(), static_cast<unsigned int>(flags));
   } else {
-    r = X509_check_host(x509_.get(), name.data(), name.size(), static_cast<unsigned int>(flags), nullptr);
+    r = X509_check_host(x, name.data(), name.size(), static_cast<unsigned int>(flags), nullptr);
   }
   // -2 means the name itself is malformed (an embedded NUL, say): it matches nothing.
   if (r == -2) {
@@ -385,16 +460,18 @@ Napi::Value X509Wrap::Dump(const Napi::CallbackInfo& info) {
   if (!out) return ThrowOpenSSL(env, "could not dump the certificate");
   int ok = 0;
   if (filetype == kFiletypePem) {
-    ok = PEM_write_bio_X509(out.get(), x509_.get());
+    ok = x509_ ? PEM_write_bio_X509(out.get(), x509_.get()) : PemWriteLazyCert(out.get(), lazy_.get());
   } else if (filetype == kFiletypeAsn1) {
-    ok = i2d_X509_bio(out.get(), x509_.get());
+    ok = x509_ ? i2d_X509_bio(out.get(), x509_.get()) : DerWriteLazyCert(out.get(), lazy_.get());
   } else if (filetype == kFiletypeText) {
     // pyOpenSSL prints names with XN_FLAG_COMPAT ("CN=x"); `openssl x509 -text` uses
     // XN_FLAG_ONELINE ("CN = x"). The caller picks; the default is pyOpenSSL's.
     int64_t name_flags = XN_FLAG_COMPAT;
     if (info.Length() > 1 && !info[1].IsUndefined() && !GetInt(info[1], "nameFlags", &name_flags)) return env.Undefined();
-    X509Pointer fresh = ReparsedIfLegacyKey(x509_.get());
-    ok = X509_print_ex(out.get(), fresh ? fresh.get() : x509_.get(), static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
+    X509* x = Full(env);
+    if (x == nullptr) return env.Undefined();
+    X509Pointer fresh = ReparsedIfLegacyKey(x);
+    ok = X509_print_ex(out.get(), fresh ? fresh.get() : x, static_cast<unsigned long>(name_flags), X509_FLAG_COMPAT);
   } else {
     return ThrowValue(env, "type argument must be FILETYPE_PEM, FILETYPE_ASN1 or FILETYPE_TEXT");
   }
@@ -407,9 +484,10 @@ namespace {
 // loadCertificate(filetype, data)
 Napi::Value LoadCertificate(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  X509* raw = LoadPemOrDer<X509>(info, PEM_read_bio_X509, d2i_X509_bio, "certificate");
+  // Lazy: the public key is decoded when something first needs it (x509_lazy.h).
+  LazyCert* raw = LoadPemOrDer<LazyCert>(info, PemReadLazyCert, DerReadLazyCert, "certificate");
   if (raw == nullptr) return info.Env().Undefined();
-  return X509Wrap::NewOwned(info.Env(), X509Pointer(raw));
+  return X509Wrap::NewLazy(info.Env(), LazyCertPointer(raw));
 }
 
 }  // namespace

@@ -55,11 +55,18 @@ X509NameWrap::X509NameWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X5
 X509_NAME* X509NameWrap::get() const {
   switch (source_) {
     case kOwned: return owned_.get();
-    case kCertSubject: return X509_get_subject_name(X509Wrap::Unwrap(owner_.Value())->get());
-    case kCertIssuer: return X509_get_issuer_name(X509Wrap::Unwrap(owner_.Value())->get());
+    case kCertSubject: return X509Wrap::Unwrap(owner_.Value())->Name(0);
+    case kCertIssuer: return X509Wrap::Unwrap(owner_.Value())->Name(1);
     case kReqSubject: return X509_REQ_get_subject_name(X509ReqWrap::Unwrap(owner_.Value())->get());
   }
   return nullptr;
+}
+
+X509_NAME* X509NameWrap::GetForWrite(Napi::Env env) {
+  if ((source_ == kCertSubject || source_ == kCertIssuer) && X509Wrap::Unwrap(owner_.Value())->Full(env) == nullptr) {
+    return nullptr;
+  }
+  return get();
 }
 
 Napi::Value X509NameWrap::NewView(Napi::Env env, Napi::Object owner, Source source) {
@@ -111,7 +118,8 @@ Napi::Value X509NameWrap::SetEntry(const Napi::CallbackInfo& info) {
   Bytes value = GetBytes(info[1], "value");
   if (!value.ok) return env.Undefined();
   if (value.size > INT32_MAX) return ThrowValue(env, "value is too long");
-  X509_NAME* name = get();
+  X509_NAME* name = GetForWrite(env);
+  if (name == nullptr) return env.Undefined();
   // Validate first so a refused value leaves the name unchanged.
   X509_NAME_ENTRY* entry = X509_NAME_ENTRY_create_by_NID(nullptr, nid, MBSTRING_UTF8, value.data,
                                                          static_cast<int>(value.size));

@@ -4,6 +4,7 @@ Requests:
   {"op": "cert", "pem": "..."}  -> names, hashes, components, digests, extensions, text dump
   {"op": "verify", "roots": [...], "untrusted": [...], "leaf": "...", "flags": 0} -> error triple or null
   {"op": "pkcs12", "der_hex": "...", "passphrase": "..."} -> contents
+  {"op": "load", "type": "pem" | "der", "hex": "..."} -> the certificate's DER in hex, or null if refused
 """
 import json
 import sys
@@ -76,6 +77,15 @@ def pkcs12(req):
     }
 
 
+def load(req):
+    filetype = crypto.FILETYPE_PEM if req["type"] == "pem" else crypto.FILETYPE_ASN1
+    try:
+        cert = crypto.load_certificate(filetype, bytes.fromhex(req["hex"]))
+    except crypto.Error:
+        return None
+    return crypto.dump_certificate(crypto.FILETYPE_ASN1, cert).hex()
+
+
 def main():
     import warnings
 
@@ -90,6 +100,8 @@ def main():
             out.append(verify(req))
         elif op == "pkcs12":
             out.append(pkcs12(req))
+        elif op == "load":
+            out.append(load(req))
         else:
             raise ValueError(op)
     json.dump(out, sys.stdout)
