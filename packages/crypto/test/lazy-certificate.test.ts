@@ -232,6 +232,38 @@ describe('lazy certificates against OpenSSL eager d2i_X509', () => {
     expect(settleDisputes()).toBe(0);
   });
 
+  it('agree on BER that OpenSSL accepts: long-form and indefinite lengths re-encode as OpenSSL does', () => {
+    const [, der] = seeds()[1]!;
+    // A DER SEQUENCE's header length and content length.
+    const header = (b: Buffer): [number, number] => {
+      expect(b[0]).toBe(0x30);
+      if (b[1]! < 0x80) return [2, b[1]!];
+      const n = b[1]! & 0x7f;
+      return [2 + n, b.readUIntBE(2, n)];
+    };
+    const [outerHeader] = header(der);
+    const body = der.subarray(outerHeader); // TBSCertificate, signatureAlgorithm, signature
+    const [tbsHeader, tbsLength] = header(body);
+    const tbs = body.subarray(0, tbsHeader + tbsLength);
+    const rest = body.subarray(tbsHeader + tbsLength);
+    const seq = (content: Buffer, lengthBytes: number): Buffer => {
+      const len = Buffer.alloc(lengthBytes);
+      len.writeUIntBE(content.length, 0, lengthBytes);
+      return Buffer.concat([Buffer.from([0x30, 0x80 | lengthBytes]), len, content]);
+    };
+    const indefinite = (content: Buffer): Buffer => Buffer.concat([Buffer.from([0x30, 0x80]), content, Buffer.from([0, 0])]);
+    const variants: [string, Buffer][] = [
+      ['outer length in four bytes', seq(body, 4)],
+      ['TBS length in three bytes', seq(Buffer.concat([seq(tbs.subarray(tbsHeader), 3), rest]), 2)],
+      ['indefinite outer length', indefinite(body)],
+      ['indefinite TBS length', seq(Buffer.concat([indefinite(tbs.subarray(tbsHeader)), rest]), 2)],
+    ];
+    const outcomes = variants.map(([label, input]) => compare(`BER: ${label}`, FILETYPE_ASN1, input));
+    // OpenSSL takes at least the long-form lengths; the lazy form then writes OpenSSL's re-encoding.
+    expect(outcomes[0]).toBe('both');
+    expect(dumpCertificate(FILETYPE_ASN1, loadCertificate(FILETYPE_ASN1, variants[0]![1])).equals(der)).toBe(true);
+  });
+
   it('agree on mutated DER: the same inputs refused, the same bytes and answers for the rest', () => {
     const outcome = { both: 0, neither: 0 };
     for (const [label, seed] of seeds()) {

@@ -46,7 +46,8 @@ bool IsLegacyKey(const EVP_PKEY* pkey);
 EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey);
 X509Pointer ReparsedIfLegacyKey(X509* x);
 
-struct LazyCert;  // x509_lazy.h
+class LazyCert;  // x509_lazy.h
+struct LazyCertInfo;
 void FreeLazyCert(LazyCert* cert);
 using LazyCertPointer = Owned<LazyCert, FreeLazyCert>;
 
@@ -94,9 +95,11 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
   Napi::Value VerifySignature(const Napi::CallbackInfo& info);
   Napi::Value CheckHost(const Napi::CallbackInfo& info);
   Napi::Value Dump(const Napi::CallbackInfo& info);
-  const ASN1_TIME* Time(int which) const;
-  const ASN1_INTEGER* Serial() const;
-  const STACK_OF(X509_EXTENSION)* Extensions() const;
+  // The lazy form's fields, decoded on first use; null with an exception pending.
+  const LazyCertInfo* LazyInfo(Napi::Env env);
+  // From whichever form; false with an exception pending.
+  bool Time(Napi::Env env, int which, const ASN1_TIME** out);
+  bool Extensions(Napi::Env env, const STACK_OF(X509_EXTENSION)** out);
   X509Pointer x509_;
   // Kept after the full certificate is made, so a name pointer read from it never dangles; read
   // only while x509_ is null.

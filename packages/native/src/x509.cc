@@ -159,7 +159,7 @@ Napi::Value X509Wrap::NewLazy(Napi::Env env, LazyCertPointer cert) {
 
 X509* X509Wrap::Full(Napi::Env env) {
   if (!x509_) {
-    x509_ = MaterializeLazyCert(lazy_.get());
+    x509_ = lazy_->Materialize();
     if (!x509_) ThrowOpenSSL(env, "could not decode the certificate");
   }
   return x509_.get();
@@ -167,16 +167,35 @@ X509* X509Wrap::Full(Napi::Env env) {
 
 X509_NAME* X509Wrap::Name(int which) const {
   if (x509_) return which == 0 ? X509_get_subject_name(x509_.get()) : X509_get_issuer_name(x509_.get());
-  return which == 0 ? lazy_->info->subject : lazy_->info->issuer;
+  return lazy_->Name(which);
 }
 
-const ASN1_TIME* X509Wrap::Time(int which) const {
-  if (x509_) return which == 0 ? X509_get0_notBefore(x509_.get()) : X509_get0_notAfter(x509_.get());
-  return which == 0 ? lazy_->info->validity->notBefore : lazy_->info->validity->notAfter;
+const LazyCertInfo* X509Wrap::LazyInfo(Napi::Env env) {
+  const LazyCertInfo* info = lazy_->Info();
+  if (info == nullptr) ThrowOpenSSL(env, "could not decode the certificate");
+  return info;
 }
 
-const ASN1_INTEGER* X509Wrap::Serial() const {
-  return x509_ ? X509_get0_serialNumber(x509_.get()) : lazy_->info->serialNumber;
+bool X509Wrap::Time(Napi::Env env, int which, const ASN1_TIME** out) {
+  if (x509_) {
+    *out = which == 0 ? X509_get0_notBefore(x509_.get()) : X509_get0_notAfter(x509_.get());
+    return true;
+  }
+  const LazyCertInfo* info = LazyInfo(env);
+  if (info == nullptr) return false;
+  *out = which == 0 ? info->validity->notBefore : info->validity->notAfter;
+  return true;
+}
+
+bool X509Wrap::Extensions(Napi::Env env, const STACK_OF(X509_EXTENSION)** out) {
+  if (x509_) {
+    *out = X509_get0_extensions(x509_.get());
+    return true;
+  }
+  const LazyCertInfo* info = LazyInfo(env);
+  if (info == nullptr) return false;
+  *out = info->extensions;
+  return true;
 }
 
 template <>
@@ -204,9 +223,11 @@ Napi::Value X509Wrap::SetVersion(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value X509Wrap::GetVersion(const Napi::CallbackInfo& info) {
+  if (x509_) return Napi::Number::New(info.Env(), static_cast<double>(X509_get_version(x509_.get())));
+  const LazyCertInfo* fields = LazyInfo(info.Env());
+  if (fields == nullptr) return info.Env().Undefined();
   // X509_get_version reads the same field: absent means 0 (v1).
-  long v = x509_ ? X509_get_version(x509_.get()) : ASN1_INTEGER_get(lazy_->info->version);
-  return Napi::Number::New(info.Env(), static_cast<double>(v));
+  return Napi::Number::New(info.Env(), static_cast<double>(ASN1_INTEGER_get(fields->version)));
 }
 
 // setSerialHex(hex): the serial number as (optionally negative) hexadecimal text.
@@ -234,7 +255,15 @@ Napi::Value X509Wrap::SetSerial(const Napi::CallbackInfo& info) {
 Napi::Value X509Wrap::GetSerial(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
-  BNPointer bn(ASN1_INTEGER_to_BN(Serial(), nullptr));
+  const ASN1_INTEGER* serial = nullptr;
+  if (x509_) {
+    serial = X509_get0_serialNumber(x509_.get());
+  } else {
+    const LazyCertInfo* fields = LazyInfo(env);
+    if (fields == nullptr) return env.Undefined();
+    serial = fields->serialNumber;
+  }
+  BNPointer bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (!bn) return ThrowOpenSSL(env, "invalid serial number");
   OpensslString hex(BN_bn2hex(bn.get()));
   if (!hex) return ThrowOpenSSL(env, "invalid serial number");
@@ -258,7 +287,9 @@ Napi::Value X509Wrap::GetTime(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   int64_t which = 0;
   if (!GetInt(info[0], "which", &which)) return info.Env().Undefined();
-  return TimeToString(info.Env(), Time(which == 0 ? 0 : 1));
+  const ASN1_TIME* t = nullptr;
+  if (!Time(info.Env(), which == 0 ? 0 : 1, &t)) return info.Env().Undefined();
+  return TimeToString(info.Env(), t);
 }
 
 // setTime(which, "YYYYMMDDhhmmssZ"): stored as RFC 5280 wants (UTCTime before 2050).
@@ -278,7 +309,9 @@ Napi::Value X509Wrap::SetTime(const Napi::CallbackInfo& info) {
 
 Napi::Value X509Wrap::HasExpired(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  int r = X509_cmp_current_time(Time(1));
+  const ASN1_TIME* t = nullptr;
+  if (!Time(info.Env(), 1, &t)) return info.Env().Undefined();
+  int r = X509_cmp_current_time(t);
   if (r == 0) return ThrowValue(info.Env(), "the certificate has no valid notAfter time");
   return Napi::Boolean::New(info.Env(), r < 0);
 }
@@ -335,12 +368,11 @@ Napi::Value X509Wrap::AddExtension(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-const STACK_OF(X509_EXTENSION)* X509Wrap::Extensions() const {
-  return x509_ ? X509_get0_extensions(x509_.get()) : lazy_->info->extensions;
-}
-
 Napi::Value X509Wrap::GetExtensionCount(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), X509v3_get_ext_count(Extensions()));
+  ErrGuard guard;
+  const STACK_OF(X509_EXTENSION)* exts = nullptr;
+  if (!Extensions(info.Env(), &exts)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), X509v3_get_ext_count(exts));
 }
 
 Napi::Value X509Wrap::GetExtension(const Napi::CallbackInfo& info) {
@@ -348,7 +380,8 @@ Napi::Value X509Wrap::GetExtension(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t index = 0;
   if (!GetInt(info[0], "index", &index)) return env.Undefined();
-  const STACK_OF(X509_EXTENSION)* exts = Extensions();
+  const STACK_OF(X509_EXTENSION)* exts = nullptr;
+  if (!Extensions(env, &exts)) return env.Undefined();
   if (index < 0 || index >= X509v3_get_ext_count(exts)) return ThrowValue(env, "extension index out of bounds");
   X509_EXTENSION* borrowed = X509v3_get_ext(exts, static_cast<int>(index));
   return X509ExtWrap::NewOwned(env, X509ExtPointer(X509_EXTENSION_dup(borrowed)));  // our own copy
@@ -379,7 +412,9 @@ Napi::Value X509Wrap::Digest(const Napi::CallbackInfo& info) {
   if (failed) return env.Undefined();
   unsigned char buf[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  int ok = x509_ ? X509_digest(x509_.get(), md, buf, &len) : LazyCertDigest(lazy_.get(), md, buf, &len);
+  // The lazy form keeps the bytes i2d_X509 writes, which X509_digest hashes.
+  int ok = x509_ ? X509_digest(x509_.get(), md, buf, &len)
+                 : EVP_Digest(lazy_->der(), lazy_->der_size(), buf, &len, md, nullptr);
   if (ok != 1) return ThrowOpenSSL(env, "could not digest the certificate");
   static const char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -402,7 +437,14 @@ Napi::Value X509Wrap::SubjectNameHash(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value X509Wrap::GetSignatureAlgorithm(const Napi::CallbackInfo& info) {
-  const X509_ALGOR* alg = x509_ ? X509_get0_tbs_sigalg(x509_.get()) : lazy_->info->signature;
+  const X509_ALGOR* alg = nullptr;
+  if (x509_) {
+    alg = X509_get0_tbs_sigalg(x509_.get());
+  } else {
+    const LazyCertInfo* fields = LazyInfo(info.Env());
+    if (fields == nullptr) return info.Env().Undefined();
+    alg = fields->signature;
+  }
   const ASN1_OBJECT* obj = nullptr;
   X509_ALGOR_get0(&obj, nullptr, nullptr, alg);
   int nid = OBJ_obj2nid(obj);
@@ -460,9 +502,12 @@ Napi::Value X509Wrap::Dump(const Napi::CallbackInfo& info) {
   if (!out) return ThrowOpenSSL(env, "could not dump the certificate");
   int ok = 0;
   if (filetype == kFiletypePem) {
-    ok = x509_ ? PEM_write_bio_X509(out.get(), x509_.get()) : PemWriteLazyCert(out.get(), lazy_.get());
+    // PEM_write_bio_X509 writes i2d_X509's bytes, which the lazy form keeps.
+    ok = x509_ ? PEM_write_bio_X509(out.get(), x509_.get())
+               : PEM_write_bio(out.get(), PEM_STRING_X509, "", lazy_->der(), static_cast<long>(lazy_->der_size())) > 0;
   } else if (filetype == kFiletypeAsn1) {
-    ok = x509_ ? i2d_X509_bio(out.get(), x509_.get()) : DerWriteLazyCert(out.get(), lazy_.get());
+    ok = x509_ ? i2d_X509_bio(out.get(), x509_.get())
+               : BIO_write(out.get(), lazy_->der(), static_cast<int>(lazy_->der_size())) == static_cast<int>(lazy_->der_size());
   } else if (filetype == kFiletypeText) {
     // pyOpenSSL prints names with XN_FLAG_COMPAT ("CN=x"); `openssl x509 -text` uses
     // XN_FLAG_ONELINE ("CN = x"). The caller picks; the default is pyOpenSSL's.
@@ -485,7 +530,7 @@ namespace {
 Napi::Value LoadCertificate(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   // Lazy: the public key is decoded when something first needs it (x509_lazy.h).
-  LazyCert* raw = LoadPemOrDer<LazyCert>(info, PemReadLazyCert, DerReadLazyCert, "certificate");
+  LazyCert* raw = LoadPemOrDer<LazyCert>(info, LazyCert::ReadPem, LazyCert::ReadDer, "certificate");
   if (raw == nullptr) return info.Env().Undefined();
   return X509Wrap::NewLazy(info.Env(), LazyCertPointer(raw));
 }

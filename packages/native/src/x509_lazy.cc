@@ -32,15 +32,18 @@ ASN1_SEQUENCE_enc(LazyCertInfo, enc, 0) = {
     ASN1_EXP_SEQUENCE_OF_OPT(LazyCertInfo, extensions, X509_EXTENSION, 3),
 } ASN1_SEQUENCE_END_enc(LazyCertInfo, LazyCertInfo)
 
-ASN1_SEQUENCE(LazyCert) = {
-    ASN1_SIMPLE(LazyCert, info, LazyCertInfo),
-    ASN1_SIMPLE(LazyCert, sig_alg, X509_ALGOR),
-    ASN1_SIMPLE(LazyCert, signature, ASN1_BIT_STRING),
-} ASN1_SEQUENCE_END(LazyCert)
+ASN1_SEQUENCE(LazyCertFields) = {
+    ASN1_SIMPLE(LazyCertFields, info, LazyCertInfo),
+    ASN1_SIMPLE(LazyCertFields, sig_alg, X509_ALGOR),
+    ASN1_SIMPLE(LazyCertFields, signature, ASN1_BIT_STRING),
+} ASN1_SEQUENCE_END(LazyCertFields)
 
 namespace {
 
-const ASN1_ITEM* Item() { return ASN1_ITEM_rptr(LazyCert); }
+const ASN1_ITEM* Item() { return ASN1_ITEM_rptr(LazyCertFields); }
+
+void FreeFields(LazyCertFields* fields) { ASN1_item_free(reinterpret_cast<ASN1_VALUE*>(fields), Item()); }
+using FieldsPointer = Owned<LazyCertFields, FreeFields>;
 
 void* D2i(void** out, const unsigned char** in, long len) {
   return ASN1_item_d2i(reinterpret_cast<ASN1_VALUE**>(out), in, len, Item());
@@ -122,53 +125,69 @@ bool DecodeCommonPem(const unsigned char* in, size_t len, std::vector<unsigned c
 
 }  // namespace
 
-void FreeLazyCert(LazyCert* cert) { ASN1_item_free(reinterpret_cast<ASN1_VALUE*>(cert), Item()); }
+LazyCert::~LazyCert() { FreeFields(fields_); }
 
-LazyCert* PemReadLazyCert(BIO* bio, LazyCert** out, pem_password_cb* cb, void* u) {
+void FreeLazyCert(LazyCert* cert) { delete cert; }
+
+LazyCert* LazyCert::FromFields(LazyCertFields* decoded) {
+  FieldsPointer fields(decoded);
+  if (!fields) return nullptr;
+  std::unique_ptr<LazyCert> cert(new LazyCert());
+  unsigned char* der = nullptr;
+  int len = I2d(fields.get(), &der);
+  if (len <= 0) return nullptr;
+  cert->der_.reset(der);
+  cert->der_size_ = static_cast<size_t>(len);
+  // The names are what is read most; they are kept. The rest is freed now, while still in the cache.
+  cert->names_[0].reset(fields->info->subject);
+  cert->names_[1].reset(fields->info->issuer);
+  fields->info->subject = nullptr;
+  fields->info->issuer = nullptr;
+  return cert.release();
+}
+
+LazyCert* LazyCert::ReadPem(BIO* bio, LazyCert** out, pem_password_cb* cb, void* u) {
+  if (out != nullptr) return nullptr;
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
   std::vector<unsigned char> der;
-  if (out == nullptr && len > 0 && DecodeCommonPem(reinterpret_cast<const unsigned char*>(data), static_cast<size_t>(len), &der)) {
+  if (len > 0 && DecodeCommonPem(reinterpret_cast<const unsigned char*>(data), static_cast<size_t>(len), &der)) {
     const unsigned char* p = der.data();
-    void* cert = D2i(nullptr, &p, static_cast<long>(der.size()));
-    if (cert != nullptr) return static_cast<LazyCert*>(cert);
+    void* fields = D2i(nullptr, &p, static_cast<long>(der.size()));
+    if (fields != nullptr) return FromFields(static_cast<LazyCertFields*>(fields));
     ERR_clear_error();  // OpenSSL's reader below reports it in its own words
   }
-  return static_cast<LazyCert*>(PEM_ASN1_read_bio(D2i, PEM_STRING_X509, bio, reinterpret_cast<void**>(out), cb, u));
+  return FromFields(static_cast<LazyCertFields*>(PEM_ASN1_read_bio(D2i, PEM_STRING_X509, bio, nullptr, cb, u)));
 }
 
-LazyCert* DerReadLazyCert(BIO* bio, LazyCert** out) {
+LazyCert* LazyCert::ReadDer(BIO* bio, LazyCert** out) {
+  if (out != nullptr) return nullptr;
   // d2i_X509_bio reads one object's bytes from the BIO and decodes them. Over memory that starts
   // with a definite-length SEQUENCE, decoding in place reads the same bytes; the BIO path is kept
   // for everything else and for the errors.
   char* data = nullptr;
   long len = BIO_get_mem_data(bio, &data);
-  if (out == nullptr && len > 2 && static_cast<unsigned char>(data[0]) == 0x30 && static_cast<unsigned char>(data[1]) != 0x80) {
+  if (len > 2 && static_cast<unsigned char>(data[0]) == 0x30 && static_cast<unsigned char>(data[1]) != 0x80) {
     const unsigned char* p = reinterpret_cast<const unsigned char*>(data);
-    void* cert = D2i(nullptr, &p, len);
-    if (cert != nullptr) return static_cast<LazyCert*>(cert);
+    void* fields = D2i(nullptr, &p, len);
+    if (fields != nullptr) return FromFields(static_cast<LazyCertFields*>(fields));
     ERR_clear_error();
   }
-  return static_cast<LazyCert*>(ASN1_item_d2i_bio(Item(), bio, out));
+  return FromFields(static_cast<LazyCertFields*>(ASN1_item_d2i_bio(Item(), bio, nullptr)));
 }
 
-int PemWriteLazyCert(BIO* bio, const LazyCert* cert) {
-  return PEM_ASN1_write_bio(I2d, PEM_STRING_X509, bio, cert, nullptr, nullptr, 0, nullptr, nullptr);
+const LazyCertInfo* LazyCert::Info() {
+  if (fields_ == nullptr) {
+    const unsigned char* p = der_.get();
+    fields_ = static_cast<LazyCertFields*>(D2i(nullptr, &p, static_cast<long>(der_size_)));
+    if (fields_ == nullptr) return nullptr;
+  }
+  return fields_->info;
 }
 
-int DerWriteLazyCert(BIO* bio, const LazyCert* cert) { return ASN1_item_i2d_bio(Item(), bio, cert); }
-
-int LazyCertDigest(const LazyCert* cert, const EVP_MD* md, unsigned char* out, unsigned int* len) {
-  return ASN1_item_digest(Item(), md, const_cast<LazyCert*>(cert), out, len);
-}
-
-X509Pointer MaterializeLazyCert(const LazyCert* cert) {
-  unsigned char* der = nullptr;
-  int len = I2d(cert, &der);
-  if (len <= 0) return X509Pointer(nullptr);
-  OpensslBytes owned(der);
-  const unsigned char* p = der;
-  return X509Pointer(d2i_X509(nullptr, &p, len));
+X509Pointer LazyCert::Materialize() const {
+  const unsigned char* p = der_.get();
+  return X509Pointer(d2i_X509(nullptr, &p, static_cast<long>(der_size_)));
 }
 
 }  // namespace ossl

@@ -31,21 +31,38 @@ struct LazyCertInfo {
   ASN1_ENCODING enc;  // the to-be-signed bytes as read, re-emitted unchanged
 };
 
-struct LazyCert {
+struct LazyCertFields {
   LazyCertInfo* info;
   X509_ALGOR* sig_alg;
   ASN1_BIT_STRING* signature;
 };
 
-// The readers have the signatures, rules and error reasons of PEM_read_bio_X509 and d2i_X509_bio.
-LazyCert* PemReadLazyCert(BIO* bio, LazyCert** out, pem_password_cb* cb, void* u);
-LazyCert* DerReadLazyCert(BIO* bio, LazyCert** out);
-// PEM_write_bio_X509 and i2d_X509_bio for a LazyCert: the same bytes.
-int PemWriteLazyCert(BIO* bio, const LazyCert* cert);
-int DerWriteLazyCert(BIO* bio, const LazyCert* cert);
-// X509_digest: the digest of the DER encoding.
-int LazyCertDigest(const LazyCert* cert, const EVP_MD* md, unsigned char* out, unsigned int* len);
-// The full certificate, decoded from this one's encoding; null with OpenSSL's error queued.
-X509Pointer MaterializeLazyCert(const LazyCert* cert);
+// What a loaded certificate keeps: its DER (exactly what i2d_X509 would write for it), its subject
+// and issuer, and the other fields once asked for. Loading decodes the whole structure, as d2i_X509
+// would, so malformed input is refused then with OpenSSL's reasons; all but the names is freed at
+// once, while still in the cache, and decoded again from the DER when a field is first asked for.
+class LazyCert {
+ public:
+  ~LazyCert();
+  // The readers have the signatures, rules and error reasons of PEM_read_bio_X509 and d2i_X509_bio
+  // (`out` must be null).
+  static LazyCert* ReadPem(BIO* bio, LazyCert** out, pem_password_cb* cb, void* u);
+  static LazyCert* ReadDer(BIO* bio, LazyCert** out);
+  const unsigned char* der() const { return der_.get(); }
+  size_t der_size() const { return der_size_; }
+  // The subject (0) or issuer (1), kept from loading.
+  X509_NAME* Name(int which) const { return names_[which == 0 ? 0 : 1].get(); }
+  // Every field, decoded on first use; null with OpenSSL's error queued.
+  const LazyCertInfo* Info();
+  // The full certificate, decoded from the DER; null with OpenSSL's error queued.
+  X509Pointer Materialize() const;
+
+ private:
+  static LazyCert* FromFields(LazyCertFields* fields);
+  OpensslBytes der_{nullptr};
+  size_t der_size_ = 0;
+  LazyCertFields* fields_ = nullptr;
+  X509NamePointer names_[2];
+};
 
 }  // namespace ossl
