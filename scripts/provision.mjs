@@ -27,6 +27,8 @@ const PEERS = [
   // Debian installs nginx in /usr/sbin, which a non-login PATH may lack.
   { pkg: 'nginx-light', present: () => onPath('nginx') || existsSync('/usr/sbin/nginx') },
   { pkg: 'gnutls-bin', present: () => onPath('gnutls-cli') && onPath('gnutls-serv') },
+  // The benchmarks' native-only loop (bench/src/native_loop.c) is built against it.
+  { pkg: 'libssl-dev', present: () => existsSync('/usr/include/openssl/ssl.h') },
 ];
 
 function onPath(cmd) {

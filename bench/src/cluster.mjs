@@ -7,7 +7,7 @@
 // first, for every connection. The CPU time each side used is printed too: on a machine whose cores
 // also run the clients, that, not the server, bounds the scaling.
 //
-//   node bench/src/cluster.mjs [--count 1500] [--runs 3] [--quick]
+//   node bench/src/cluster.mjs [--count 1500] [--runs 3] [--quick] [--json FILE]
 import cluster from 'node:cluster';
 import { fork } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -75,7 +75,7 @@ if (role === 'worker') {
   });
   process.send({ ready: true });
 } else {
-  const { values: argv } = parseArgs({ options: { count: { type: 'string', default: '1500' }, runs: { type: 'string', default: '3' }, quick: { type: 'boolean', default: false } } });
+  const { values: argv } = parseArgs({ options: { count: { type: 'string', default: '1500' }, runs: { type: 'string', default: '3' }, quick: { type: 'boolean', default: false }, json: { type: 'string' } } });
   const COUNT = argv.quick ? 100 : Number(argv.count);
   const RUNS = argv.quick ? 1 : Number(argv.runs);
   const { identity } = await import('./identity.mjs');
@@ -144,6 +144,15 @@ if (role === 'worker') {
       const m = (k) => median(rs.map((r) => r[k]));
       console.log(`| ${resumed ? 'resumed' : 'full'} | ${n} | ${m('rate').toFixed(0)} | ${(m('rate') / base).toFixed(2)}x | ${(m('reused') * 100).toFixed(0)} % | ${m('workersSeen')} | ${m('serverCpu').toFixed(2)} | ${m('clientCpu').toFixed(2)} |`);
     }
+  }
+  if (argv.json) {
+    const lines = [];
+    for (const resumed of [false, true]) {
+      for (const n of [1, cores]) {
+        for (const [run, r] of rows[`${n}|${resumed}`].entries()) lines.push(`${JSON.stringify({ bench: 'cluster', handshakes: resumed ? 'resumed' : 'full', workers: n, run, count: 2 * COUNT, ...r })}\n`);
+      }
+    }
+    writeFileSync(argv.json, lines.join(''), { flag: 'a' });
   }
   process.exit(0);
 }

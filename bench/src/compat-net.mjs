@@ -14,7 +14,7 @@
 // table shows the median over runs and the ratio of the medians (compat-net / node:tls; above 1 is
 // faster). A cell that makes no progress for 30 s aborts everything with an error.
 //
-//   node bench/src/compat-net.mjs [--runs 3] [--mib 64] [--count1 300] [--count16 600]
+//   node bench/src/compat-net.mjs [--runs 3] [--mib 64] [--count1 300] [--count16 600] [--quick] [--json FILE]
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -33,11 +33,13 @@ const { values: argv } = parseArgs({
     mib: { type: 'string', default: '64' },
     count1: { type: 'string', default: '300' },
     count16: { type: 'string', default: '600' },
+    quick: { type: 'boolean', default: false },
+    json: { type: 'string' },
   },
 });
-const RUNS = Number(argv.runs);
-const BULK_BYTES = Number(argv.mib) * 1024 * 1024;
-const COUNT = { 1: Number(argv.count1), 16: Number(argv.count16) };
+const RUNS = argv.quick ? 1 : Number(argv.runs);
+const BULK_BYTES = (argv.quick ? 1 : Number(argv.mib)) * 1024 * 1024;
+const COUNT = { 1: argv.quick ? 10 : Number(argv.count1), 16: argv.quick ? 32 : Number(argv.count16) };
 for (const [k, v] of Object.entries({ runs: RUNS, mib: BULK_BYTES, count1: COUNT[1], count16: COUNT[16] })) {
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${k} must be a positive integer`);
 }
@@ -396,6 +398,15 @@ for (const c of cells) {
   const a = cellText(r['node:tls'], resumed);
   const b = cellText(r['compat-net'], resumed);
   console.log(`| ${c.label} | ${a.text} | ${b.text} | ${(b.med / a.med).toFixed(2)}x |`);
+}
+if (argv.json) {
+  const lines = [];
+  for (const c of cells) {
+    for (const [impl, rs] of Object.entries(results.get(c.label))) {
+      for (const [run, r] of rs.entries()) lines.push(`${JSON.stringify({ bench: 'compat-net', measurement: c.label, impl, run, unit: c.unit, ...r })}\n`);
+    }
+  }
+  writeFileSync(argv.json, lines.join(''), { flag: 'a' });
 }
 cleanup();
 process.exit(0);

@@ -1,6 +1,7 @@
-"""The same certificate operations in python's `cryptography` (OpenSSL-backed): the fastest anchor.
+"""The same certificate operations in python's `cryptography`: the fastest anchor.
 
-Prints JSON {operation: seconds_per_op}. Run by bench/src/crypto.mjs with the system python3.
+Prints JSON {"version", "openssl", "results": {operation: seconds_per_op}}. Run by bench/src/crypto.mjs
+with Debian's python3 (cryptography 38) and with a venv holding the newest cryptography from pip.
 """
 import datetime
 import json
@@ -88,7 +89,30 @@ def main():
         try:
             from cryptography.x509.verification import PolicyBuilder, Store
 
+            # Newer cryptography's verifier wants the RFC 5280 profile: key identifiers and a CA key
+            # usage, which ossl's and OpenSSL's checks do not require; the chain gets them here.
+            def profiled(builder, subject_key, issuer_key, ca):
+                builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(subject_key), critical=False)
+                builder = builder.add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key), critical=False)
+                if ca:
+                    usage = dict.fromkeys(("digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+                                           "key_agreement", "encipher_only", "decipher_only", "crl_sign"), False)
+                    builder = builder.add_extension(x509.KeyUsage(key_cert_sign=True, **usage), critical=True)
+                    builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+                return builder
+
+            def cert(subject, issuer, subject_key, issuer_key, signer, serial, ca, sans=None):
+                b = (x509.CertificateBuilder().subject_name(name(subject)).issuer_name(name(issuer)).public_key(subject_key)
+                     .serial_number(serial).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1)))
+                if sans:
+                    b = b.add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in sans]), critical=False)
+                return profiled(b, subject_key, issuer_key, ca).sign(signer, hashes.SHA256())
+
+            ca = cert("Bench CA", "Bench CA", key.public_key(), key.public_key(), key, 1, True)
+            inter = cert("Bench Inter", "Bench CA", inter_key.public_key(), key.public_key(), key, 3, True)
+            leaf = cert("leaf.bench", "Bench Inter", leaf_key.public_key(), inter_key.public_key(), inter_key, 2, False, ["leaf.bench"])
             verifier = PolicyBuilder().store(Store([ca])).build_server_verifier(x509.DNSName("leaf.bench"))
+            verifier.verify(leaf, [inter])
             out[f"chain verification ({label})"] = timeit(lambda: verifier.verify(leaf, [inter]))
         except ImportError:
             # cryptography < 42 has no path validation: check both signatures of the chain directly.
@@ -101,13 +125,20 @@ def main():
                     issuer.public_key().verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))
 
             out[f"chain verification ({label})"] = timeit(lambda: (check(leaf, inter), check(inter, ca)))
+        # The same work as ossl's row: parse, then read the subject's CN.
         pem = leaf.public_bytes(serialization.Encoding.PEM)
-        out[f"PEM parse ({label})"] = timeit(lambda: x509.load_pem_x509_certificate(pem).subject)
+        der = leaf.public_bytes(serialization.Encoding.DER)
+        cn = NameOID.COMMON_NAME
+        out[f"PEM parse + subject CN ({label})"] = timeit(lambda: x509.load_pem_x509_certificate(pem).subject.get_attributes_for_oid(cn)[0].value)
+        out[f"DER parse + subject CN ({label})"] = timeit(lambda: x509.load_der_x509_certificate(der).subject.get_attributes_for_oid(cn)[0].value)
         enc = serialization.BestAvailableEncryption(b"secret")
         out[f"PKCS#12 export ({label})"] = timeit(lambda: pkcs12.serialize_key_and_certificates(b"bench", leaf_key, leaf, [ca], enc))
         blob = pkcs12.serialize_key_and_certificates(b"bench", leaf_key, leaf, [ca], enc)
         out[f"PKCS#12 parse ({label})"] = timeit(lambda: pkcs12.load_key_and_certificates(blob, b"secret"))
-    json.dump(out, sys.stdout)
+    from cryptography.hazmat.backends.openssl.backend import backend
+    import cryptography
+
+    json.dump({"version": cryptography.__version__, "openssl": backend.openssl_version_text(), "results": out}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 // second and bulk throughput between two Connections, beside pyOpenSSL doing the same sequence.
 // Over loopback (server in another process): SocketConnection handshakes per second at concurrency 1
 // and 16 beside node:tls, and receive throughput of node:tls, compat-net's SecureSocket and
-// SocketConnection from one node:tls server. Prints tables; asserts nothing.
+// SocketConnection from one node:tls server. The in-memory rows are also run as a native-only C loop
+// on the same OpenSSL version (native_loop.c), which shows what the JavaScript layer costs. Prints
+// tables; asserts nothing.
 //
-//   node bench/src/tls.mjs [seconds-per-measurement]
+//   node bench/src/tls.mjs [seconds-per-measurement] [--quick] [--json FILE]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -13,13 +15,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 import compatNet from '@ossl/compat-net';
 import { identity } from './identity.mjs';
+import { nativeTls } from './native-loop.mjs';
 import { opensslVersion } from '@ossl/crypto';
 import { Connection, Context, SocketConnection, TLS_METHOD, WantReadError, ZeroReturnError } from '@ossl/ssl';
 
-const BUDGET = Number(process.argv[2] ?? 1);
+const { values: argv, positionals } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, json: { type: 'string' } },
+  allowPositionals: true,
+});
+const BUDGET = argv.quick ? 0.05 : Number(positionals[0] ?? 1);
 const here = dirname(fileURLToPath(import.meta.url));
 
 
@@ -142,10 +150,20 @@ let inProcessLimit;
   inProcessLimit = (n * data.length) / (Number(process.hrtime.bigint() - start) / 1e9) / 1e6;
 }
 
-// ---- loopback, server in another process ----
 const dir = mkdtempSync(join(tmpdir(), 'ossl-bench-'));
 writeFileSync(join(dir, 'c.pem'), ids.ec.certPem);
 writeFileSync(join(dir, 'k.pem'), ids.ec.keyPem);
+
+// The same in-memory rows (P-256) as a C loop on the same OpenSSL version.
+const native = nativeTls(join(dir, 'c.pem'), join(dir, 'k.pem'), BUDGET);
+if (native.error) console.error(`native-only loop not measured: ${native.error}`);
+const nativeRows = {
+  'full TLS 1.3 handshake (P-256)': native.full,
+  'resumed TLS 1.3 handshake (P-256)': native.resumed,
+  'bulk 16 KiB sends (MB/s)': native.bulk,
+};
+
+// ---- loopback, server in another process ----
 
 const peers = new Set();
 process.on('exit', () => peers.forEach((p) => p.kill()));
@@ -252,11 +270,13 @@ rmSync(dir, { recursive: true, force: true });
 
 const f = (x) => (x === undefined ? 'n/a' : x >= 100 ? x.toFixed(0) : x.toFixed(1));
 console.log(`ossl TLS benchmark — ${opensslVersion()}, Node ${process.version}, ${BUDGET}s per measurement\n`);
-console.log('In memory, both ends in one process (per second; bulk in MB/s):');
-console.log('| measurement | ossl | pyOpenSSL 23 | ossl / pyOpenSSL |');
-console.log('|---|---|---|---|');
+console.log('In memory, both ends in one process (per second; bulk in MB/s). "native loop" is the same sequence as a C');
+console.log(`program on ${native.openssl ?? 'the system OpenSSL'} (bench/src/native_loop.c), with no JavaScript at all:`);
+console.log('| measurement | ossl | pyOpenSSL 23 | native loop | ossl / pyOpenSSL | ossl / native loop |');
+console.log('|---|---|---|---|---|---|');
+const ratioOf = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
 for (const k of Object.keys(ours).filter((k) => k !== 'cipher')) {
-  console.log(`| ${k} | ${f(ours[k])} | ${f(py[k])} | ${py[k] ? (ours[k] / py[k]).toFixed(2) + 'x' : 'n/a'} |`);
+  console.log(`| ${k} | ${f(ours[k])} | ${f(py[k])} | ${f(nativeRows[k])} | ${ratioOf(ours[k], py[k])} | ${ratioOf(ours[k], nativeRows[k])} |`);
 }
 const bulk = ours['bulk 16 KiB sends (MB/s)'];
 if (speedLimit) console.log(`\nBulk cipher ${ours.cipher}. One-core limit (encrypt + decrypt, 16 KiB): the system \`openssl speed -evp ${evp}\` gives ${f(speedLimit)} MB/s (ossl reaches ${((bulk / speedLimit) * 100).toFixed(0)}%);`);
@@ -269,3 +289,11 @@ console.log('\nOver loopback, a node:tls server in another process streams 32 Mi
 console.log('| client | MB/s | / node:tls |');
 console.log('|---|---|---|');
 for (const [name, v] of Object.entries(stream)) console.log(`| ${name} | ${f(v)} | ${(v / stream['node:tls']).toFixed(2)}x |`);
+if (argv.json) {
+  const lines = [];
+  for (const k of Object.keys(ours).filter((k) => k !== 'cipher')) lines.push({ bench: 'tls', cell: k, ossl: ours[k], pyOpenSSL: py[k] ?? null, native: nativeRows[k] ?? null });
+  lines.push({ bench: 'tls', cell: 'bulk limit (MB/s)', cipher: ours.cipher, nodeCrypto: inProcessLimit, opensslSpeed: speedLimit ?? null });
+  for (const c of [1, 16]) lines.push({ bench: 'tls', cell: `loopback handshakes c${c}`, ossl: loop[`ossl c${c}`], 'node:tls': loop[`node c${c}`] });
+  for (const [name, v] of Object.entries(stream)) lines.push({ bench: 'tls', cell: 'loopback receive (MB/s)', client: name, rate: v });
+  writeFileSync(argv.json, `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`, { flag: 'a' });
+}
