@@ -112,7 +112,7 @@ template <>
 X509Wrap* UnwrapAs<X509Wrap>(Napi::Value v, const char* param);
 
 // An X509Name is either owned or a live view of a name inside another object (the subject or issuer
-// of a certificate). A view keeps its owner alive with a strong reference and looks the name up
+// of a certificate). A view keeps its owner alive (a read-only "owner" property) and looks the name up
 // again on every use, so replacing the owner's name never leaves the view dangling.
 class X509NameWrap : public Napi::ObjectWrap<X509NameWrap> {
  public:

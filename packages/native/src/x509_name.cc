@@ -41,7 +41,11 @@ X509NameWrap::X509NameWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<X5
       return;
     }
     source_ = static_cast<Source>(source);
-    owner_ = Napi::Persistent(owner);
+    // The view keeps its owner alive through a property (an edge the garbage collector sees, so a
+    // certificate and its views are collected together, in one pass) and finds it through a weak
+    // reference. A strong reference would keep the owner until the view's finalizer had run.
+    info.This().As<Napi::Object>().DefineProperty(Napi::PropertyDescriptor::Value("owner", owner, napi_default));
+    owner_ = Napi::Weak(owner);
   } else {
     owned_.reset(X509_NAME_new());
     if (!owned_) {

@@ -62,6 +62,30 @@ describe('no gross leaks', () => {
     expect(lateGrowthMB(samples)).toBeLessThan(8);
   });
 
+  it('a name view keeps its certificate alive after the certificate is dropped, and both are then freed', async () => {
+    const pki = makePki();
+    const pem = dumpCertificate(FILETYPE_PEM, pki.server.cert);
+    const expected = pki.server.cert.getSubject().CN;
+    const gc = globalThis.gc!;
+    const settle = async (): Promise<void> => {
+      for (let k = 0; k < 3; k++) {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    // Only the views are kept: the certificates behind them must survive collection.
+    const views = Array.from({ length: 300 }, () => loadCertificate(FILETYPE_PEM, pem).getSubject());
+    const issuers = Array.from({ length: 300 }, () => loadCertificate(FILETYPE_PEM, pem).getIssuer());
+    await settle();
+    expect(views.every((v) => v.CN === expected)).toBe(true);
+    expect(issuers.every((v) => v.CN === pki.ca.cert.getSubject().CN)).toBe(true);
+    // Views dropped with their certificates do not pile up.
+    const samples = await rssAfter(6, 3000, () => {
+      loadCertificate(FILETYPE_PEM, pem).getSubject().CN;
+    });
+    expect(lateGrowthMB(samples)).toBeLessThan(8);
+  });
+
   it('in handshakes, data transfer and failed handshakes', async () => {
     const pki = makePki();
     const sctx = serverContext(pki.server);
