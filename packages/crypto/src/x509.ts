@@ -175,7 +175,7 @@ export class X509 {
 
   /** The subject name: a live view (writing to it changes this certificate). */
   getSubject(): X509Name {
-    return X509Name._fromHandle(this.#handle.getName(SUBJECT));
+    return X509Name._ofCertificate(this.#handle, SUBJECT);
   }
 
   /** Sets the subject to a copy of `name`. */
@@ -186,7 +186,7 @@ export class X509 {
 
   /** The issuer name: a live view. */
   getIssuer(): X509Name {
-    return X509Name._fromHandle(this.#handle.getName(ISSUER));
+    return X509Name._ofCertificate(this.#handle, ISSUER);
   }
 
   /** Sets the issuer to a copy of `name`. */

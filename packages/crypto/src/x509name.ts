@@ -1,5 +1,5 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { native, type X509NameHandle } from '@ossl/native';
+import { native, type X509Handle, type X509NameHandle } from '@ossl/native';
 
 import { guard } from './errors.js';
 import { expectBytes, expectString, typeError } from './internal/args.js';
@@ -34,6 +34,17 @@ export const XN_FLAG_MULTILINE: number = native.XN_FLAG_MULTILINE;
 const adoption = new Adoption<X509NameHandle>();
 
 /**
+ * A certificate's subject (0) or issuer (1) before its native view is made: reading one attribute
+ * (`cert.getSubject().CN`, the common case) asks the certificate directly, and anything else makes
+ * the view on first use.
+ */
+interface CertificateName {
+  cert: X509Handle;
+  which: 0 | 1;
+}
+const certificateNames = new Adoption<CertificateName>();
+
+/**
  * A distinguished name: pyOpenSSL's `X509Name`. Attributes are properties (`name.CN`, `name.commonName`);
  * reading a missing one gives `null`, writing replaces every entry of that attribute.
  *
@@ -49,7 +60,8 @@ const adoption = new Adoption<X509NameHandle>();
  * ```
  */
 export class X509Name {
-  #handle: X509NameHandle;
+  #handle: X509NameHandle | null = null;
+  #certificateName: CertificateName | null = null;
 
   static {
     brandClass(this, '@ossl/crypto:X509Name');
@@ -102,7 +114,10 @@ export class X509Name {
    */
   constructor(name?: X509Name) {
     const adopted = adoption.take();
-    if (adopted !== null) {
+    const ofCertificate = certificateNames.take();
+    if (ofCertificate !== null) {
+      this.#certificateName = ofCertificate;
+    } else if (adopted !== null) {
       this.#handle = adopted;
     } else if (name === undefined) {
       this.#handle = guard(() => new native.X509Name());
@@ -118,13 +133,27 @@ export class X509Name {
     return adoption.adopt(handle, () => new X509Name());
   }
 
+  /** The subject (0) or issuer (1) of a certificate, as a live view (internal). */
+  static _ofCertificate(cert: X509Handle, which: 0 | 1): X509Name {
+    return certificateNames.adopt({ cert, which }, () => new X509Name());
+  }
+
+  /** The native handle, made now for a certificate's name that has none yet. */
+  #native(): X509NameHandle {
+    if (this.#handle === null) {
+      const { cert, which } = this.#certificateName!;
+      this.#handle = guard(() => cert.getName(which));
+    }
+    return this.#handle;
+  }
+
   /**
    * The native handle, for the other ossl packages and for the other copies of this one (the ESM
    * and CJS builds, a second installed copy): they cannot read `#handle`, but can read this.
    * @internal
    */
   get [kHandle](): X509NameHandle {
-    return this.#handle;
+    return this.#native();
   }
 
   /**
@@ -133,7 +162,11 @@ export class X509Name {
    */
   get(attribute: string): string | null {
     expectString(attribute, 'attribute');
-    return guard(() => this.#handle.getEntry(attribute));
+    if (this.#handle === null) {
+      const { cert, which } = this.#certificateName!;
+      return guard(() => cert.getNameEntry(which, attribute));
+    }
+    return guard(() => this.#handle!.getEntry(attribute));
   }
 
   /**
@@ -145,22 +178,22 @@ export class X509Name {
   set(attribute: string, value: string | Buffer): void {
     expectString(attribute, 'attribute');
     if (typeof value !== 'string' && !Buffer.isBuffer(value)) throw typeError(attribute, 'a string', value);
-    guard(() => this.#handle.setEntry(attribute, expectBytes(value, attribute)));
+    guard(() => this.#native().setEntry(attribute, expectBytes(value, attribute)));
   }
 
   /** OpenSSL's hash of the name (`X509_NAME_hash`, as `openssl x509 -subject_hash`). */
   hash(): number {
-    return guard(() => this.#handle.hash());
+    return guard(() => this.#native().hash());
   }
 
   /** The DER encoding. */
   der(): Buffer {
-    return guard(() => this.#handle.der());
+    return guard(() => this.#native().der());
   }
 
   /** The entries in order as `[shortName, value]` byte pairs (pyOpenSSL `get_components`). */
   getComponents(): [Buffer, Buffer][] {
-    return guard(() => this.#handle.getComponents());
+    return guard(() => this.#native().getComponents());
   }
 
   /** Whether both names are equal (`X509_NAME_cmp` == 0). */
@@ -171,22 +204,22 @@ export class X509Name {
   /** -1, 0 or 1 in OpenSSL's order of names (`X509_NAME_cmp`). */
   compare(other: X509Name): number {
     if (!(other instanceof X509Name)) throw typeError('other', 'an X509Name', other);
-    return guard(() => this.#handle.compare(handleOf(other, native.X509Name, 'other', 'an X509Name')));
+    return guard(() => this.#native().compare(handleOf(other, native.X509Name, 'other', 'an X509Name')));
   }
 
   /** The name formatted with `X509_NAME_print_ex` flags (`XN_FLAG_RFC2253`, `XN_FLAG_ONELINE`, ...). */
   print(flags: number = XN_FLAG_RFC2253): string {
-    return guard(() => this.#handle.print(flags));
+    return guard(() => this.#native().print(flags));
   }
 
   /** OpenSSL's one-line form, `/C=US/CN=example` (X509_NAME_oneline; SSLeay's `oneline_subject`). */
   toString(): string {
-    return guard(() => this.#handle.oneline());
+    return guard(() => this.#native().oneline());
   }
 
   /** The number of entries. */
   get length(): number {
-    return this.#handle.entryCount();
+    return this.#native().entryCount();
   }
 
   /**
@@ -198,7 +231,7 @@ export class X509Name {
     if (depth < 0) return options.stylize(`[${name}]`, 'special');
     let text = '';
     try {
-      text = printable(this.#handle.print(XN_FLAG_INSPECT));
+      text = printable(this.#native().print(XN_FLAG_INSPECT));
     } catch {
       // A forged or broken object prints as an empty name rather than throwing.
     }

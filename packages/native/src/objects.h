@@ -20,8 +20,8 @@ class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
   // Takes a new reference on `pkey` (EVP_PKEY_up_ref) and wraps it.
   static Napi::Value NewFromRef(Napi::Env env, EVP_PKEY* pkey, bool only_public);
   static Napi::Value NewOwned(Napi::Env env, EVPKeyPointer pkey, bool only_public);
-  // The key to hand to X509_set_pubkey and friends: a cached legacy copy of the public half when
-  // one can be made (the fast encoding path in OpenSSL 3.0), else the key itself.
+  // The key to hand to X509_set_pubkey and friends: a legacy copy of the public half, kept with the
+  // EVP_PKEY, when one can be made (the fast encoding path in OpenSSL 3.0), else the key itself.
   EVP_PKEY* ForSetPubkey();
 
  private:
@@ -31,7 +31,6 @@ class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
   Napi::Value OnlyPublic(const Napi::CallbackInfo& info);
   Napi::Value Equals(const Napi::CallbackInfo& info);
   EVPKeyPointer pkey_;
-  EVPKeyPointer legacy_public_;
   bool legacy_tried_ = false;
   bool only_public_ = false;
 };
@@ -45,6 +44,9 @@ bool IsLegacyKey(const EVP_PKEY* pkey);
 // certificate prints the same whether it was built here or loaded.
 EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey);
 X509Pointer ReparsedIfLegacyKey(X509* x);
+
+// The first entry of `attribute` in `name`, decoded to UTF-8, or null (x509_name.cc).
+Napi::Value NameEntry(Napi::Env env, X509_NAME* name, Napi::Value attribute);
 
 class LazyCert;  // x509_lazy.h
 struct LazyCertInfo;
@@ -82,6 +84,7 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
   Napi::Value SetTime(const Napi::CallbackInfo& info);
   Napi::Value HasExpired(const Napi::CallbackInfo& info);
   Napi::Value GetName(const Napi::CallbackInfo& info);
+  Napi::Value GetNameEntry(const Napi::CallbackInfo& info);
   Napi::Value SetName(const Napi::CallbackInfo& info);
   Napi::Value GetPubkey(const Napi::CallbackInfo& info);
   Napi::Value SetPubkey(const Napi::CallbackInfo& info);

@@ -57,12 +57,34 @@ EVPKeyPointer ProviderCopyIfLegacy(EVP_PKEY* pkey) {
   return EVPKeyPointer(d2i_PUBKEY(nullptr, &p, len));
 }
 
+namespace {
+
+void FreeLegacyCopy(void* /*parent*/, void* copy, CRYPTO_EX_DATA* /*ad*/, int /*idx*/, long /*argl*/, void* /*argp*/) {
+  EVP_PKEY_free(static_cast<EVP_PKEY*>(copy));
+}
+
+// The ex_data slot where an EVP_PKEY keeps its legacy public copy, so that every wrapper of the same
+// key (each X509Req.getPubkey() makes a new one) shares one copy; it is freed with the key.
+int LegacyCopyIndex() {
+  static const int index = EVP_PKEY_get_ex_new_index(0, nullptr, nullptr, nullptr, FreeLegacyCopy);
+  return index;
+}
+
+}  // namespace
+
 EVP_PKEY* PKeyWrap::ForSetPubkey() {
-  if (!legacy_tried_) {
-    legacy_tried_ = true;
-    legacy_public_.reset(LegacyPublicCopy(pkey_.get()));
+  int index = LegacyCopyIndex();
+  if (index < 0) return pkey_.get();
+  auto* cached = static_cast<EVP_PKEY*>(EVP_PKEY_get_ex_data(pkey_.get(), index));
+  if (cached != nullptr) return cached;
+  if (legacy_tried_) return pkey_.get();  // not an RSA or EC key, or the copy failed
+  legacy_tried_ = true;
+  EVPKeyPointer copy(LegacyPublicCopy(pkey_.get()));
+  if (!copy || EVP_PKEY_set_ex_data(pkey_.get(), index, copy.get()) != 1) {
+    ERR_clear_error();
+    return pkey_.get();
   }
-  return legacy_public_ ? legacy_public_.get() : pkey_.get();
+  return copy.release();  // owned by the key's ex_data from here
 }
 
 Napi::Value PKeyWrap::Type(const Napi::CallbackInfo& info) {

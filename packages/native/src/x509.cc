@@ -116,6 +116,7 @@ void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&X509Wrap::SetTime>("setTime"),
           InstanceMethod<&X509Wrap::HasExpired>("hasExpired"),
           InstanceMethod<&X509Wrap::GetName>("getName"),
+          InstanceMethod<&X509Wrap::GetNameEntry>("getNameEntry"),
           InstanceMethod<&X509Wrap::SetName>("setName"),
           InstanceMethod<&X509Wrap::GetPubkey>("getPubkey"),
           InstanceMethod<&X509Wrap::SetPubkey>("setPubkey"),
@@ -322,6 +323,14 @@ Napi::Value X509Wrap::GetName(const Napi::CallbackInfo& info) {
   if (!GetInt(info[0], "which", &which)) return info.Env().Undefined();
   return X509NameWrap::NewView(info.Env(), info.This().As<Napi::Object>(),
                                which == 0 ? X509NameWrap::kCertSubject : X509NameWrap::kCertIssuer);
+}
+
+// getNameEntry(which, attribute): what getName(which).getEntry(attribute) gives, without the view.
+Napi::Value X509Wrap::GetNameEntry(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t which = 0;
+  if (!GetInt(info[0], "which", &which)) return info.Env().Undefined();
+  return NameEntry(info.Env(), Name(which == 0 ? 0 : 1), info[1]);
 }
 
 Napi::Value X509Wrap::SetName(const Napi::CallbackInfo& info) {

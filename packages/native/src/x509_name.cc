@@ -94,12 +94,14 @@ int NidOf(Napi::Value v, std::string* name) {
 // getEntry(name): the first entry with that attribute, decoded to UTF-8, or null.
 Napi::Value X509NameWrap::GetEntry(const Napi::CallbackInfo& info) {
   ErrGuard guard;
-  Napi::Env env = info.Env();
+  return NameEntry(info.Env(), get(), info[0]);
+}
+
+Napi::Value NameEntry(Napi::Env env, X509_NAME* name, Napi::Value attribute) {
   std::string attr;
-  int nid = NidOf(info[0], &attr);
+  int nid = NidOf(attribute, &attr);
   if (nid < 0) return env.Undefined();
   if (nid == NID_undef) return ThrowValue(env, "no such attribute: " + attr);
-  X509_NAME* name = get();
   int idx = X509_NAME_get_index_by_NID(name, nid, -1);
   if (idx < 0) return env.Null();
   ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));

@@ -35,13 +35,28 @@ export interface ClientHelloInfo {
 }
 
 /** Turns a native result (>= 0, or -SSL_ERROR_*) into a value or pyOpenSSL's exception. */
+/**
+ * WantReadError and WantWriteError are the sans-IO API's control flow, thrown on every retry of every
+ * handshake and read; they are made without a stack trace, whose capture costs several microseconds
+ * (their `stack` is the name and message alone).
+ */
+function retryError<T extends Error>(ErrorClass: new () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ErrorClass();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export function checkResult(n: number): number {
   if (n >= 0) return n;
   switch (-n) {
     case SSL_ERROR_WANT_READ:
-      throw new WantReadError();
+      throw retryError(WantReadError);
     case SSL_ERROR_WANT_WRITE:
-      throw new WantWriteError();
+      throw retryError(WantWriteError);
     case SSL_ERROR_WANT_X509_LOOKUP:
     case SSL_ERROR_WANT_CLIENT_HELLO_CB:
       // A callback (certificate or client hello) asked to wait for the application.
@@ -126,7 +141,7 @@ export class Connection {
    *   CertificateVerifyError) when the handshake fails; whatever a callback threw.
    */
   doHandshake(): void {
-    if (!this.tryHandshake()) throw new WantReadError();
+    if (!this.tryHandshake()) throw retryError(WantReadError);
   }
 
   /** Feeds bytes received from the peer; returns how many were taken (all of them). */

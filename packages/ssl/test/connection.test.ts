@@ -72,6 +72,14 @@ describe('Connection handshake in memory', () => {
     expect(() => server.bioRead(100)).toThrow(WantReadError);
     handshake(client, server);
     expect(() => server.recv(10)).toThrow(WantReadError);
+    // Retry errors carry no stack frames (they are control flow), and leave stack traces of other
+    // errors as they were.
+    const retry = caught(() => server.recv(10)) as WantReadError;
+    expect(retry).toBeInstanceOf(SSLError);
+    expect(retry.code).toBe('ERR_SSL_WANT_READ');
+    expect(retry.stack).toBe(`WantReadError: ${retry.message}`);
+    expect(Error.stackTraceLimit).toBeGreaterThan(0);
+    expect(new Error('after').stack).toMatch(/\n\s+at /);
   });
 
   it('moves large writes in many records', () => {

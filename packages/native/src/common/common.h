@@ -56,10 +56,15 @@ inline constexpr int kFiletypeText = 65535;
 
 // Every entry point opens one of these: OpenSSL's error queue is empty when our code starts and
 // empty again when control returns to JavaScript, whatever path we leave by.
+// (The queue is only cleared when it holds something: ERR_peek_error is the cheaper test, and the
+// hot I/O calls pass through here several times per record.)
 class ErrGuard {
  public:
-  ErrGuard() { ERR_clear_error(); }
-  ~ErrGuard() { ERR_clear_error(); }
+  ErrGuard() { Clear(); }
+  ~ErrGuard() { Clear(); }
+  static void Clear() {
+    if (ERR_peek_error() != 0) ERR_clear_error();
+  }
   ErrGuard(const ErrGuard&) = delete;
   ErrGuard& operator=(const ErrGuard&) = delete;
 };

@@ -95,6 +95,7 @@ export interface X509Handle {
   setTime(which: 0 | 1, when: string): void;
   hasExpired(): boolean;
   getName(which: 0 | 1): X509NameHandle;
+  getNameEntry(which: 0 | 1, attribute: string): string | null;
   setName(which: 0 | 1, name: X509NameHandle): void;
   getPubkey(): PKeyHandle;
   setPubkey(pkey: PKeyHandle): void;
