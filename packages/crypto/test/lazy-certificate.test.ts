@@ -376,4 +376,22 @@ describe('a lazy certificate changed after loading', () => {
     expect(reread.serialNumber).toBe('ABCDEF');
     expect(reread.validTo).toBe('Jan  1 00:00:00 2040 GMT');
   });
+
+  it("reads a name's attributes before and after its native view is made, and refuses bad attributes", () => {
+    const source = makeIdentity({ cn: 'view.example', issuer: ca }).cert;
+    const loaded = loadCertificate(FILETYPE_PEM, dumpCertificate(FILETYPE_PEM, source));
+    const subject = loaded.getSubject();
+    expect(subject.CN).toBe('view.example');
+    expect(subject.get('commonName')).toBe('view.example');
+    expect(subject.get('2.5.4.3')).toBe('view.example');
+    expect(subject.O).toBeNull();
+    expect(() => subject.get(42 as never)).toThrow(TypeError);
+    expect(() => subject.get('no-such-attribute')).toThrow(RangeError);
+    // der() makes the native view; attributes read the same through it.
+    expect(subject.der().equals(source.getSubject().der())).toBe(true);
+    expect(subject.CN).toBe('view.example');
+    expect(() => subject.get('no-such-attribute')).toThrow(RangeError);
+    expect(loaded.getIssuer().equals(ca.cert.getSubject())).toBe(true);
+    expect(String(loaded.getIssuer())).toBe(String(ca.cert.getSubject()));
+  });
 });
