@@ -1,7 +1,6 @@
 // Every loader is fed thousands of mutated inputs (bit flips, truncations, splices, garbage): each
 // call returns an object or throws crypto.Error / TypeError and leaves OpenSSL's error queue empty.
 // The work is bounded by count.
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { native } from '@ossl/native';
 
@@ -29,45 +28,9 @@ import {
   writeSmime,
   X509Req,
 } from '../src/index.js';
-import { makeIdentity } from './support/helpers.js';
+import { makeIdentity, mutations } from './support/helpers.js';
 
 const PER_LOADER = 1500;
-
-/** Deterministic mutations of `seed`: bit flips, truncations, byte splices and garbage. */
-function* mutations(seed: Buffer, count: number): Generator<Buffer> {
-  let state = 0x9e3779b9;
-  const next = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-  for (let i = 0; i < count; i++) {
-    const copy = Buffer.from(seed);
-    switch (i % 5) {
-      case 0: {
-        const bit = next() % (copy.length * 8);
-        copy[bit >> 3]! ^= 1 << (bit & 7);
-        yield copy;
-        break;
-      }
-      case 1:
-        yield copy.subarray(0, next() % copy.length);
-        break;
-      case 2: {
-        const at = next() % copy.length;
-        copy.fill(next() & 0xff, at, Math.min(copy.length, at + 1 + (next() % 8)));
-        yield copy;
-        break;
-      }
-      case 3:
-        yield Buffer.concat([copy.subarray(0, next() % copy.length), randomBytes(next() % 64)]);
-        break;
-      default:
-        yield randomBytes(next() % 256);
-    }
-  }
-}
 
 function fuzz(label: string, seed: Buffer, load: (input: Buffer) => unknown): void {
   let loaded = 0;

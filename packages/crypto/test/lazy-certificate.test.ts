@@ -23,7 +23,7 @@ import {
   X509,
   X509Extension,
 } from '../src/index.js';
-import { makeIdentity, vectorsDir } from './support/helpers.js';
+import { makeIdentity, mutations, vectorsDir } from './support/helpers.js';
 
 /** Everything a lazy certificate answers without its public key. */
 function snapshot(cert: X509): Record<string, unknown> {
@@ -126,42 +126,6 @@ function settleDisputes(): number {
   const answers = JSON.parse(r.stdout) as (string | null)[];
   for (const [i, d] of settled.entries()) expect(answers[i], `${d.label}: pyOpenSSL's PEM_read_bio_X509`).toBe(d.der.toString('hex'));
   return settled.length;
-}
-
-/** Deterministic mutations: bit flips, truncations, byte runs and splices. */
-function* mutations(seed: Buffer, count: number, start = 1): Generator<Buffer> {
-  let state = 0x2545f491 ^ start;
-  const next = (): number => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return state >>> 0;
-  };
-  for (let i = 0; i < count; i++) {
-    const copy = Buffer.from(seed);
-    switch (i % 4) {
-      case 0: {
-        const bit = next() % (copy.length * 8);
-        copy[bit >> 3]! ^= 1 << (bit & 7);
-        yield copy;
-        break;
-      }
-      case 1:
-        yield copy.subarray(0, next() % copy.length);
-        break;
-      case 2: {
-        const at = next() % copy.length;
-        copy.fill(next() & 0xff, at, Math.min(copy.length, at + 1 + (next() % 4)));
-        yield copy;
-        break;
-      }
-      default: {
-        const from = next() % copy.length;
-        const to = next() % copy.length;
-        yield Buffer.concat([copy.subarray(0, to), copy.subarray(from, from + 1 + (next() % 16)), copy.subarray(to)]);
-      }
-    }
-  }
 }
 
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----\n?/g;

@@ -129,3 +129,46 @@ export function opensslOfNode(args: string[], input?: string | Buffer): string {
   if (r.status !== 0) throw new Error(`${matchingCli} ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout;
 }
+
+/**
+ * Deterministic mutations of `seed` (the same for the same `salt`): bit flips, truncations, runs of
+ * one byte, a run of the input copied elsewhere into it, and pseudo-random bytes appended.
+ */
+export function* mutations(seed: Buffer, count: number, salt = 0): Generator<Buffer> {
+  let state = (0x9e3779b9 ^ salt) >>> 0 || 1;
+  const next = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return state >>> 0;
+  };
+  const noise = (n: number): Buffer => Buffer.from(Array.from({ length: n }, () => next() & 0xff));
+  for (let i = 0; i < count; i++) {
+    const copy = Buffer.from(seed);
+    switch (i % 5) {
+      case 0: {
+        const bit = next() % (copy.length * 8);
+        copy[bit >> 3]! ^= 1 << (bit & 7);
+        yield copy;
+        break;
+      }
+      case 1:
+        yield copy.subarray(0, next() % copy.length);
+        break;
+      case 2: {
+        const at = next() % copy.length;
+        copy.fill(next() & 0xff, at, Math.min(copy.length, at + 1 + (next() % 8)));
+        yield copy;
+        break;
+      }
+      case 3: {
+        const from = next() % copy.length;
+        const to = next() % copy.length;
+        yield Buffer.concat([copy.subarray(0, to), copy.subarray(from, from + 1 + (next() % 16)), copy.subarray(to)]);
+        break;
+      }
+      default:
+        yield Buffer.concat([copy.subarray(0, next() % copy.length), noise(next() % 64)]);
+    }
+  }
+}
