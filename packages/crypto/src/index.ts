@@ -41,4 +41,21 @@ export {
   type TextDumpOptions,
 } from './functions.js';
 export { kHandle, handleOf, type HasHandle, type NativeClass } from './internal/handle.js';
-export { opensslVersion, OPENSSL_VERSION_NUMBER, SSLEAY_VERSION, type PythonCertDict } from '@ossl/native';
+export {
+  opensslVersion,
+  OPENSSL_VERSION_NUMBER,
+  OPENSSL_VERSION_TEXT,
+  OPENSSL_VERSION,
+  OPENSSL_CFLAGS,
+  OPENSSL_PLATFORM,
+  OPENSSL_DIR,
+  OPENSSL_BUILT_ON,
+  SSLEAY_VERSION,
+  SSLEAY_CFLAGS,
+  SSLEAY_PLATFORM,
+  SSLEAY_DIR,
+  SSLEAY_BUILT_ON,
+  type PythonCertDict,
+} from '@ossl/native';
+export { OpenSSL_version, SSLeay_version } from './version.js';
+export { EllipticCurve, getEllipticCurve, getEllipticCurves } from './curves.js';

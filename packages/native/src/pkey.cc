@@ -348,7 +348,29 @@ Napi::Value DumpPublicKey(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+namespace {
+
+// getBuiltinCurves(): the short names of the elliptic curves OpenSSL has built in, in its order
+// (pyOpenSSL's get_elliptic_curves).
+Napi::Value GetBuiltinCurves(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  size_t count = EC_get_builtin_curves(nullptr, 0);
+  std::vector<EC_builtin_curve> curves(count);
+  count = EC_get_builtin_curves(curves.data(), count);
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (size_t k = 0; k < count; ++k) {
+    const char* name = OBJ_nid2sn(curves[k].nid);
+    if (name != nullptr) out.Set(i++, Napi::String::New(env, name));
+  }
+  return out;
+}
+
+}  // namespace
+
 void InitPKeyFunctions(Napi::Env env, Napi::Object exports) {
+  exports.Set("getBuiltinCurves", Napi::Function::New<GetBuiltinCurves>(env, "getBuiltinCurves"));
   exports.Set("generateKey", Napi::Function::New<GenerateKey>(env, "generateKey"));
   exports.Set("generateKeyAsync", Napi::Function::New<GenerateKeyAsync>(env, "generateKeyAsync"));
   exports.Set("loadPrivateKey", Napi::Function::New<LoadPrivateKey>(env, "loadPrivateKey"));

@@ -38,6 +38,13 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLWrap::Encrypt>("encrypt"),
           Mutator<&SSLWrap::Shutdown>("shutdown"),
           InstanceMethod<&SSLWrap::GetShutdown>("getShutdown"),
+          InstanceMethod<&SSLWrap::GetGroupName>("getGroupName"),
+          Mutator<&SSLWrap::SetOptions>("setOptions"),
+          Mutator<&SSLWrap::ClearOptions>("clearOptions"),
+          InstanceMethod<&SSLWrap::GetOptions>("getOptions"),
+          Mutator<&SSLWrap::SetMode>("setMode"),
+          Mutator<&SSLWrap::ClearMode>("clearMode"),
+          InstanceMethod<&SSLWrap::GetMode>("getMode"),
           Mutator<&SSLWrap::SetShutdown>("setShutdown"),
           InstanceMethod<&SSLWrap::Pending>("pending"),
           InstanceMethod<&SSLWrap::GetPeerCertificate>("getPeerCertificate"),
@@ -408,6 +415,53 @@ Napi::Value SSLWrap::Shutdown(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, 0);
   }
   return Result(env, ret, "shutdown failed");
+}
+
+// getGroupName(): the key-exchange group the handshake negotiated, by OpenSSL's name for it, or null
+// before one is negotiated (pyOpenSSL's get_group_name).
+Napi::Value SSLWrap::GetGroupName(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  // OpenSSL 3.0 reads the group from the session, and has none before the handshake starts.
+  if (SSL_get_session(ssl_.get()) == nullptr) return info.Env().Null();
+  int group = SSL_get_negotiated_group(ssl_.get());
+  const char* name = group > 0 ? SSL_group_to_name(ssl_.get(), group) : nullptr;
+  if (name == nullptr) return info.Env().Null();
+  return Napi::String::New(info.Env(), name);
+}
+
+// Options and mode of this connection alone (they start as its context's): options cross as BigInt.
+Napi::Value SSLWrap::SetOptions(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBigInt()) return ThrowType(info.Env(), "options", "a bigint", info[0]);
+  bool lossless = true;
+  uint64_t opts = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_set_options(ssl_.get(), opts)));
+}
+
+Napi::Value SSLWrap::ClearOptions(const Napi::CallbackInfo& info) {
+  if (!info[0].IsBigInt()) return ThrowType(info.Env(), "options", "a bigint", info[0]);
+  bool lossless = true;
+  uint64_t opts = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_clear_options(ssl_.get(), opts)));
+}
+
+Napi::Value SSLWrap::GetOptions(const Napi::CallbackInfo& info) {
+  return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_get_options(ssl_.get())));
+}
+
+Napi::Value SSLWrap::SetMode(const Napi::CallbackInfo& info) {
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_set_mode(ssl_.get(), static_cast<long>(mode))));
+}
+
+Napi::Value SSLWrap::ClearMode(const Napi::CallbackInfo& info) {
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_clear_mode(ssl_.get(), static_cast<long>(mode))));
+}
+
+Napi::Value SSLWrap::GetMode(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_get_mode(ssl_.get())));
 }
 
 Napi::Value SSLWrap::GetShutdown(const Napi::CallbackInfo& info) {

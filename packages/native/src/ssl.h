@@ -112,6 +112,13 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value Encrypt(const Napi::CallbackInfo& info);
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value GetShutdown(const Napi::CallbackInfo& info);
+  Napi::Value GetGroupName(const Napi::CallbackInfo& info);
+  Napi::Value SetOptions(const Napi::CallbackInfo& info);
+  Napi::Value ClearOptions(const Napi::CallbackInfo& info);
+  Napi::Value GetOptions(const Napi::CallbackInfo& info);
+  Napi::Value SetMode(const Napi::CallbackInfo& info);
+  Napi::Value ClearMode(const Napi::CallbackInfo& info);
+  Napi::Value GetMode(const Napi::CallbackInfo& info);
   Napi::Value SetShutdown(const Napi::CallbackInfo& info);
   Napi::Value Pending(const Napi::CallbackInfo& info);
   Napi::Value GetPeerCertificate(const Napi::CallbackInfo& info);

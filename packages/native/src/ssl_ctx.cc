@@ -69,6 +69,8 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLCtxWrap::ClearOptions>("clearOptions"),
           InstanceMethod<&SSLCtxWrap::GetOptions>("getOptions"),
           Mutator<&SSLCtxWrap::SetMode>("setMode"),
+          Mutator<&SSLCtxWrap::ClearMode>("clearMode"),
+          InstanceMethod<&SSLCtxWrap::GetMode>("getMode"),
           Mutator<&SSLCtxWrap::SetSessionIdContext>("setSessionIdContext"),
           Mutator<&SSLCtxWrap::LoadClientCa>("loadClientCa"),
           Mutator<&SSLCtxWrap::SetClientCaList>("setClientCaList"),
@@ -377,6 +379,16 @@ Napi::Value SSLCtxWrap::SetMode(const Napi::CallbackInfo& info) {
   int64_t mode = 0;
   if (!GetInt(info[0], "mode", &mode)) return info.Env().Undefined();
   return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_set_mode(ctx_.get(), static_cast<long>(mode))));
+}
+
+Napi::Value SSLCtxWrap::ClearMode(const Napi::CallbackInfo& info) {
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_clear_mode(ctx_.get(), static_cast<long>(mode))));
+}
+
+Napi::Value SSLCtxWrap::GetMode(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(SSL_CTX_get_mode(ctx_.get())));
 }
 
 Napi::Value SSLCtxWrap::SetSessionIdContext(const Napi::CallbackInfo& info) {

@@ -79,6 +79,8 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value ClearOptions(const Napi::CallbackInfo& info);
   Napi::Value GetOptions(const Napi::CallbackInfo& info);
   Napi::Value SetMode(const Napi::CallbackInfo& info);
+  Napi::Value ClearMode(const Napi::CallbackInfo& info);
+  Napi::Value GetMode(const Napi::CallbackInfo& info);
   Napi::Value SetSessionIdContext(const Napi::CallbackInfo& info);
   Napi::Value LoadClientCa(const Napi::CallbackInfo& info);
   Napi::Value SetClientCaList(const Napi::CallbackInfo& info);

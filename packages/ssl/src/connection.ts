@@ -14,6 +14,7 @@ import {
 import { adaptVerifyCallback, alpnWire, Context, sslGuard, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { CertificateVerifyError, SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
+import { modeBits, optionBits } from './internal/flags.js';
 import { brandClass, expectBytes, expectInteger, handleOf, inspectFields, printable, typeError } from '@ossl/crypto/internal';
 
 /** The peer's ephemeral key of a key exchange (`Connection.getPeerTmpKey`). */
@@ -333,6 +334,46 @@ export class Connection {
       throw toSSLError(e);
     }
     return checkResult(r) === 1;
+  }
+
+  /** Adds `OP_*` options to this connection alone (it starts with its context's); returns the options now in force. */
+  setOptions(options: number | bigint): number {
+    const value = optionBits(options);
+    return Number(sslGuard(() => this.#handle.setOptions(value)));
+  }
+
+  /** Removes `OP_*` options from this connection; returns the options now in force. */
+  clearOptions(options: number | bigint): number {
+    const value = optionBits(options);
+    return Number(sslGuard(() => this.#handle.clearOptions(value)));
+  }
+
+  /** This connection's `OP_*` options. */
+  getOptions(): number {
+    return Number(this.#handle.getOptions());
+  }
+
+  /** Adds `MODE_*` flags to this connection alone; returns the mode now in force. */
+  setMode(mode: number): number {
+    return sslGuard(() => this.#handle.setMode(modeBits(mode)));
+  }
+
+  /** Removes `MODE_*` flags from this connection; returns the mode now in force. */
+  clearMode(mode: number): number {
+    return sslGuard(() => this.#handle.clearMode(modeBits(mode)));
+  }
+
+  /** This connection's `MODE_*` flags. */
+  getMode(): number {
+    return this.#handle.getMode();
+  }
+
+  /**
+   * The key-exchange group the handshake negotiated, by OpenSSL's name for it (`x25519`,
+   * `secp256r1`, `ffdhe2048`, ...), or null before one is negotiated (pyOpenSSL `get_group_name`).
+   */
+  getGroupName(): string | null {
+    return this.#handle.getGroupName();
   }
 
   /** `SENT_SHUTDOWN | RECEIVED_SHUTDOWN` bits. */

@@ -126,9 +126,39 @@ export const OP_SINGLE_DH_USE = 0;
 export const OP_SINGLE_ECDH_USE = 0;
 /** Kept for pyOpenSSL code: ephemeral RSA is gone from OpenSSL, so the bit is 0. */
 export const OP_EPHEMERAL_RSA = 0;
-/** `setOptions` bits (`SSL_OP_ALL`): OpenSSL's harmless bug workarounds, all at once. */
-export const OP_ALL =
-  OP_CRYPTOPRO_TLSEXT_BUG + OP_DONT_INSERT_EMPTY_FRAGMENTS + OP_LEGACY_SERVER_CONNECT + OP_TLSEXT_PADDING + OP_SAFARI_ECDHE_ECDSA_BUG;
+/**
+ * `setOptions` bits (`SSL_OP_ALL`): OpenSSL's harmless bug workarounds, all at once. As in OpenSSL
+ * 3.0's header (and pyOpenSSL), it does not include `OP_LEGACY_SERVER_CONNECT`.
+ */
+export const OP_ALL = OP_CRYPTOPRO_TLSEXT_BUG + OP_DONT_INSERT_EMPTY_FRAGMENTS + OP_TLSEXT_PADDING + OP_SAFARI_ECDHE_ECDSA_BUG;
+
+// Options OpenSSL retired: 0 in OpenSSL 3's header, and so in pyOpenSSL; kept so that code naming them ports.
+/** Retired option (0): the Microsoft session-ID bug workaround. */
+export const OP_MICROSOFT_SESS_ID_BUG = 0;
+/** Retired option (0): the Netscape challenge bug workaround. */
+export const OP_NETSCAPE_CHALLENGE_BUG = 0;
+/** Retired option (0): the Netscape cipher-change reuse bug workaround. */
+export const OP_NETSCAPE_REUSE_CIPHER_CHANGE_BUG = 0;
+/** Retired option (0): the SSLref2 certificate-type reuse bug workaround. */
+export const OP_SSLREF2_REUSE_CERT_TYPE_BUG = 0;
+/** Retired option (0): large SSLv3 buffers for old Microsoft clients. */
+export const OP_MICROSOFT_BIG_SSLV3_BUFFER = 0;
+/** Retired option (0): the MSIE SSLv2 RSA padding workaround. */
+export const OP_MSIE_SSLV2_RSA_PADDING = 0;
+/** Retired option (0): the SSLeay 0.8.0 client DH bug workaround. */
+export const OP_SSLEAY_080_CLIENT_DH_BUG = 0;
+/** Retired option (0): the TLS D5 bug workaround. */
+export const OP_TLS_D5_BUG = 0;
+/** Retired option (0): the TLS block padding bug workaround. */
+export const OP_TLS_BLOCK_PADDING_BUG = 0;
+/** Retired option (0): PKCS#1 check 1. */
+export const OP_PKCS1_CHECK_1 = 0;
+/** Retired option (0): PKCS#1 check 2. */
+export const OP_PKCS1_CHECK_2 = 0;
+/** Retired option (0): the Netscape CA DN bug workaround. */
+export const OP_NETSCAPE_CA_DN_BUG = 0;
+/** Retired option (0): the Netscape demo cipher-change bug workaround. */
+export const OP_NETSCAPE_DEMO_CIPHER_CHANGE_BUG = 0;
 
 /** `setMode` flag (`SSL_MODE_ENABLE_PARTIAL_WRITE`): `send` may take part of the data. */
 export const MODE_ENABLE_PARTIAL_WRITE = 0x1;
@@ -214,3 +244,10 @@ export const SSL_ERROR_SYSCALL = 5;
 export const SSL_ERROR_ZERO_RETURN = 6;
 /** `SSL_get_error` code: a client-hello callback asked to be called again (`WantX509LookupError` here). */
 export const SSL_ERROR_WANT_CLIENT_HELLO_CB = 11;
+
+/** `SocketConnection.sockShutdown` (Python's `socket.SHUT_RD`): stop reading. */
+export const SHUT_RD = 0;
+/** `SocketConnection.sockShutdown` (Python's `socket.SHUT_WR`): end the sending side (a FIN). */
+export const SHUT_WR = 1;
+/** `SocketConnection.sockShutdown` (Python's `socket.SHUT_RDWR`): both. */
+export const SHUT_RDWR = 2;

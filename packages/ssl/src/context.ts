@@ -1,8 +1,9 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { EllipticCurve, PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
 import { native, type ContextHandle, type SessionHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
+import { modeBits, optionBits } from './internal/flags.js';
 import { METHOD_NAMES, verifyModeName } from './internal/names.js';
 import { SSLError, toSSLError } from './errors.js';
 import { brandClass, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, typeError } from '@ossl/crypto/internal';
@@ -353,13 +354,13 @@ export class Context {
 
   /** Adds `OP_*` options; returns the options now in force. */
   setOptions(options: number | bigint): number {
-    const value = typeof options === 'bigint' ? options : BigInt(expectInteger(options, 'options'));
+    const value = optionBits(options);
     return Number(sslGuard(() => this.#handle.setOptions(value)));
   }
 
   /** Removes `OP_*` options; returns the options now in force. */
   clearOptions(options: number | bigint): number {
-    const value = typeof options === 'bigint' ? options : BigInt(expectInteger(options, 'options'));
+    const value = optionBits(options);
     return Number(sslGuard(() => this.#handle.clearOptions(value)));
   }
 
@@ -370,8 +371,17 @@ export class Context {
 
   /** Adds `MODE_*` flags; returns the mode now in force. */
   setMode(mode: number): number {
-    expectInteger(mode, 'mode');
-    return sslGuard(() => this.#handle.setMode(mode));
+    return sslGuard(() => this.#handle.setMode(modeBits(mode)));
+  }
+
+  /** Removes `MODE_*` flags (pyOpenSSL `clear_mode`); returns the mode now in force. */
+  clearMode(mode: number): number {
+    return sslGuard(() => this.#handle.clearMode(modeBits(mode)));
+  }
+
+  /** The `MODE_*` flags in force. */
+  getMode(): number {
+    return this.#handle.getMode();
   }
 
   /** Sets the session id context servers use to scope session reuse (at most 32 bytes). */
@@ -448,10 +458,11 @@ export class Context {
     return sslGuard(() => this.#handle.loadTmpDh(bytes));
   }
 
-  /** Uses one elliptic curve for ECDHE (pyOpenSSL `set_tmp_ecdh`; a curve name such as `prime256v1`). */
-  setTmpEcdh(curve: string): void {
-    if (typeof curve !== 'string') throw typeError('curve', 'a curve name', curve);
-    this.setGroups([curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : curve]);
+  /** Uses one elliptic curve for ECDHE (pyOpenSSL `set_tmp_ecdh`): a curve name such as `prime256v1`, or `getEllipticCurve(name)`. */
+  setTmpEcdh(curve: string | EllipticCurve): void {
+    const name = curve instanceof EllipticCurve ? curve.name : curve;
+    if (typeof name !== 'string') throw typeError('curve', 'a curve name or an EllipticCurve', curve);
+    this.setGroups([name === 'prime256v1' ? 'P-256' : name === 'secp384r1' ? 'P-384' : name === 'secp521r1' ? 'P-521' : name]);
   }
 
   /** Sets the key-exchange groups in preference order (`X25519`, `P-256`, `ffdhe2048`, ...). */

@@ -1,4 +1,24 @@
 export * from './constants.js';
+// pyOpenSSL's SSL module has these too: the file type of `useCertificateFile` and friends, and
+// OpenSSL's version and build information.
+export {
+  FILETYPE_PEM,
+  FILETYPE_ASN1,
+  opensslVersion,
+  OpenSSL_version,
+  SSLeay_version,
+  OPENSSL_VERSION_NUMBER,
+  OPENSSL_VERSION,
+  OPENSSL_CFLAGS,
+  OPENSSL_PLATFORM,
+  OPENSSL_DIR,
+  OPENSSL_BUILT_ON,
+  SSLEAY_VERSION,
+  SSLEAY_CFLAGS,
+  SSLEAY_PLATFORM,
+  SSLEAY_DIR,
+  SSLEAY_BUILT_ON,
+} from '@ossl/crypto';
 export {
   SSLError,
   SSLError as Error,
@@ -12,6 +32,7 @@ export {
 export {
   Context,
   NO_OVERLAP,
+  NO_OVERLAP as NO_OVERLAPPING_PROTOCOLS,
   type VerifyCallback,
   type InfoCallback,
   type KeylogCallback,

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { constants as osConstants } from 'node:os';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -6,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { Connection, connectionFields } from './connection.js';
 import { Context } from './context.js';
 import { SysCallError, WantReadError, WantWriteError, ZeroReturnError } from './errors.js';
+import { SHUT_RD, SHUT_RDWR, SHUT_WR } from './constants.js';
 import { Transport } from './transport.js';
 import { brandClass, expectBytes, expectInteger, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
 
@@ -39,7 +41,10 @@ function parseAddress(address: Address): { host: string; port: number } {
 
 function transportError(err: Error & { errno?: number; code?: string }): SysCallError {
   if (err instanceof SysCallError) return err;
-  const e = new SysCallError(typeof err.errno === 'number' ? Math.abs(err.errno) : -1, err.message);
+  // A connect to a name with several addresses fails with an AggregateError that has a code, no errno.
+  const systemErrno = err.code !== undefined ? (osConstants.errno as Record<string, number>)[err.code] : undefined;
+  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : systemErrno ?? -1;
+  const e = new SysCallError(errno, err.message || err.code || 'connection failed');
   if (err.code) e.code = err.code;
   return e;
 }
@@ -54,7 +59,8 @@ const DELEGATED = [
   'exportKeyingMaterial', 'serverRandom', 'clientRandom', 'masterKey', 'renegotiatePending', 'totalRenegotiations',
   'getClientCaList', 'setAlpnProtos', 'getAlpnProtoNegotiated', 'requestOcsp', 'getVerifiedChain', 'setPostHandshakeAuth',
   'verifyClientPostHandshake', 'keyUpdate', 'getPeerTmpKey', 'getSharedSigalgs', 'getCipherStandardName', 'setMaxSendFragment',
-  'ocspRequested', 'clientHelloInfo', 'setPendingSession',
+  'ocspRequested', 'clientHelloInfo', 'setPendingSession', 'setOptions', 'clearOptions', 'getOptions', 'setMode', 'clearMode',
+  'getMode', 'getGroupName',
 ] as const;
 /** The names of the Connection methods SocketConnection offers unchanged. */
 type Delegated = (typeof DELEGATED)[number];
@@ -86,6 +92,8 @@ export class SocketConnection {
   #transport: Transport | null = null;
   #waiters: Array<() => void> = [];
   #closed = false;
+  /** `sockShutdown` stopped reading (SHUT_RD). */
+  #readShut = false;
   #error: (Error & { errno?: number; code?: string }) | null = null;
   #timeout: number | null;
   #incoming: Socket[] = [];
@@ -153,7 +161,7 @@ export class SocketConnection {
 
   /** Whether the peer's stream has ended (or closed). */
   get #eof(): boolean {
-    return this.#closed || (this.#transport?.eof ?? false);
+    return this.#closed || this.#readShut || (this.#transport?.eof ?? false);
   }
 
   /** Waits until something arrives from the peer (bytes, EOF or an error), or times out. */
@@ -243,6 +251,61 @@ export class SocketConnection {
       throw transportError(err as Error);
     }
     this.connection.setConnectState();
+  }
+
+  /**
+   * `connect`, answering with the system error number instead of throwing (pyOpenSSL `connect_ex`,
+   * Python's `socket.connect_ex`): 0 when connected, else the error's number (`ECONNREFUSED` is 111
+   * on Linux).
+   * @throws TypeError as `connect`; an error that has no system error number.
+   */
+  async connectEx(address: Address): Promise<number> {
+    try {
+      await this.connect(address);
+      return 0;
+    } catch (e) {
+      // Only system errors become numbers (a name that does not resolve is thrown, as Python raises gaierror).
+      const system = e instanceof SysCallError && e.code !== undefined ? (osConstants.errno as Record<string, number>)[e.code] : undefined;
+      if (system !== undefined && system === (e as SysCallError).errno) return system;
+      throw e;
+    }
+  }
+
+  /**
+   * Shuts down the plain socket under the TLS connection, with no close_notify (pyOpenSSL
+   * `sock_shutdown`, Python's `socket.shutdown(how)`): `SHUT_WR` ends the sending side (a FIN),
+   * `SHUT_RD` stops reading (the engine sees the end of its input, so `recv` reports it), `SHUT_RDWR`
+   * both. Resolves once the FIN is handed to the system.
+   * @throws TypeError or RangeError for a `how` that is not `SHUT_RD`, `SHUT_WR` or `SHUT_RDWR`.
+   */
+  async sockShutdown(how: number): Promise<void> {
+    expectInteger(how, 'how');
+    if (how !== SHUT_RD && how !== SHUT_WR && how !== SHUT_RDWR) throw new RangeError(`"how" must be SHUT_RD, SHUT_WR or SHUT_RDWR, got ${how}`);
+    const stream = this.socket as Duplex & { pending?: boolean };
+    if (typeof stream.write !== 'function') throw new TypeError('sockShutdown() needs a socket, not a net.Server');
+    // A net.Socket not connected yet (or still connecting) has nothing to shut down, as in Python.
+    if (stream.pending === true && !stream.destroyed) {
+      const e = new SysCallError(osConstants.errno.ENOTCONN, 'the socket is not connected');
+      e.code = 'ENOTCONN';
+      throw e;
+    }
+    if (how !== SHUT_WR && !this.#readShut) {
+      this.#readShut = true;
+      this.#transport?.stopInput();
+      this.#wake();
+    }
+    if (how !== SHUT_RD && !stream.writableEnded && !stream.destroyed) {
+      // Settles on the FIN handed over, or on the stream's end by error or close.
+      const finished = new Promise<void>((resolve) => {
+        const done = (): void => {
+          for (const event of ['finish', 'close', 'error']) stream.off(event, done);
+          resolve();
+        };
+        for (const event of ['finish', 'close', 'error']) stream.once(event, done);
+      });
+      stream.end();
+      await finished;
+    }
   }
 
   /**

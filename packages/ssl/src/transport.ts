@@ -55,6 +55,8 @@ export class Transport {
   #inputHighWaterMark: number;
   #eof = false;
   #paused = false;
+  /** `stopInput` was called: what arrives is discarded. */
+  #inputStopped = false;
   #attached = false;
   #listeners: Array<[string, (...args: never[]) => void]> = [];
 
@@ -96,6 +98,7 @@ export class Transport {
     this.#attached = true;
     const stream = this.stream;
     this.#on('data', (chunk: Buffer) => {
+      if (this.#inputStopped) return;
       this.connection.bioWrite(chunk);
       this.#events.input();
     });
@@ -176,10 +179,23 @@ export class Transport {
   }
 
   /**
+   * Stops feeding the engine (a socket shut down for reading): the engine sees the end of its input
+   * now, and what the stream still delivers is read and discarded, so its end and close still come.
+   */
+  stopInput(): void {
+    if (this.#inputStopped) return;
+    this.#inputStopped = true;
+    this.#end();
+    this.#paused = false;
+    this.stream.resume();
+  }
+
+  /**
    * Pauses the stream while `readerBehind` or the engine holds more undecrypted input than the
    * high-water mark, and resumes it otherwise. Only a pause made here is undone here.
    */
   throttle(readerBehind: boolean): void {
+    if (this.#inputStopped) return;
     const over = readerBehind || this.connection.bioInPending() > this.#inputHighWaterMark;
     if (over && !this.#paused) {
       this.#paused = true;

@@ -314,6 +314,8 @@ export interface ContextHandle {
   clearOptions(options: bigint): bigint;
   getOptions(): bigint;
   setMode(mode: number): number;
+  clearMode(mode: number): number;
+  getMode(): number;
   setSessionIdContext(id: Buffer | string): void;
   loadClientCa(cafile: string): void;
   setClientCaList(names: X509NameHandle[]): void;
@@ -373,6 +375,13 @@ export interface ConnectionHandle {
   encrypt(buf: Buffer | Uint8Array | Array<Buffer | Uint8Array>): Buffer | number;
   shutdown(): number;
   getShutdown(): number;
+  getGroupName(): string | null;
+  setOptions(options: bigint): bigint;
+  clearOptions(options: bigint): bigint;
+  getOptions(): bigint;
+  setMode(mode: number): number;
+  clearMode(mode: number): number;
+  getMode(): number;
   setShutdown(state: number): void;
   pending(): number;
   getPeerCertificate(): X509Handle | null;
@@ -492,6 +501,7 @@ export interface NativeBinding {
   HMAC: new (key: Buffer | string, algo: string) => HMACHandle;
   Cipher: new (alg: string, key: Buffer | string, iv: Buffer | string | null, op: number, padding?: boolean) => CipherHandle;
   pythonCertDict(cert: X509Handle): PythonCertDict;
+  getBuiltinCurves(): string[];
   getDigestNames(): string[];
   getCipherNames(): string[];
   signData(pkey: PKeyHandle, data: Buffer | string, digest: string | null): Buffer;
@@ -571,6 +581,16 @@ export const SSLEAY_PLATFORM: number = native.SSLEAY_PLATFORM;
 export const SSLEAY_DIR: number = native.SSLEAY_DIR;
 /** `opensslVersion(SSLEAY_BUILT_ON)`: when OpenSSL was built. */
 export const SSLEAY_BUILT_ON: number = native.SSLEAY_BUILT_ON;
+/** `opensslVersion(OPENSSL_VERSION)`: the version text (pyOpenSSL's `OpenSSL_version` types; the same as `SSLEAY_VERSION`). */
+export const OPENSSL_VERSION: number = native.SSLEAY_VERSION;
+/** `opensslVersion(OPENSSL_CFLAGS)`: the compiler flags OpenSSL was built with (the same as `SSLEAY_CFLAGS`). */
+export const OPENSSL_CFLAGS: number = native.SSLEAY_CFLAGS;
+/** `opensslVersion(OPENSSL_PLATFORM)`: the platform OpenSSL was built for (the same as `SSLEAY_PLATFORM`). */
+export const OPENSSL_PLATFORM: number = native.SSLEAY_PLATFORM;
+/** `opensslVersion(OPENSSL_DIR)`: OpenSSL's configured directory (the same as `SSLEAY_DIR`). */
+export const OPENSSL_DIR: number = native.SSLEAY_DIR;
+/** `opensslVersion(OPENSSL_BUILT_ON)`: when OpenSSL was built (the same as `SSLEAY_BUILT_ON`). */
+export const OPENSSL_BUILT_ON: number = native.SSLEAY_BUILT_ON;
 
 /** Whether a thrown value is an OpenSSL failure reported by the addon. */
 export function isNativeOpenSSLError(e: unknown): e is NativeOpenSSLError {
