@@ -1,10 +1,16 @@
 // pyOpenSSL's names that have no other home: the built-in elliptic curves (get_elliptic_curve(s))
 // and OpenSSL's build information (OpenSSL_version and the OPENSSL_* / SSLEAY_* types).
+import { createCipheriv, createHash, getCiphers, getHashes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
 import {
+  Cipher,
+  ENCRYPT,
   EllipticCurve,
+  getCipherNames,
+  getDigestNames,
+  MessageDigest,
   getEllipticCurve,
   getEllipticCurves,
   OPENSSL_BUILT_ON,
@@ -86,5 +92,72 @@ describe('OpenSSL_version and the OPENSSL_* / SSLEAY_* types', () => {
     expect(() => OpenSSL_version(null as never)).toThrow(TypeError);
     expect(() => OpenSSL_version(0.5)).toThrow(RangeError);
     expect(() => SSLeay_version(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('getDigestNames / getCipherNames', () => {
+  const sortedUnique = (names: string[]): void => {
+    expect(names).toEqual([...new Set(names)].sort());
+    for (const n of names) expect(n, n).not.toMatch(/^\d+(\.\d+)+$/); // no dotted OIDs
+  };
+
+  it("list every name node:crypto lists, and OpenSSL 3's provider names beside them", () => {
+    const digests = getDigestNames();
+    sortedUnique(digests);
+    expect(getHashes().filter((h) => !digests.includes(h))).toEqual([]);
+    for (const n of ['sha256', 'SHA256', 'SHA2-256', 'SHA-256', 'sha512-256', 'SHA3-256', 'md5']) expect(digests).toContain(n);
+    const ciphers = getCipherNames();
+    sortedUnique(ciphers);
+    expect(getCiphers().filter((c) => !ciphers.includes(c))).toEqual([]);
+    for (const n of ['aes-128-cbc', 'AES-128-CBC', 'aes-256-gcm', 'id-aes256-GCM', 'chacha20-poly1305']) expect(ciphers).toContain(n);
+  });
+
+  it('lists only digests that MessageDigest takes, each giving what node:crypto gives', () => {
+    let compared = 0;
+    for (const name of getDigestNames()) {
+      const ours = new MessageDigest(name);
+      ours.update('abc');
+      let node: Buffer | null = null;
+      try {
+        node = createHash(name).update('abc').digest();
+      } catch {
+        node = null; // a provider name node:crypto does not take
+      }
+      let out: Buffer | null = null;
+      try {
+        out = ours.final();
+      } catch {
+        out = null; // an extendable-output function needs its length
+      }
+      if (node !== null && out !== null) {
+        expect(out.toString('hex'), name).toBe(node.toString('hex'));
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(40);
+  });
+
+  it('takes the user name and the provider name of a cipher alike', () => {
+    const key = Buffer.alloc(16, 7);
+    const iv = Buffer.alloc(16, 9);
+    const node = createCipheriv('aes-128-cbc', key, iv);
+    const reference = Buffer.concat([node.update('attack at dawn'), node.final()]);
+    expect(reference.length).toBe(16);
+    // A provider's own spelling, which OpenSSL 3.0's name table does not hold, is fetched.
+    const key32 = Buffer.alloc(32, 1);
+    const iv12 = Buffer.alloc(12, 2);
+    const gcm = (name: string): Buffer => {
+      const c = new Cipher(name, key32, iv12, ENCRYPT);
+      return Buffer.concat([c.update('attack at dawn'), c.final()]);
+    };
+    const nodeGcm = createCipheriv('aes-256-gcm', key32, iv12);
+    const gcmReference = Buffer.concat([nodeGcm.update('attack at dawn'), nodeGcm.final()]);
+    for (const name of ['aes-256-gcm', 'AES-256-GCM', 'id-aes256-GCM']) expect(gcm(name).equals(gcmReference), name).toBe(true);
+    expect(() => new Cipher('AES-256-NOPE', key32, iv12, ENCRYPT)).toThrow(RangeError);
+    for (const name of ['aes-128-cbc', 'AES-128-CBC', 'AES128']) {
+      const c = new Cipher(name, key, iv, ENCRYPT);
+      expect(Buffer.concat([c.update('attack at dawn'), c.final()]).equals(reference), name).toBe(true);
+      expect(getCipherNames()).toContain(name);
+    }
   });
 });

@@ -6,6 +6,10 @@
 #include <openssl/rsaerr.h>
 
 #include <algorithm>
+#include <cstring>
+#include <cctype>
+#include <map>
+#include <mutex>
 #include <set>
 
 #include "objects.h"
@@ -223,7 +227,7 @@ class CipherWrap : public Napi::ObjectWrap<CipherWrap> {
     Napi::Env env = info.Env();
     std::string name;
     if (!GetString(info[0], "alg", &name)) return;
-    const EVP_CIPHER* cipher = EVP_get_cipherbyname(name.c_str());
+    const EVP_CIPHER* cipher = CipherNamed(name);
     if (cipher == nullptr) {
       ThrowValue(env, "unknown cipher: " + name);
       return;
@@ -360,13 +364,86 @@ class CipherWrap : public Napi::ObjectWrap<CipherWrap> {
   bool done_ = false;
 };
 
+}  // namespace
+
 // ---- names, sign, verify -------------------------------------------------------------------
 
+namespace {
+
+// Fetched algorithms, one reference per name asked for, kept for the life of the process (there are
+// a few hundred names at most). Worker threads share the cache, so it is locked.
+template <typename T, T* (*Fetch)(OSSL_LIB_CTX*, const char*, const char*)>
+const T* FetchOnce(const std::string& name) {
+  static std::mutex lock;
+  static std::map<std::string, T*> fetched;
+  std::lock_guard<std::mutex> hold(lock);
+  auto it = fetched.find(name);
+  if (it != fetched.end()) return it->second;
+  T* alg = Fetch(nullptr, name.c_str(), nullptr);
+  ERR_clear_error();
+  if (alg != nullptr) fetched.emplace(name, alg);
+  return alg;
+}
+
+}  // namespace
+
+const EVP_MD* DigestNamed(const std::string& name) {
+  if (name.empty() || name.find('\0') != std::string::npos) return nullptr;
+  const EVP_MD* md = EVP_get_digestbyname(name.c_str());
+  return md != nullptr ? md : FetchOnce<EVP_MD, EVP_MD_fetch>(name);
+}
+
+const EVP_CIPHER* CipherNamed(const std::string& name) {
+  if (name.empty() || name.find('\0') != std::string::npos) return nullptr;
+  const EVP_CIPHER* cipher = EVP_get_cipherbyname(name.c_str());
+  return cipher != nullptr ? cipher : FetchOnce<EVP_CIPHER, EVP_CIPHER_fetch>(name);
+}
+
+namespace {
+
+// The names users pass and the providers' names, as one sorted list. The user names are OpenSSL's
+// long-standing object names and aliases (`sha256`, `RSA-SHA256`, `aes-128-cbc`, the names
+// node:crypto's getHashes/getCiphers list), kept when the default provider has what they name; the
+// provider names (`SHA2-256`, `AES-128-CBC`) and their aliases follow, without dotted OIDs.
+bool IsDottedOid(const char* name) { return name[0] >= '0' && name[0] <= '9' && std::strchr(name, '.') != nullptr; }
+
+// A provider's names, each also in lower case (as node:crypto lists them since OpenSSL 3.x); the
+// constructors take them all (DigestNamed, CipherNamed).
+void CollectProviderName(const char* name, void* arg) {
+  if (IsDottedOid(name)) return;
+  auto* names = static_cast<std::set<std::string>*>(arg);
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  names->insert(name);
+  names->insert(lower);
+}
+// The algorithm's own first name (`AES-256-GCM`) and every name the name map keeps for it (which
+// holds one spelling per name, ignoring case: `aes-256-gcm` when OpenSSL registered that first).
 void CollectDigest(EVP_MD* md, void* arg) {
-  static_cast<std::set<std::string>*>(arg)->insert(EVP_MD_get0_name(md));
+  CollectProviderName(EVP_MD_get0_name(md), arg);
+  EVP_MD_names_do_all(md, CollectProviderName, arg);
 }
 void CollectCipher(EVP_CIPHER* c, void* arg) {
-  static_cast<std::set<std::string>*>(arg)->insert(EVP_CIPHER_get0_name(c));
+  CollectProviderName(EVP_CIPHER_get0_name(c), arg);
+  EVP_CIPHER_names_do_all(c, CollectProviderName, arg);
+}
+
+void CollectUserDigestName(const EVP_MD* /*md*/, const char* from, const char* /*to*/, void* arg) {
+  if (from == nullptr) return;
+  const EVP_MD* legacy = EVP_get_digestbyname(from);
+  // Providers do not know every alias (openssl/openssl#17174), so it is their name that is fetched.
+  EVP_MD* fetched = legacy != nullptr ? EVP_MD_fetch(nullptr, EVP_MD_get0_name(legacy), nullptr) : nullptr;
+  if (fetched == nullptr) return;
+  EVP_MD_free(fetched);
+  static_cast<std::set<std::string>*>(arg)->insert(from);
+}
+void CollectUserCipherName(const EVP_CIPHER* /*c*/, const char* from, const char* /*to*/, void* arg) {
+  if (from == nullptr) return;
+  const EVP_CIPHER* legacy = EVP_get_cipherbyname(from);
+  EVP_CIPHER* fetched = legacy != nullptr ? EVP_CIPHER_fetch(nullptr, EVP_CIPHER_get0_name(legacy), nullptr) : nullptr;
+  if (fetched == nullptr) return;
+  EVP_CIPHER_free(fetched);
+  static_cast<std::set<std::string>*>(arg)->insert(from);
 }
 
 Napi::Value NamesToArray(Napi::Env env, const std::set<std::string>& names) {
@@ -379,6 +456,7 @@ Napi::Value NamesToArray(Napi::Env env, const std::set<std::string>& names) {
 Napi::Value GetDigestNames(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   std::set<std::string> names;
+  EVP_MD_do_all_sorted(CollectUserDigestName, &names);
   EVP_MD_do_all_provided(nullptr, CollectDigest, &names);
   return NamesToArray(info.Env(), names);
 }
@@ -386,6 +464,7 @@ Napi::Value GetDigestNames(const Napi::CallbackInfo& info) {
 Napi::Value GetCipherNames(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   std::set<std::string> names;
+  EVP_CIPHER_do_all_sorted(CollectUserCipherName, &names);
   EVP_CIPHER_do_all_provided(nullptr, CollectCipher, &names);
   return NamesToArray(info.Env(), names);
 }

@@ -286,6 +286,11 @@ void InitPyCert(Napi::Env env, Napi::Object exports);
 
 // Shared helpers for the families.
 const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool allow_null, bool* failed);
+// A digest or cipher by any name users pass: OpenSSL's object names and aliases (EVP_get_*byname:
+// `sha256`, `aes-128-cbc`), else a provider's names in any case (`SHA2-256`, `AES-256-GCM`), fetched
+// once per process and kept (evp.cc). Null when nothing has the name; the error queue is left clean.
+const EVP_MD* DigestNamed(const std::string& name);
+const EVP_CIPHER* CipherNamed(const std::string& name);
 Napi::Value TimeToString(Napi::Env env, const ASN1_TIME* t);
 // Parses "YYYYMMDDhhmmssZ" (or UTCTime text) into a new ASN1_TIME; throws RangeError on failure.
 ASN1TimePointer ParseTime(Napi::Env env, Napi::Value v, const char* param);

@@ -162,7 +162,7 @@ Napi::Value SmimeEncrypt(const Napi::CallbackInfo& info) {
   if (!data.ok) return env.Undefined();
   std::string cipher_name;
   if (!GetString(info[2], "cipher", &cipher_name)) return env.Undefined();
-  const EVP_CIPHER* cipher = EVP_get_cipherbyname(cipher_name.c_str());
+  const EVP_CIPHER* cipher = CipherNamed(cipher_name);
   if (cipher == nullptr) return ThrowValue(env, "invalid cipher name: " + cipher_name);
   int flags = 0;
   if (!GetFlags(info[3], &flags)) return env.Undefined();

@@ -294,7 +294,7 @@ Napi::Value DumpPrivateKey(const Napi::CallbackInfo& info) {
   if (!info[2].IsUndefined() && !info[2].IsNull()) {
     std::string name;
     if (!GetString(info[2], "cipher", &name)) return env.Undefined();
-    cipher = EVP_get_cipherbyname(name.c_str());
+    cipher = CipherNamed(name);
     if (cipher == nullptr) return ThrowValue(env, "invalid cipher name: " + name);
   }
   PassphraseSource pass(env);

@@ -18,7 +18,7 @@ const EVP_MD* DigestByName(Napi::Env env, Napi::Value v, const char* param, bool
     *failed = true;
     return nullptr;
   }
-  const EVP_MD* md = EVP_get_digestbyname(name.c_str());
+  const EVP_MD* md = DigestNamed(name);
   if (md == nullptr) {
     ThrowValue(env, "no such digest method: " + name);
     *failed = true;
