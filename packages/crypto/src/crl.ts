@@ -8,15 +8,11 @@ import { brandClass } from './internal/brand.js';
 import { Adoption, handleOf, kHandle } from './internal/handle.js';
 import { inspectFields, printable, XN_FLAG_INSPECT } from './internal/inspect.js';
 import { PKey } from './pkey.js';
-import { X509, asn1TimeToDate, dateToAsn1Time } from './x509.js';
+import { X509, asn1TimeArg, asn1TimeToDate } from './x509.js';
 import { X509Name } from './x509name.js';
 
 const revokedAdoption = new Adoption<RevokedHandle>();
 const crlAdoption = new Adoption<CRLHandle>();
-
-function asn1(when: string | Date, param: string): string {
-  return when instanceof Date ? dateToAsn1Time(when) : expectString(when, param);
-}
 
 /** A `YYYYMMDDhhmmssZ` time as a Date for printing, or undefined (left out) when unset. */
 function printedTime(text: string | null): Date | undefined {
@@ -94,9 +90,9 @@ export class Revoked {
     return guard(() => this.#handle.getReason());
   }
 
-  /** Sets the revocation date (`YYYYMMDDhhmmssZ` or a Date). */
-  setRevDate(when: string | Date): void {
-    const t = asn1(when, 'when');
+  /** Sets the revocation date (`YYYYMMDDhhmmssZ` as a string or its bytes, or a Date). */
+  setRevDate(when: string | Date | Buffer): void {
+    const t = asn1TimeArg(when, 'when');
     guard(() => this.#handle.setRevDate(t));
   }
 
@@ -192,15 +188,15 @@ export class CRL {
     return this.#handle.getVersion();
   }
 
-  /** Sets lastUpdate (`YYYYMMDDhhmmssZ` or a Date). */
-  setLastUpdate(when: string | Date): void {
-    const t = asn1(when, 'when');
+  /** Sets lastUpdate (`YYYYMMDDhhmmssZ` as a string or its bytes, or a Date). */
+  setLastUpdate(when: string | Date | Buffer): void {
+    const t = asn1TimeArg(when, 'when');
     guard(() => this.#handle.setTime(0, t));
   }
 
-  /** Sets nextUpdate (`YYYYMMDDhhmmssZ` or a Date). */
-  setNextUpdate(when: string | Date): void {
-    const t = asn1(when, 'when');
+  /** Sets nextUpdate (`YYYYMMDDhhmmssZ` as a string or its bytes, or a Date). */
+  setNextUpdate(when: string | Date | Buffer): void {
+    const t = asn1TimeArg(when, 'when');
     guard(() => this.#handle.setTime(1, t));
   }
 

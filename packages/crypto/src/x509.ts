@@ -33,9 +33,15 @@ export function dateToAsn1Time(date: Date): string {
   return date.toISOString().replace(/\.\d{3}/, '').replace(/[-:T]/g, '');
 }
 
-function toAsn1(when: string | Date, param: string): string {
+/**
+ * A time argument as `YYYYMMDDhhmmssZ` text: a Date, that text, or its bytes (pyOpenSSL passes
+ * `bytes`). OpenSSL checks the format.
+ */
+export function asn1TimeArg(when: string | Date | Buffer, param: string): string {
   if (when instanceof Date) return dateToAsn1Time(when);
-  return expectString(when, param);
+  if (Buffer.isBuffer(when)) return when.toString('latin1');
+  if (typeof when !== 'string') throw typeError(param, 'a Date, a "YYYYMMDDhhmmssZ" string or its bytes', when);
+  return when;
 }
 
 /**
@@ -139,9 +145,9 @@ export class X509 {
     return guard(() => this.#handle.getTime(NOT_BEFORE));
   }
 
-  /** Sets notBefore from `YYYYMMDDhhmmssZ` (or a Date). */
-  setNotBefore(when: string | Date): void {
-    const text = toAsn1(when, 'when');
+  /** Sets notBefore from `YYYYMMDDhhmmssZ` (a string or its bytes, as pyOpenSSL takes) or a Date. */
+  setNotBefore(when: string | Date | Buffer): void {
+    const text = asn1TimeArg(when, 'when');
     guard(() => this.#handle.setTime(NOT_BEFORE, text));
   }
 
@@ -150,9 +156,9 @@ export class X509 {
     return guard(() => this.#handle.getTime(NOT_AFTER));
   }
 
-  /** Sets notAfter from `YYYYMMDDhhmmssZ` (or a Date). */
-  setNotAfter(when: string | Date): void {
-    const text = toAsn1(when, 'when');
+  /** Sets notAfter from `YYYYMMDDhhmmssZ` (a string or its bytes, as pyOpenSSL takes) or a Date. */
+  setNotAfter(when: string | Date | Buffer): void {
+    const text = asn1TimeArg(when, 'when');
     guard(() => this.#handle.setTime(NOT_AFTER, text));
   }
 

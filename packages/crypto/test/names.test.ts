@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 import {
   Cipher,
+  CRL,
   ENCRYPT,
   EllipticCurve,
   getCipherNames,
@@ -26,6 +27,8 @@ import {
   SSLEAY_PLATFORM,
   SSLEAY_VERSION,
   SSLeay_version,
+  Revoked,
+  X509,
 } from '../src/index.js';
 import { opensslOfNode } from './support/helpers.js';
 
@@ -159,5 +162,31 @@ describe('getDigestNames / getCipherNames', () => {
       expect(Buffer.concat([c.update('attack at dawn'), c.final()]).equals(reference), name).toBe(true);
       expect(getCipherNames()).toContain(name);
     }
+  });
+});
+
+describe('times given as bytes, as pyOpenSSL passes them', () => {
+  it('X509, CRL and Revoked take a Buffer wherever they take "YYYYMMDDhhmmssZ"', () => {
+    const cert = new X509();
+    cert.setNotBefore(Buffer.from('20250101000000Z'));
+    cert.setNotAfter(Buffer.from('20350101000000Z'));
+    expect([cert.getNotBefore(), cert.getNotAfter()]).toEqual(['20250101000000Z', '20350101000000Z']);
+    const crl = new CRL();
+    crl.setLastUpdate(Buffer.from('20260101000000Z'));
+    crl.setNextUpdate(Buffer.from('20260201000000Z'));
+    const revoked = new Revoked();
+    revoked.setRevDate(Buffer.from('20260115120000Z'));
+    expect(revoked.getRevDate()).toBe('20260115120000Z');
+  });
+
+  it('refuses malformed bytes and other types with the reasons strings get', () => {
+    const cert = new X509();
+    expect(() => cert.setNotBefore(Buffer.from('2025-01-01'))).toThrow(/invalid time/);
+    expect(() => cert.setNotBefore(Buffer.from('20250101000000Z\0junk'))).toThrow(/invalid time/);
+    expect(() => cert.setNotBefore(Buffer.alloc(0))).toThrow(/invalid time/);
+    expect(() => cert.setNotAfter(42 as never)).toThrow(TypeError);
+    expect(() => new Revoked().setRevDate({} as never)).toThrow(TypeError);
+    expect(() => new CRL().setLastUpdate(null as never)).toThrow(TypeError);
+    expect(cert.getNotBefore()).toBeNull();
   });
 });

@@ -16,8 +16,15 @@ describe('Connection.getGroupName', () => {
   });
 
   it('names the group both sides negotiated, for TLS 1.3 and TLS 1.2', () => {
+    // OpenSSL's default is its own first group (x25519 in 3.0, the X25519MLKEM768 hybrid in 3.5).
+    const defaults = pair(new Context(TLS_METHOD), serverContext(pki.server));
+    handshake(defaults.client, defaults.server);
+    const [major, minor] = process.versions.openssl.split('.').map(Number) as [number, number];
+    const expectedDefault = major > 3 || minor >= 5 ? 'X25519MLKEM768' : 'x25519';
+    expect(defaults.client.getGroupName()).toBe(expectedDefault);
+    expect(defaults.server.getGroupName()).toBe(expectedDefault);
     const cases: [string[] | null, number | null, string][] = [
-      [null, null, 'x25519'],
+      [['X25519'], null, 'x25519'],
       [['P-256'], null, 'secp256r1'],
       [['P-384'], null, 'secp384r1'],
       [['X448'], null, 'x448'],
