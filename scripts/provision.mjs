@@ -21,6 +21,8 @@ const PEERS = [
   { pkg: 'python3', present: () => existsSync('/usr/bin/python3') },
   // pyOpenSSL 23 is the crypto and ssl packages' parity oracle, under the system python3.
   { pkg: 'python3-openssl', present: () => existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import OpenSSL']).status === 0 },
+  // M2Crypto, the oracle for the names ossl takes from it (X509 check_ca / check_purpose).
+  { pkg: 'python3-m2crypto', present: () => existsSync('/usr/bin/python3') && spawnSync('/usr/bin/python3', ['-c', 'import M2Crypto']).status === 0 },
   // The CONNECT proxy of the https-client tunnel tests.
   { pkg: 'tinyproxy', present: () => onPath('tinyproxy') || existsSync('/usr/bin/tinyproxy') || existsSync('/usr/sbin/tinyproxy') },
   { pkg: 'curl', present: () => onPath('curl') },

@@ -21,3 +21,22 @@ export const TYPE_ED448 = 1088;
 
 /** One of `FILETYPE_PEM`, `FILETYPE_ASN1` or `FILETYPE_TEXT`. */
 export type FileType = typeof FILETYPE_PEM | typeof FILETYPE_ASN1 | typeof FILETYPE_TEXT;
+
+/** `X509.checkPurpose`: TLS client (OpenSSL's `X509_PURPOSE_SSL_CLIENT`). */
+export const X509_PURPOSE_SSL_CLIENT = 1;
+/** `X509.checkPurpose`: TLS server. */
+export const X509_PURPOSE_SSL_SERVER = 2;
+/** `X509.checkPurpose`: Netscape TLS server (TLS server, with keyEncipherment). */
+export const X509_PURPOSE_NS_SSL_SERVER = 3;
+/** `X509.checkPurpose`: S/MIME signing. */
+export const X509_PURPOSE_SMIME_SIGN = 4;
+/** `X509.checkPurpose`: S/MIME encryption. */
+export const X509_PURPOSE_SMIME_ENCRYPT = 5;
+/** `X509.checkPurpose`: CRL signing. */
+export const X509_PURPOSE_CRL_SIGN = 6;
+/** `X509.checkPurpose`: any purpose. */
+export const X509_PURPOSE_ANY = 7;
+/** `X509.checkPurpose`: OCSP responder (helper). */
+export const X509_PURPOSE_OCSP_HELPER = 8;
+/** `X509.checkPurpose`: time-stamp signing. */
+export const X509_PURPOSE_TIMESTAMP_SIGN = 9;

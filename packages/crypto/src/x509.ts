@@ -240,6 +240,40 @@ export class X509 {
   }
 
   /**
+   * The first extension of a type, by its short or long name or dotted OID (`subjectAltName`,
+   * `X509v3 Subject Alternative Name`, `2.5.29.17`), or null when the certificate has none
+   * (M2Crypto's `get_ext`, which raises instead).
+   * @throws TypeError when `name` is not a string; RangeError for a name OpenSSL does not know.
+   */
+  getExtensionByName(name: string): X509Extension | null {
+    expectString(name, 'name');
+    const index = guard(() => this.#handle.findExtension(name));
+    return index < 0 ? null : this.getExtension(index);
+  }
+
+  /**
+   * Whether OpenSSL takes this certificate for a CA (M2Crypto's `check_ca`, `X509_check_ca`): 0 no;
+   * 1 by basicConstraints CA:TRUE (and keyUsage, if present); 3 a self-signed X.509 v1 certificate;
+   * 4 by Netscape certificate type; 5 other (an X.509 v1 certificate is not enough on its own).
+   */
+  checkCa(): number {
+    return guard(() => this.#handle.checkCa());
+  }
+
+  /**
+   * Whether the certificate may serve `purpose` (one of the `X509_PURPOSE_*` constants), as a CA
+   * when `ca` is true or as an end entity otherwise: OpenSSL's `X509_check_purpose`, which reads
+   * basicConstraints, keyUsage, extendedKeyUsage and Netscape certificate type (M2Crypto's
+   * `check_purpose`).
+   * @throws TypeError when the arguments have the wrong types; RangeError for an unknown purpose.
+   */
+  checkPurpose(purpose: number, ca = false): boolean {
+    expectInteger(purpose, 'purpose');
+    if (typeof ca !== 'boolean') throw typeError('ca', 'a boolean', ca);
+    return guard(() => this.#handle.checkPurpose(purpose, ca ? 1 : 0));
+  }
+
+  /**
    * Signs the certificate with `pkey` using `digest` (e.g. `sha256`; null for Ed25519/Ed448).
    * @throws RangeError for an unknown digest; crypto.Error when OpenSSL cannot sign.
    */

@@ -97,6 +97,9 @@ class X509Wrap : public Napi::ObjectWrap<X509Wrap> {
   Napi::Value GetSignatureAlgorithm(const Napi::CallbackInfo& info);
   Napi::Value VerifySignature(const Napi::CallbackInfo& info);
   Napi::Value CheckHost(const Napi::CallbackInfo& info);
+  Napi::Value CheckCa(const Napi::CallbackInfo& info);
+  Napi::Value CheckPurpose(const Napi::CallbackInfo& info);
+  Napi::Value FindExtension(const Napi::CallbackInfo& info);
   Napi::Value Dump(const Napi::CallbackInfo& info);
   // The lazy form's fields, decoded on first use; null with an exception pending.
   const LazyCertInfo* LazyInfo(Napi::Env env);

@@ -129,6 +129,9 @@ void X509Wrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&X509Wrap::GetSignatureAlgorithm>("getSignatureAlgorithm"),
           InstanceMethod<&X509Wrap::VerifySignature>("verifySignature"),
           InstanceMethod<&X509Wrap::CheckHost>("checkHost"),
+          InstanceMethod<&X509Wrap::CheckCa>("checkCa"),
+          InstanceMethod<&X509Wrap::CheckPurpose>("checkPurpose"),
+          InstanceMethod<&X509Wrap::FindExtension>("findExtension"),
           InstanceMethod<&X509Wrap::Dump>("dump"),
       });
   Data(env)->x509 = Napi::Persistent(ctor);
@@ -500,6 +503,45 @@ Napi::Value X509Wrap::CheckHost(const Napi::CallbackInfo& info) {
   }
   if (r < 0) return ThrowOpenSSL(env, "host name check failed");
   return Napi::Boolean::New(env, r == 1);
+}
+
+// checkCa(): X509_check_ca's answer: 0 not a CA; 1 a CA by basicConstraints (and keyUsage); 3 a
+// self-signed X.509 v1 certificate; 4 by Netscape certificate type; 5 a CA by other means.
+Napi::Value X509Wrap::CheckCa(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  X509* x = Full(info.Env());
+  if (x == nullptr) return info.Env().Undefined();
+  return Napi::Number::New(info.Env(), X509_check_ca(x));
+}
+
+// checkPurpose(id, ca): whether the certificate may serve X509_PURPOSE `id`, as a CA (ca 1) or as an
+// end entity (ca 0), by OpenSSL's X509_check_purpose.
+Napi::Value X509Wrap::CheckPurpose(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t id = 0, ca = 0;
+  if (!GetInt(info[0], "id", &id) || !GetInt(info[1], "ca", &ca)) return env.Undefined();
+  if (X509_PURPOSE_get_by_id(static_cast<int>(id)) < 0) return ThrowValue(env, "no such purpose: " + std::to_string(id));
+  X509* x = Full(env);
+  if (x == nullptr) return env.Undefined();
+  int r = X509_check_purpose(x, static_cast<int>(id), ca != 0 ? 1 : 0);
+  // -1: OpenSSL could not read the certificate's extensions (a malformed one, or one repeated).
+  if (r < 0) return ThrowOpenSSL(env, "the certificate's extensions are invalid");
+  return Napi::Boolean::New(env, r == 1);
+}
+
+// findExtension(name): the index of the first extension of that type (a short or long name, or a
+// dotted OID), or -1.
+Napi::Value X509Wrap::FindExtension(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string name;
+  if (!GetString(info[0], "name", &name)) return env.Undefined();
+  Owned<ASN1_OBJECT, ASN1_OBJECT_free> obj(name.find('\0') == std::string::npos ? OBJ_txt2obj(name.c_str(), 0) : nullptr);
+  if (!obj) return ThrowValue(env, "no such extension type: " + name);
+  const STACK_OF(X509_EXTENSION)* exts = nullptr;
+  if (!Extensions(env, &exts)) return env.Undefined();
+  return Napi::Number::New(env, X509v3_get_ext_by_OBJ(exts, obj.get(), -1));
 }
 
 Napi::Value X509Wrap::Dump(const Napi::CallbackInfo& info) {

@@ -96,6 +96,9 @@ export interface X509Handle {
   hasExpired(): boolean;
   getName(which: 0 | 1): X509NameHandle;
   getNameEntry(which: 0 | 1, attribute: string): string | null;
+  checkCa(): number;
+  checkPurpose(id: number, ca: number): boolean;
+  findExtension(name: string): number;
   setName(which: 0 | 1, name: X509NameHandle): void;
   getPubkey(): PKeyHandle;
   setPubkey(pkey: PKeyHandle): void;
