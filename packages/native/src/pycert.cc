@@ -49,6 +49,20 @@ Napi::Value Ia5(Napi::Env env, const ASN1_STRING* s) {
   return Napi::String::New(env, reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)), static_cast<size_t>(ASN1_STRING_length(s)));
 }
 
+// The first line of OpenSSL's print form of a general name, at most 2047 bytes as CPython reads it.
+std::string PrintedGeneralName(const GENERAL_NAME* name) {
+  BIOPointer bio = NewMemBio();
+  if (!bio) return std::string();
+  GENERAL_NAME_print(bio.get(), const_cast<GENERAL_NAME*>(name));
+  char buf[2048];
+  int len = BIO_gets(bio.get(), buf, sizeof(buf) - 1);
+  ERR_clear_error();
+  if (len <= 0) return std::string();
+  std::string line(buf, static_cast<size_t>(len));
+  if (!line.empty() && line.back() == '\n') line.pop_back();
+  return line;
+}
+
 Napi::Value AltNames(Napi::Env env, X509* cert, bool* present) {
   *present = false;
   GENERAL_NAMES* names = static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(cert, NID_subject_alt_name, nullptr, nullptr));
@@ -88,9 +102,17 @@ Napi::Value AltNames(Napi::Env env, X509* cert, bool* present) {
         break;
       }
       default: {
-        // othername, x400Address, ediPartyName: CPython prints "<type>:<unsupported>" and splits it.
-        const char* type = name->type == GEN_OTHERNAME ? "othername" : name->type == GEN_X400 ? "X400Name" : "EdiPartyName";
-        out.Set(n++, Pair(env, type, Napi::String::New(env, "<unsupported>")));
+        // otherName, x400Address, ediPartyName: CPython takes the first line of OpenSSL's
+        // GENERAL_NAME_print ("othername:UPN:user@example.com", "othername:<unsupported>") and
+        // splits it at the first colon.
+        std::string text = PrintedGeneralName(name);
+        size_t colon = text.find(':');
+        if (colon == std::string::npos) {
+          const char* type = name->type == GEN_OTHERNAME ? "othername" : name->type == GEN_X400 ? "X400Name" : "EdiPartyName";
+          out.Set(n++, Pair(env, type, Napi::String::New(env, text)));
+        } else {
+          out.Set(n++, Pair(env, text.substr(0, colon).c_str(), Napi::String::New(env, text.substr(colon + 1))));
+        }
         break;
       }
     }
