@@ -1,7 +1,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type CipherHandle, type HMACHandle, type MessageDigestHandle } from '@ossl/native';
 
-import { guard } from './errors.js';
+import { guard, translateError } from './errors.js';
 import { expectBytes, expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
 import { brandClass } from './internal/brand.js';
 import { Adoption, handleOf } from './internal/handle.js';
@@ -256,6 +256,33 @@ export function getDigestNames(): string[] {
 /** The names of every cipher OpenSSL offers. */
 export function getCipherNames(): string[] {
   return guard(() => native.getCipherNames());
+}
+
+function pbkdf2Args(password: Buffer | string, salt: Buffer | string, iterations: number, keylen: number, digest: string): [Buffer | string, Buffer | string, number, number, string] {
+  return [expectBytes(password, 'password'), expectBytes(salt, 'salt'), expectInteger(iterations, 'iterations'), expectInteger(keylen, 'keylen'), expectString(digest, 'digest')];
+}
+
+/**
+ * PBKDF2 (PKCS #5 v2.0, OpenSSL's `PKCS5_PBKDF2_HMAC`): `keylen` bytes derived from `password` and
+ * `salt` with HMAC over `digest` (M2Crypto's `EVP.pbkdf2`, whose digest is SHA-1, the default here).
+ * It runs on this thread for as long as `iterations` asks; `pbkdf2Async` runs it on the thread pool.
+ * @throws TypeError for arguments of the wrong type; RangeError for iterations or keylen below 1 (or
+ *   above 2^31 - 1 and 2^30) and for an unknown digest.
+ */
+export function pbkdf2(password: Buffer | string, salt: Buffer | string, iterations: number, keylen: number, digest = 'sha1'): Buffer {
+  const args = pbkdf2Args(password, salt, iterations, keylen, digest);
+  return guard(() => native.pbkdf2(...args));
+}
+
+/** `pbkdf2` on Node's thread pool: the same bytes, without blocking the event loop. */
+export async function pbkdf2Async(password: Buffer | string, salt: Buffer | string, iterations: number, keylen: number, digest = 'sha1'): Promise<Buffer> {
+  const args = pbkdf2Args(password, salt, iterations, keylen, digest);
+  const pending = guard(() => native.pbkdf2Async(...args));
+  try {
+    return await pending;
+  } catch (e) {
+    throw translateError(e);
+  }
 }
 
 /**

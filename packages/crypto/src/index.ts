@@ -22,7 +22,7 @@ export {
 } from './pkcs7.js';
 export { PKCS12, loadPkcs12, type Pkcs12ExportOptions } from './pkcs12.js';
 export { NetscapeSPKI } from './spki.js';
-export { MessageDigest, HMAC, Cipher, ENCRYPT, DECRYPT, getDigestNames, getCipherNames, sign, verify, type CipherOptions } from './evp.js';
+export { MessageDigest, HMAC, Cipher, ENCRYPT, DECRYPT, getDigestNames, getCipherNames, pbkdf2, pbkdf2Async, sign, verify, type CipherOptions } from './evp.js';
 export { rand, type RandModule } from './rand.js';
 export {
   loadCertificate,

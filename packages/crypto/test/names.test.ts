@@ -1,6 +1,7 @@
 // pyOpenSSL's names that have no other home: the built-in elliptic curves (get_elliptic_curve(s))
 // and OpenSSL's build information (OpenSSL_version and the OPENSSL_* / SSLEAY_* types).
-import { createCipheriv, createHash, getCiphers, getHashes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { createCipheriv, createHash, getCiphers, getHashes, pbkdf2Sync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 
@@ -15,6 +16,8 @@ import {
   getEllipticCurve,
   getEllipticCurves,
   OPENSSL_BUILT_ON,
+  pbkdf2,
+  pbkdf2Async,
   OPENSSL_CFLAGS,
   OPENSSL_DIR,
   OPENSSL_PLATFORM,
@@ -188,5 +191,42 @@ describe('times given as bytes, as pyOpenSSL passes them', () => {
     expect(() => new Revoked().setRevDate({} as never)).toThrow(TypeError);
     expect(() => new CRL().setLastUpdate(null as never)).toThrow(TypeError);
     expect(cert.getNotBefore()).toBeNull();
+  });
+});
+
+describe('pbkdf2 / pbkdf2Async (M2Crypto EVP.pbkdf2)', () => {
+  it("derives what M2Crypto and node:crypto derive, sync and on the thread pool", async () => {
+    const m2 = spawnSync('/usr/bin/python3', ['-c', 'from M2Crypto import EVP; print(EVP.pbkdf2(b"password", b"salt", 1000, 32).hex())'], { encoding: 'utf8' });
+    if (m2.status !== 0) throw new Error(`M2Crypto is missing (the test command installs python3-m2crypto): ${m2.stderr}`);
+    expect(pbkdf2('password', 'salt', 1000, 32).toString('hex')).toBe(m2.stdout.trim());
+    // RFC 6070's first vector.
+    expect(pbkdf2(Buffer.from('password'), Buffer.from('salt'), 1, 20).toString('hex')).toBe('0c60c80f961f0e71f3a9b524af6012062fe037a6');
+    for (const digest of ['sha256', 'SHA2-512', 'sha3-256']) {
+      const expected = pbkdf2Sync('pw', 'NaCl', 50, 48, digest);
+      expect(pbkdf2('pw', 'NaCl', 50, 48, digest).equals(expected), digest).toBe(true);
+      expect((await pbkdf2Async('pw', 'NaCl', 50, 48, digest)).equals(expected), digest).toBe(true);
+    }
+  });
+
+  it('refuses bad arguments, in both forms, before any work', async () => {
+    for (const call of [pbkdf2, pbkdf2Async] as const) {
+      const fail = async (f: () => unknown): Promise<unknown> => {
+        try {
+          await f();
+        } catch (e) {
+          return e;
+        }
+        return null;
+      };
+      expect(await fail(() => call('p', 's', 0, 16))).toBeInstanceOf(RangeError);
+      expect(await fail(() => call('p', 's', 1, 0))).toBeInstanceOf(RangeError);
+      expect(await fail(() => call('p', 's', 1, 2 ** 31))).toBeInstanceOf(RangeError);
+      expect(await fail(() => call('p', 's', 1.5, 16))).toBeInstanceOf(RangeError);
+      expect(await fail(() => call('p', 's', 1, 16, 'no-such-digest'))).toBeInstanceOf(RangeError);
+      expect(await fail(() => call(42 as never, 's', 1, 16))).toBeInstanceOf(TypeError);
+      expect(await fail(() => call('p', null as never, 1, 16))).toBeInstanceOf(TypeError);
+      expect(await fail(() => call('p', 's', '1' as never, 16))).toBeInstanceOf(TypeError);
+      expect(await fail(() => call('p', 's', 1, 16, 5 as never))).toBeInstanceOf(TypeError);
+    }
   });
 });

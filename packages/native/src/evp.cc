@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "objects.h"
 
@@ -469,6 +470,106 @@ Napi::Value GetCipherNames(const Napi::CallbackInfo& info) {
   return NamesToArray(info.Env(), names);
 }
 
+// ---- PBKDF2 (M2Crypto's EVP.pbkdf2) -----------------------------------------------------------
+
+struct Pbkdf2Args {
+  std::vector<unsigned char> password;
+  std::vector<unsigned char> salt;
+  int iterations = 0;
+  int length = 0;
+  const EVP_MD* md = nullptr;
+};
+
+// pbkdf2(password, salt, iterations, keylen, digest): arguments checked and copied (the async form
+// reads them on another thread).
+bool Pbkdf2Read(const Napi::CallbackInfo& info, Pbkdf2Args* args) {
+  Napi::Env env = info.Env();
+  Bytes password = GetBytes(info[0], "password");
+  if (!password.ok) return false;
+  Bytes salt = GetBytes(info[1], "salt");
+  if (!salt.ok) return false;
+  int64_t iterations = 0, length = 0;
+  if (!GetInt(info[2], "iterations", &iterations) || !GetInt(info[3], "keylen", &length)) return false;
+  if (iterations < 1 || iterations > INT32_MAX) {
+    ThrowValue(env, "iterations must be from 1 to 2147483647");
+    return false;
+  }
+  if (length < 1 || length > (1 << 30)) {
+    ThrowValue(env, "keylen must be from 1 to 1073741824");
+    return false;
+  }
+  if (password.size > INT32_MAX || salt.size > INT32_MAX) {
+    ThrowValue(env, "password and salt must be shorter than 2 GiB");
+    return false;
+  }
+  bool failed = false;
+  args->md = DigestByName(env, info[4], "digest", false, &failed);
+  if (failed) return false;
+  args->password.assign(password.data, password.data + password.size);
+  args->salt.assign(salt.data, salt.data + salt.size);
+  args->iterations = static_cast<int>(iterations);
+  args->length = static_cast<int>(length);
+  return true;
+}
+
+bool Pbkdf2Run(const Pbkdf2Args& args, std::vector<unsigned char>* out) {
+  out->resize(static_cast<size_t>(args.length));
+  return PKCS5_PBKDF2_HMAC(reinterpret_cast<const char*>(args.password.data()), static_cast<int>(args.password.size()),
+                           args.salt.data(), static_cast<int>(args.salt.size()), args.iterations, args.md, args.length,
+                           out->data()) == 1;
+}
+
+Napi::Value Pbkdf2(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Pbkdf2Args args;
+  if (!Pbkdf2Read(info, &args)) return info.Env().Undefined();
+  std::vector<unsigned char> out;
+  if (!Pbkdf2Run(args, &out)) return ThrowOpenSSL(info.Env(), "PBKDF2 failed");
+  return Napi::Buffer<unsigned char>::Copy(info.Env(), out.data(), out.size());
+}
+
+class Pbkdf2Worker : public Napi::AsyncWorker {
+ public:
+  Pbkdf2Worker(Napi::Env env, Pbkdf2Args args)
+      : Napi::AsyncWorker(env, "ossl:pbkdf2"), deferred_(Napi::Promise::Deferred::New(env)), args_(std::move(args)) {}
+  Napi::Promise Promise() const { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    ERR_clear_error();
+    if (!Pbkdf2Run(args_, &out_)) {
+      errors_ = CaptureErrors();
+      SetError("PBKDF2 failed");
+    }
+    ERR_clear_error();
+    OPENSSL_cleanse(args_.password.data(), args_.password.size());
+  }
+  void OnOK() override {
+    Napi::HandleScope scope(Env());
+    deferred_.Resolve(Napi::Buffer<unsigned char>::Copy(Env(), out_.data(), out_.size()));
+  }
+  void OnError(const Napi::Error&) override {
+    Napi::HandleScope scope(Env());
+    deferred_.Reject(MakeOpenSSLError(Env(), "PBKDF2 failed", errors_).Value());
+  }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Pbkdf2Args args_;
+  std::vector<unsigned char> out_;
+  std::vector<ErrorEntry> errors_;
+};
+
+Napi::Value Pbkdf2Async(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Pbkdf2Args args;
+  if (!Pbkdf2Read(info, &args)) return info.Env().Undefined();
+  auto* worker = new Pbkdf2Worker(info.Env(), std::move(args));  // deletes itself when done
+  Napi::Promise promise = worker->Promise();
+  worker->Queue();
+  return promise;
+}
+
 // signData(pkey, data, digest|null) -> signature (EVP_DigestSign; digest null for Ed25519/Ed448).
 Napi::Value SignData(const Napi::CallbackInfo& info) {
   ErrGuard guard;
@@ -525,6 +626,8 @@ void InitEVP(Napi::Env env, Napi::Object exports) {
   exports.Set("getDigestNames", Napi::Function::New<GetDigestNames>(env, "getDigestNames"));
   exports.Set("getCipherNames", Napi::Function::New<GetCipherNames>(env, "getCipherNames"));
   exports.Set("signData", Napi::Function::New<SignData>(env, "signData"));
+  exports.Set("pbkdf2", Napi::Function::New<Pbkdf2>(env, "pbkdf2"));
+  exports.Set("pbkdf2Async", Napi::Function::New<Pbkdf2Async>(env, "pbkdf2Async"));
   exports.Set("verifyData", Napi::Function::New<VerifyData>(env, "verifyData"));
 }
 

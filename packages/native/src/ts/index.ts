@@ -506,6 +506,8 @@ export interface NativeBinding {
   pythonCertDict(cert: X509Handle): PythonCertDict;
   getBuiltinCurves(): string[];
   getDigestNames(): string[];
+  pbkdf2(password: Buffer | string, salt: Buffer | string, iterations: number, keylen: number, digest: string): Buffer;
+  pbkdf2Async(password: Buffer | string, salt: Buffer | string, iterations: number, keylen: number, digest: string): Promise<Buffer>;
   getCipherNames(): string[];
   signData(pkey: PKeyHandle, data: Buffer | string, digest: string | null): Buffer;
   verifyData(pkey: PKeyHandle, signature: Buffer | string, data: Buffer | string, digest: string | null): boolean;
