@@ -4,7 +4,7 @@ import { native, type PKeyHandle } from '@ossl/native';
 
 import { FILETYPE_ASN1, TYPE_DSA, TYPE_EC, TYPE_ED25519, TYPE_ED448, TYPE_RSA } from './constants.js';
 import { CryptoError, guard, translateError } from './errors.js';
-import { expectInteger, expectString, typeError } from './internal/args.js';
+import { expectBytes, expectInteger, expectString, typeError } from './internal/args.js';
 import { brandClass } from './internal/brand.js';
 import { handleOf, kHandle } from './internal/handle.js';
 import { inspectFields, keyTypeName } from './internal/inspect.js';
@@ -133,6 +133,62 @@ export class PKey {
     const h = this[kHandle];
     if (h.onlyPublic()) throw new TypeError('public key only');
     return guard(() => h.check());
+  }
+
+  /**
+   * Starts a streaming signature over `digest` (null for Ed25519/Ed448, which sign only in one shot):
+   * `signUpdate` then takes the data in pieces and `signFinal` gives the signature (M2Crypto's
+   * `sign_init`, whose digest is set by `reset_context`, SHA-1 by default; here SHA-256). One stream
+   * at a time per key object: starting another drops the one in progress.
+   * @throws TypeError without a private key; RangeError for an unknown digest; crypto.Error when OpenSSL refuses.
+   */
+  signInit(digest: string | null = 'sha256'): void {
+    const h = this[kHandle];
+    if (digest !== null) expectString(digest, 'digest');
+    if (h.onlyPublic()) throw new TypeError('a private key is needed to sign');
+    guard(() => h.streamInit(1, digest));
+  }
+
+  /** Adds data to the signature started by `signInit` (M2Crypto `sign_update`). */
+  signUpdate(data: Buffer | string): void {
+    const bytes = expectBytes(data, 'data');
+    guard(() => this[kHandle].streamUpdate(bytes));
+  }
+
+  /**
+   * The signature of everything given to `signUpdate` since `signInit` (M2Crypto `sign_final`); the
+   * stream ends here.
+   * @throws RangeError when no signature was started; crypto.Error when OpenSSL cannot sign.
+   */
+  signFinal(): Buffer {
+    return guard(() => this[kHandle].signFinal());
+  }
+
+  /**
+   * Starts a streaming verification over `digest` (M2Crypto `verify_init`); `verifyUpdate` takes the
+   * data and `verifyFinal(signature)` answers.
+   * @throws RangeError for an unknown digest; crypto.Error when OpenSSL refuses.
+   */
+  verifyInit(digest: string | null = 'sha256'): void {
+    if (digest !== null) expectString(digest, 'digest');
+    const h = this[kHandle];
+    guard(() => h.streamInit(2, digest));
+  }
+
+  /** Adds data to the verification started by `verifyInit` (M2Crypto `verify_update`). */
+  verifyUpdate(data: Buffer | string): void {
+    const bytes = expectBytes(data, 'data');
+    guard(() => this[kHandle].streamUpdate(bytes));
+  }
+
+  /**
+   * Whether `signature` signs everything given to `verifyUpdate` since `verifyInit` (M2Crypto
+   * `verify_final`); a signature OpenSSL cannot parse is false. The stream ends here.
+   * @throws TypeError when `signature` is not bytes; RangeError when no verification was started.
+   */
+  verifyFinal(signature: Buffer): boolean {
+    const sig = expectBytes(signature, 'signature');
+    return guard(() => this[kHandle].verifyFinal(sig));
   }
 
   /** Whether only the public half is present (a key from a certificate or `loadPublickey`). */

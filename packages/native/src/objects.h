@@ -30,7 +30,16 @@ class PKeyWrap : public Napi::ObjectWrap<PKeyWrap> {
   Napi::Value Check(const Napi::CallbackInfo& info);
   Napi::Value OnlyPublic(const Napi::CallbackInfo& info);
   Napi::Value Equals(const Napi::CallbackInfo& info);
+  Napi::Value StreamInit(const Napi::CallbackInfo& info);
+  Napi::Value StreamUpdate(const Napi::CallbackInfo& info);
+  Napi::Value SignFinal(const Napi::CallbackInfo& info);
+  Napi::Value VerifyFinal(const Napi::CallbackInfo& info);
+  static constexpr int kStreamSign = 1;
+  static constexpr int kStreamVerify = 2;
   EVPKeyPointer pkey_;
+  // A streaming signature or verification in progress (StreamInit), and which of the two.
+  Owned<EVP_MD_CTX, EVP_MD_CTX_free> stream_;
+  int stream_mode_ = 0;
   bool legacy_tried_ = false;
   bool only_public_ = false;
 };

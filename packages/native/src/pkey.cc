@@ -4,6 +4,8 @@
 #include <openssl/ec.h>
 #include <openssl/pem.h>
 
+#include <vector>
+
 #include "common/passphrase.h"
 #include "objects.h"
 
@@ -20,6 +22,10 @@ void PKeyWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&PKeyWrap::Check>("check"),
           InstanceMethod<&PKeyWrap::OnlyPublic>("onlyPublic"),
           InstanceMethod<&PKeyWrap::Equals>("equals"),
+          InstanceMethod<&PKeyWrap::StreamInit>("streamInit"),
+          InstanceMethod<&PKeyWrap::StreamUpdate>("streamUpdate"),
+          InstanceMethod<&PKeyWrap::SignFinal>("signFinal"),
+          InstanceMethod<&PKeyWrap::VerifyFinal>("verifyFinal"),
       });
   Data(env)->pkey = Napi::Persistent(ctor);
   exports.Set("PKey", ctor);
@@ -97,6 +103,71 @@ Napi::Value PKeyWrap::Bits(const Napi::CallbackInfo& info) {
 
 Napi::Value PKeyWrap::OnlyPublic(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), only_public_);
+}
+
+// Streaming signatures (M2Crypto's sign_init/sign_update/sign_final and the verify_ ones), one at a
+// time per key object: streamInit(kSign | kVerify, digest|null), streamUpdate(data) any number of
+// times, then signFinal() or verifyFinal(signature), which end the stream.
+Napi::Value PKeyWrap::StreamInit(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return env.Undefined();
+  if (mode != kStreamSign && mode != kStreamVerify) return ThrowValue(env, "mode must be sign (1) or verify (2)");
+  if (mode == kStreamSign && only_public_) return ThrowValue(env, "a private key is needed to sign");
+  bool failed = false;
+  const EVP_MD* md = DigestByName(env, info[1], "digest", true, &failed);
+  if (failed) return env.Undefined();
+  stream_.reset();
+  stream_mode_ = 0;
+  Owned<EVP_MD_CTX, EVP_MD_CTX_free> ctx(EVP_MD_CTX_new());
+  int ok = ctx && (mode == kStreamSign ? EVP_DigestSignInit(ctx.get(), nullptr, md, nullptr, pkey_.get())
+                                       : EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, pkey_.get()));
+  if (ok != 1) return ThrowOpenSSL(env, mode == kStreamSign ? "could not start signing" : "could not start verifying");
+  stream_ = std::move(ctx);
+  stream_mode_ = static_cast<int>(mode);
+  return env.Undefined();
+}
+
+Napi::Value PKeyWrap::StreamUpdate(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Bytes data = GetBytes(info[0], "data");
+  if (!data.ok) return env.Undefined();
+  if (!stream_) return ThrowValue(env, "nothing to update: call signInit() or verifyInit() first");
+  int ok = stream_mode_ == kStreamSign ? EVP_DigestSignUpdate(stream_.get(), data.data, data.size)
+                                       : EVP_DigestVerifyUpdate(stream_.get(), data.data, data.size);
+  if (ok != 1) {
+    stream_.reset();  // a failed stream cannot go on
+    stream_mode_ = 0;
+    return ThrowOpenSSL(env, "could not update the signature");
+  }
+  return env.Undefined();
+}
+
+Napi::Value PKeyWrap::SignFinal(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  if (!stream_ || stream_mode_ != kStreamSign) return ThrowValue(env, "no signature in progress: call signInit() first");
+  Owned<EVP_MD_CTX, EVP_MD_CTX_free> ctx = std::move(stream_);
+  stream_mode_ = 0;
+  size_t len = 0;
+  if (EVP_DigestSignFinal(ctx.get(), nullptr, &len) != 1) return ThrowOpenSSL(env, "could not sign");
+  std::vector<unsigned char> sig(len);
+  if (EVP_DigestSignFinal(ctx.get(), sig.data(), &len) != 1) return ThrowOpenSSL(env, "could not sign");
+  return Napi::Buffer<unsigned char>::Copy(env, sig.data(), len);
+}
+
+Napi::Value PKeyWrap::VerifyFinal(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Bytes sig = GetBytes(info[0], "signature");
+  if (!sig.ok) return env.Undefined();
+  if (!stream_ || stream_mode_ != kStreamVerify) return ThrowValue(env, "no verification in progress: call verifyInit() first");
+  Owned<EVP_MD_CTX, EVP_MD_CTX_free> ctx = std::move(stream_);
+  stream_mode_ = 0;
+  // 1 is a match; 0 a mismatch; below 0 a signature OpenSSL cannot even parse, which matches nothing.
+  return Napi::Boolean::New(env, EVP_DigestVerifyFinal(ctx.get(), sig.data, sig.size) == 1);
 }
 
 Napi::Value PKeyWrap::Equals(const Napi::CallbackInfo& info) {

@@ -50,6 +50,10 @@ export interface PKeyHandle {
   check(): boolean;
   onlyPublic(): boolean;
   equals(other: PKeyHandle): boolean;
+  streamInit(mode: 1 | 2, digest: string | null): void;
+  streamUpdate(data: Buffer | string): void;
+  signFinal(): Buffer;
+  verifyFinal(signature: Buffer | string): boolean;
 }
 
 /**
