@@ -44,7 +44,14 @@ describe('certToPythonDict subjectAltName', () => {
     expect(ours).toHaveLength(6);
   });
 
-  it.runIf(systemOpenSSLMatchesNode())('equals what CPython getpeercert() gives on the same OpenSSL', () => {
-    expect(ours).toEqual(cpython(dumpCertificate(FILETYPE_PEM, cert).toString()));
+  it('equals what CPython getpeercert() gives on the same OpenSSL (and the stable forms on another)', () => {
+    const theirs = cpython(dumpCertificate(FILETYPE_PEM, cert).toString()) as [string, string][];
+    if (systemOpenSSLMatchesNode()) {
+      expect(ours).toEqual(theirs);
+    } else {
+      // CPython here runs on Debian's OpenSSL 3.0, Node on another 3.x: the forms both print alike.
+      for (const i of [0, 1, 4, 5]) expect(ours[i], String(i)).toEqual(theirs[i]);
+      expect(ours.map(([type]) => type)).toEqual(theirs.map(([type]) => type));
+    }
   });
 });
