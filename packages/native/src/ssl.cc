@@ -39,6 +39,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLWrap::Shutdown>("shutdown"),
           InstanceMethod<&SSLWrap::GetShutdown>("getShutdown"),
           InstanceMethod<&SSLWrap::GetGroupName>("getGroupName"),
+          InstanceMethod<&SSLWrap::GetSelectedSrtpProfile>("getSelectedSrtpProfile"),
           Mutator<&SSLWrap::SetOptions>("setOptions"),
           Mutator<&SSLWrap::ClearOptions>("clearOptions"),
           InstanceMethod<&SSLWrap::GetOptions>("getOptions"),
@@ -427,6 +428,13 @@ Napi::Value SSLWrap::GetGroupName(const Napi::CallbackInfo& info) {
   const char* name = group > 0 ? SSL_group_to_name(ssl_.get(), group) : nullptr;
   if (name == nullptr) return info.Env().Null();
   return Napi::String::New(info.Env(), name);
+}
+
+// getSelectedSrtpProfile(): the DTLS-SRTP protection profile the handshake chose (use_srtp), by
+// name, or "" when none was (pyOpenSSL's get_selected_srtp_profile).
+Napi::Value SSLWrap::GetSelectedSrtpProfile(const Napi::CallbackInfo& info) {
+  const SRTP_PROTECTION_PROFILE* profile = SSL_get_selected_srtp_profile(ssl_.get());
+  return Napi::String::New(info.Env(), profile != nullptr && profile->name != nullptr ? profile->name : "");
 }
 
 // Options and mode of this connection alone (they start as its context's): options cross as BigInt.

@@ -113,6 +113,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value GetShutdown(const Napi::CallbackInfo& info);
   Napi::Value GetGroupName(const Napi::CallbackInfo& info);
+  Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
   Napi::Value SetOptions(const Napi::CallbackInfo& info);
   Napi::Value ClearOptions(const Napi::CallbackInfo& info);
   Napi::Value GetOptions(const Napi::CallbackInfo& info);

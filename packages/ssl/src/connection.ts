@@ -369,6 +369,14 @@ export class Connection {
   }
 
   /**
+   * The DTLS-SRTP protection profile the handshake chose (`Context.setTlsextUseSrtp` on both sides),
+   * as bytes, `SRTP_AES128_CM_SHA1_80` say; empty when none was (pyOpenSSL `get_selected_srtp_profile`).
+   */
+  getSelectedSrtpProfile(): Buffer {
+    return Buffer.from(this.#handle.getSelectedSrtpProfile(), 'latin1');
+  }
+
+  /**
    * The key-exchange group the handshake negotiated, by OpenSSL's name for it (`x25519`,
    * `secp256r1`, `ffdhe2048`, ...), or null before one is negotiated (pyOpenSSL `get_group_name`).
    */

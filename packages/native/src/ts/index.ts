@@ -383,6 +383,7 @@ export interface ConnectionHandle {
   shutdown(): number;
   getShutdown(): number;
   getGroupName(): string | null;
+  getSelectedSrtpProfile(): string;
   setOptions(options: bigint): bigint;
   clearOptions(options: bigint): bigint;
   getOptions(): bigint;
