@@ -39,6 +39,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLWrap::Shutdown>("shutdown"),
           InstanceMethod<&SSLWrap::GetShutdown>("getShutdown"),
           InstanceMethod<&SSLWrap::GetGroupName>("getGroupName"),
+          InstanceMethod<&SSLWrap::SetInfoCallback>("setInfoCallback"),
           InstanceMethod<&SSLWrap::GetSelectedSrtpProfile>("getSelectedSrtpProfile"),
           Mutator<&SSLWrap::SetOptions>("setOptions"),
           Mutator<&SSLWrap::ClearOptions>("clearOptions"),
@@ -603,6 +604,22 @@ Napi::Value SSLWrap::SetVerify(const Napi::CallbackInfo& info) {
     return ThrowType(env, "callback", "a function", info[1]);
   }
   SSL_set_verify(ssl_.get(), static_cast<int>(mode), verify_cb_.IsEmpty() ? nullptr : VerifyTrampoline);
+  return env.Undefined();
+}
+
+// setInfoCallback(fn|null): this connection's own info callback, called instead of its Context's;
+// null goes back to the Context's.
+Napi::Value SSLWrap::SetInfoCallback(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info[0].IsFunction()) {
+    info_cb_ = Napi::Persistent(info[0].As<Napi::Function>());
+    SSL_set_info_callback(ssl_.get(), InfoTrampoline);
+  } else if (info[0].IsUndefined() || info[0].IsNull()) {
+    info_cb_.Reset();
+    SSL_set_info_callback(ssl_.get(), nullptr);
+  } else {
+    return ThrowType(env, "callback", "a function", info[0]);
+  }
   return env.Undefined();
 }
 

@@ -113,6 +113,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value Shutdown(const Napi::CallbackInfo& info);
   Napi::Value GetShutdown(const Napi::CallbackInfo& info);
   Napi::Value GetGroupName(const Napi::CallbackInfo& info);
+  Napi::Value SetInfoCallback(const Napi::CallbackInfo& info);
   Napi::Value GetSelectedSrtpProfile(const Napi::CallbackInfo& info);
   Napi::Value SetOptions(const Napi::CallbackInfo& info);
   Napi::Value ClearOptions(const Napi::CallbackInfo& info);
@@ -189,6 +190,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   SSLCtxWrap* session_ctx_ = nullptr;
   Napi::ObjectReference owner_;  // weak: the JS Connection passed to callbacks
   Napi::FunctionReference verify_cb_;
+  Napi::FunctionReference info_cb_;  // setInfoCallback: this connection's own, before its Context's
   CallbackState callbacks_;
   EngineScope* scope_ = nullptr;  // the armed scope, while an OpenSSL call is under way
   bool in_servername_ = false;

@@ -102,6 +102,11 @@ int SSLWrap::DeferVerdict(int ok, X509_STORE_CTX* store) {
 
 void SSLWrap::InfoTrampoline(const SSL* ssl, int where, int ret) {
   Dispatch d = Find(ssl, SSLCtxWrap::kInfo);
+  // The connection's own callback (setInfoCallback), under the same rule as its Context's.
+  if (d.conn != nullptr && !d.conn->info_cb_.IsEmpty()) {
+    d.fn = nullptr;
+    if (d.conn->callbacks_.armed() && !d.conn->callbacks_.failed()) d.fn = &d.conn->info_cb_;
+  }
   if (d.fn == nullptr) return;
   Napi::Env env = d.conn->Env();
   Napi::HandleScope scope(env);

@@ -11,7 +11,7 @@ import {
   SSL_ERROR_WANT_X509_LOOKUP,
   SSL_ERROR_ZERO_RETURN,
 } from './constants.js';
-import { adaptVerifyCallback, alpnWire, Context, sslGuard, type VerifyCallback } from './context.js';
+import { adaptVerifyCallback, alpnWire, Context, sslGuard, type InfoCallback, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { CertificateVerifyError, SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
 import { modeBits, optionBits } from './internal/flags.js';
@@ -366,6 +366,17 @@ export class Connection {
   /** This connection's `MODE_*` flags. */
   getMode(): number {
     return this.#handle.getMode();
+  }
+
+  /**
+   * Sets this connection's own info callback `(conn, where, ret)` (`SSL_CB_*` bits in `where`), called
+   * instead of its Context's (`Context.setInfoCallback`); null goes back to the Context's. A throw
+   * fails the connection, as a Context's info callback's does.
+   * @throws TypeError when `callback` is neither a function nor null.
+   */
+  setInfoCallback(callback: InfoCallback | null): void {
+    if (callback !== null && typeof callback !== 'function') throw typeError('callback', 'a function or null', callback);
+    this.#handle.setInfoCallback(callback ? (conn: unknown, where: number, ret: number) => callback(conn as Connection, where, ret) : null);
   }
 
   /**

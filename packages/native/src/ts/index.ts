@@ -384,6 +384,7 @@ export interface ConnectionHandle {
   getShutdown(): number;
   getGroupName(): string | null;
   getSelectedSrtpProfile(): string;
+  setInfoCallback(callback: ((conn: unknown, where: number, ret: number) => void) | null): void;
   setOptions(options: bigint): bigint;
   clearOptions(options: bigint): bigint;
   getOptions(): bigint;
