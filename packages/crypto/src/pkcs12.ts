@@ -1,7 +1,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native } from '@ossl/native';
 
-import { guard } from './errors.js';
+import { guard, translateError } from './errors.js';
 import { expectBytes, expectInteger, ownOptions, typeError } from './internal/args.js';
 import { brandClass } from './internal/brand.js';
 import { handleOf } from './internal/handle.js';
@@ -106,6 +106,33 @@ export class PKCS12 {
   /** The bundle in DER, with the options as an object: `export({passphrase, iter, maciter})`. */
   export(options?: Pkcs12ExportOptions): Buffer;
   export(passphraseOrOptions: Buffer | Uint8Array | string | null | Pkcs12ExportOptions = null, iterArg?: number, maciterArg?: number): Buffer {
+    const args = this.#exportArgs(passphraseOrOptions, iterArg, maciterArg);
+    return guard(() => native.exportPkcs12(...args));
+  }
+
+  /**
+   * `export` on Node's thread pool (DESIGN: CPU-heavy work has an async form), from copies of the key
+   * and certificates taken now: the same kind of bundle, without blocking the event loop while
+   * OpenSSL runs `iter` key-derivation rounds.
+   */
+  exportAsync(passphrase?: Buffer | string | null, iter?: number, maciter?: number): Promise<Buffer>;
+  /** `exportAsync` with the options as an object: `exportAsync({passphrase, iter, maciter})`. */
+  exportAsync(options?: Pkcs12ExportOptions): Promise<Buffer>;
+  async exportAsync(passphraseOrOptions: Buffer | Uint8Array | string | null | Pkcs12ExportOptions = null, iterArg?: number, maciterArg?: number): Promise<Buffer> {
+    const args = this.#exportArgs(passphraseOrOptions, iterArg, maciterArg);
+    const pending = guard(() => native.exportPkcs12Async(...args));
+    try {
+      return await pending;
+    } catch (e) {
+      throw translateError(e);
+    }
+  }
+
+  #exportArgs(
+    passphraseOrOptions: Buffer | Uint8Array | string | null | Pkcs12ExportOptions,
+    iterArg: number | undefined,
+    maciterArg: number | undefined,
+  ): Parameters<typeof native.exportPkcs12> {
     const positional = passphraseOrOptions === null || typeof passphraseOrOptions === 'string' || passphraseOrOptions instanceof Uint8Array;
     if (!positional && (typeof passphraseOrOptions !== 'object' || Array.isArray(passphraseOrOptions))) {
       throw typeError('passphrase', 'a Buffer, string, null or an options object', passphraseOrOptions);
@@ -119,17 +146,7 @@ export class PKCS12 {
     const key = this.#key === null ? null : handleOf(this.#key, native.PKey, 'pkey', 'a PKey');
     const cert = this.#cert === null ? null : handleOf(this.#cert, native.X509, 'cert', 'an X509');
     const ca = this.#ca === null ? null : this.#ca.map((c, i) => handleOf(c, native.X509, `cacerts[${i}]`, 'an X509'));
-    return guard(() =>
-      native.exportPkcs12(
-        key,
-        cert,
-        ca,
-        this.#friendlyName,
-        passphrase,
-        iter,
-        maciter,
-      ),
-    );
+    return [key, cert, ca, this.#friendlyName, passphrase, iter, maciter];
   }
 
   /**

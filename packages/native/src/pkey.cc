@@ -69,10 +69,17 @@ void FreeLegacyCopy(void* /*parent*/, void* copy, CRYPTO_EX_DATA* /*ad*/, int /*
   EVP_PKEY_free(static_cast<EVP_PKEY*>(copy));
 }
 
+// EVP_PKEY_dup copies ex_data pointers as they are unless told otherwise: the duplicate starts
+// without a legacy copy (it makes its own on need), so that freeing one key never frees the other's.
+int DupLegacyCopy(CRYPTO_EX_DATA* /*to*/, const CRYPTO_EX_DATA* /*from*/, void** copy, int /*idx*/, long /*argl*/, void* /*argp*/) {
+  *copy = nullptr;
+  return 1;
+}
+
 // The ex_data slot where an EVP_PKEY keeps its legacy public copy, so that every wrapper of the same
 // key (each X509Req.getPubkey() makes a new one) shares one copy; it is freed with the key.
 int LegacyCopyIndex() {
-  static const int index = EVP_PKEY_get_ex_new_index(0, nullptr, nullptr, nullptr, FreeLegacyCopy);
+  static const int index = EVP_PKEY_get_ex_new_index(0, nullptr, nullptr, DupLegacyCopy, FreeLegacyCopy);
   return index;
 }
 

@@ -497,6 +497,15 @@ export interface NativeBinding {
     iter: number,
     maciter: number,
   ): Buffer;
+  exportPkcs12Async(
+    key: PKeyHandle | null,
+    cert: X509Handle | null,
+    ca: X509Handle[] | null,
+    friendlyName: Buffer | string | null,
+    passphrase: Buffer | string | null,
+    iter: number,
+    maciter: number,
+  ): Promise<Buffer>;
   PKCS7Flags: Record<string, number>;
   loadPkcs7Data(type: number, buffer: Buffer | string): PKCS7Handle;
   smimeSign(cert: X509Handle, pkey: PKeyHandle, data: Buffer | string, certs: X509Handle[] | null, flags: number): PKCS7Handle;
