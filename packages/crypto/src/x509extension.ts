@@ -16,6 +16,35 @@ export interface X509ExtensionOptions {
   subject?: X509 | null;
   /** The issuing certificate (needed by `authorityKeyIdentifier` `keyid`/`issuer`). */
   issuer?: X509 | null;
+  /**
+   * Configuration sections that the value names (`certificatePolicies` `@polsect`, `subjectAltName`
+   * `dirName:dir_sect`), as OpenSSL's configuration file would hold them: `{polsect:
+   * {policyIdentifier: '1.2.3.4', 'CPS.1': 'https://example.com/cps'}}`. Values are taken literally.
+   */
+  sections?: Record<string, Record<string, string>> | null;
+}
+
+const SECTION_NAME = /^[A-Za-z0-9_.\-]+$/;
+
+/** `sections` as OpenSSL configuration text, every value escaped so that it is read literally. */
+function sectionsText(sections: unknown): string | null {
+  if (sections === undefined || sections === null) return null;
+  if (typeof sections !== 'object' || Array.isArray(sections)) throw typeError('sections', 'an object of sections', sections);
+  const lines: string[] = [];
+  for (const name of Object.keys(sections)) {
+    if (!SECTION_NAME.test(name)) throw new RangeError(`"sections" has a section name OpenSSL cannot read: ${JSON.stringify(name)}`);
+    const entries = (sections as Record<string, unknown>)[name];
+    if (typeof entries !== 'object' || entries === null || Array.isArray(entries)) throw typeError(`sections.${name}`, 'an object of strings', entries);
+    lines.push(`[${name}]`);
+    for (const key of Object.keys(entries)) {
+      const value = (entries as Record<string, unknown>)[key];
+      if (!SECTION_NAME.test(key)) throw new RangeError(`"sections.${name}" has a key OpenSSL cannot read: ${JSON.stringify(key)}`);
+      if (typeof value !== 'string') throw typeError(`sections.${name}.${key}`, 'a string', value);
+      if (/[\0\r\n]/.test(value)) throw new RangeError(`"sections.${name}.${key}" must be one line without NUL bytes`);
+      lines.push(`${key} = ${value.replace(/[\\$#"']/g, (c) => `\\${c}`)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /**
@@ -58,7 +87,8 @@ export class X509Extension {
     if (issuer !== null && !(issuer instanceof X509)) throw typeError('issuer', 'an X509', issuer);
     const subjectHandle = subject === null ? null : handleOf(subject, native.X509, 'subject', 'an X509');
     const issuerHandle = issuer === null ? null : handleOf(issuer, native.X509, 'issuer', 'an X509');
-    this.#handle = guard(() => native.createExtension(name, critical, data, subjectHandle, issuerHandle));
+    const sections = sectionsText(options.sections);
+    this.#handle = guard(() => native.createExtension(name, critical, data, subjectHandle, issuerHandle, sections));
   }
 
   /** Wraps a native handle (internal). */

@@ -1,4 +1,8 @@
 // X509Extension: certificate and request extensions built from OpenSSL's configuration syntax.
+#include <openssl/conf.h>
+
+#include <string>
+
 #include "objects.h"
 
 namespace ossl {
@@ -128,10 +132,28 @@ Napi::Value CreateExtension(const Napi::CallbackInfo& info) {
   if (text.find('\0') != std::string::npos) return ThrowValue(env, "extension value contains a NUL byte");
   if (type_name.find('\0') != std::string::npos) return ThrowValue(env, "typeName contains a NUL byte");
   if (critical) text = "critical," + text;
+  // sections: configuration text for the values that name a section (`@polsect`, `dirName:dir_sect`),
+  // loaded as OpenSSL's configuration files are.
+  Owned<CONF, NCONF_free> conf(nullptr);
+  if (!info[5].IsUndefined() && !info[5].IsNull()) {
+    Bytes sections = GetBytes(info[5], "sections");
+    if (!sections.ok) return env.Undefined();
+    if (sections.size > INT32_MAX) return ThrowValue(env, "sections are too long");
+    conf.reset(NCONF_new(nullptr));
+    BIOPointer bio = MemBioFrom(sections);
+    long line = 0;
+    if (!conf || !bio || NCONF_load_bio(conf.get(), bio.get(), &line) <= 0) {
+      return ThrowOpenSSL(env, "could not read the sections (line " + std::to_string(line) + ")");
+    }
+  }
   X509V3_CTX ctx;
   X509V3_set_ctx(&ctx, issuer, subject, nullptr, nullptr, 0);
-  X509V3_set_ctx_nodb(&ctx);
-  X509ExtPointer ext(X509V3_EXT_nconf(nullptr, &ctx, type_name.c_str(), text.c_str()));
+  if (conf) {
+    X509V3_set_nconf(&ctx, conf.get());
+  } else {
+    X509V3_set_ctx_nodb(&ctx);
+  }
+  X509ExtPointer ext(X509V3_EXT_nconf(conf.get(), &ctx, type_name.c_str(), text.c_str()));
   if (!ext) return ThrowOpenSSL(env, "could not create the " + type_name + " extension");
   return X509ExtWrap::NewOwned(env, std::move(ext));
 }

@@ -549,6 +549,7 @@ export interface NativeBinding {
     value: Buffer | string,
     subject?: X509Handle | null,
     issuer?: X509Handle | null,
+    sections?: string | null,
   ): X509ExtensionHandle;
 
   Context: new (method: number) => ContextHandle;
