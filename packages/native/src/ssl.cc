@@ -440,16 +440,14 @@ Napi::Value SSLWrap::GetSelectedSrtpProfile(const Napi::CallbackInfo& info) {
 
 // Options and mode of this connection alone (they start as its context's): options cross as BigInt.
 Napi::Value SSLWrap::SetOptions(const Napi::CallbackInfo& info) {
-  if (!info[0].IsBigInt()) return ThrowType(info.Env(), "options", "a bigint", info[0]);
-  bool lossless = true;
-  uint64_t opts = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  uint64_t opts = 0;
+  if (!GetOptionBits(info[0], &opts)) return info.Env().Undefined();
   return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_set_options(ssl_.get(), opts)));
 }
 
 Napi::Value SSLWrap::ClearOptions(const Napi::CallbackInfo& info) {
-  if (!info[0].IsBigInt()) return ThrowType(info.Env(), "options", "a bigint", info[0]);
-  bool lossless = true;
-  uint64_t opts = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  uint64_t opts = 0;
+  if (!GetOptionBits(info[0], &opts)) return info.Env().Undefined();
   return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_clear_options(ssl_.get(), opts)));
 }
 

@@ -356,18 +356,26 @@ Napi::Value SSLCtxWrap::GetProtoVersion(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(v));
 }
 
-// Options are 64-bit in OpenSSL 3; they cross as BigInt.
-Napi::Value SSLCtxWrap::SetOptions(const Napi::CallbackInfo& info) {
-  if (!info[0].IsBigInt()) return ThrowType(info.Env(), "options", "a bigint", info[0]);
+// Options are 64-bit in OpenSSL 3; they cross as BigInt (the JavaScript layer checks the range).
+bool GetOptionBits(Napi::Value v, uint64_t* out) {
+  if (!v.IsBigInt()) {
+    ThrowType(v.Env(), "options", "a bigint", v);
+    return false;
+  }
   bool lossless = true;
-  uint64_t opts = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  *out = v.As<Napi::BigInt>().Uint64Value(&lossless);
+  return true;
+}
+
+Napi::Value SSLCtxWrap::SetOptions(const Napi::CallbackInfo& info) {
+  uint64_t opts = 0;
+  if (!GetOptionBits(info[0], &opts)) return info.Env().Undefined();
   return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_CTX_set_options(ctx_.get(), opts)));
 }
 
 Napi::Value SSLCtxWrap::ClearOptions(const Napi::CallbackInfo& info) {
-  if (!info[0].IsBigInt()) return ThrowType(info.Env(), "options", "a bigint", info[0]);
-  bool lossless = true;
-  uint64_t opts = info[0].As<Napi::BigInt>().Uint64Value(&lossless);
+  uint64_t opts = 0;
+  if (!GetOptionBits(info[0], &opts)) return info.Env().Undefined();
   return Napi::BigInt::New(info.Env(), static_cast<uint64_t>(SSL_CTX_clear_options(ctx_.get(), opts)));
 }
 

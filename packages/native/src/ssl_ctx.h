@@ -7,6 +7,9 @@
 
 namespace ossl {
 
+// The `options` argument of setOptions/clearOptions (a BigInt); false with a TypeError pending.
+bool GetOptionBits(Napi::Value v, uint64_t* out);
+
 class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
  public:
   OSSL_TAGGED_UNWRAP(SSLCtxWrap)

@@ -42,8 +42,6 @@ namespace {
 
 const ASN1_ITEM* Item() { return ASN1_ITEM_rptr(LazyCertFields); }
 
-void FreeFields(LazyCertFields* fields) { ASN1_item_free(reinterpret_cast<ASN1_VALUE*>(fields), Item()); }
-using FieldsPointer = Owned<LazyCertFields, FreeFields>;
 
 void* D2i(void** out, const unsigned char** in, long len) {
   return ASN1_item_d2i(reinterpret_cast<ASN1_VALUE**>(out), in, len, Item());
@@ -125,12 +123,12 @@ bool DecodeCommonPem(const unsigned char* in, size_t len, std::vector<unsigned c
 
 }  // namespace
 
-LazyCert::~LazyCert() { FreeFields(fields_); }
+void FreeLazyCertFields(LazyCertFields* fields) { ASN1_item_free(reinterpret_cast<ASN1_VALUE*>(fields), Item()); }
 
 void FreeLazyCert(LazyCert* cert) { delete cert; }
 
 LazyCert* LazyCert::FromFields(LazyCertFields* decoded) {
-  FieldsPointer fields(decoded);
+  LazyCertFieldsPointer fields(decoded);
   if (!fields) return nullptr;
   std::unique_ptr<LazyCert> cert(new LazyCert());
   unsigned char* der = nullptr;
@@ -177,10 +175,10 @@ LazyCert* LazyCert::ReadDer(BIO* bio, LazyCert** out) {
 }
 
 const LazyCertInfo* LazyCert::Info() {
-  if (fields_ == nullptr) {
+  if (!fields_) {
     const unsigned char* p = der_.get();
-    fields_ = static_cast<LazyCertFields*>(D2i(nullptr, &p, static_cast<long>(der_size_)));
-    if (fields_ == nullptr) return nullptr;
+    fields_.reset(static_cast<LazyCertFields*>(D2i(nullptr, &p, static_cast<long>(der_size_))));
+    if (!fields_) return nullptr;
   }
   return fields_->info;
 }

@@ -36,6 +36,8 @@ struct LazyCertFields {
   X509_ALGOR* sig_alg;
   ASN1_BIT_STRING* signature;
 };
+void FreeLazyCertFields(LazyCertFields* fields);
+using LazyCertFieldsPointer = Owned<LazyCertFields, FreeLazyCertFields>;
 
 // What a loaded certificate keeps: its DER (exactly what i2d_X509 would write for it), its subject
 // and issuer, and the other fields once asked for. Loading decodes the whole structure, as d2i_X509
@@ -43,7 +45,6 @@ struct LazyCertFields {
 // once, while still in the cache, and decoded again from the DER when a field is first asked for.
 class LazyCert {
  public:
-  ~LazyCert();
   // The readers have the signatures, rules and error reasons of PEM_read_bio_X509 and d2i_X509_bio
   // (`out` must be null).
   static LazyCert* ReadPem(BIO* bio, LazyCert** out, pem_password_cb* cb, void* u);
@@ -61,7 +62,7 @@ class LazyCert {
   static LazyCert* FromFields(LazyCertFields* fields);
   OpensslBytes der_{nullptr};
   size_t der_size_ = 0;
-  LazyCertFields* fields_ = nullptr;
+  LazyCertFieldsPointer fields_;
   X509NamePointer names_[2];
 };
 

@@ -11,10 +11,9 @@ import {
   SSL_ERROR_WANT_X509_LOOKUP,
   SSL_ERROR_ZERO_RETURN,
 } from './constants.js';
-import { adaptVerifyCallback, alpnWire, Context, sslGuard, type InfoCallback, type VerifyCallback } from './context.js';
+import { adaptVerifyCallback, alpnWire, changeMode, changeOptions, Context, sslGuard, type InfoCallback, type VerifyCallback } from './context.js';
 import { Session } from './session.js';
 import { CertificateVerifyError, SSLError, SysCallError, WantReadError, WantWriteError, WantX509LookupError, ZeroReturnError, toSSLError } from './errors.js';
-import { modeBits, optionBits } from './internal/flags.js';
 import { brandClass, expectBytes, expectInteger, handleOf, inspectFields, printable, typeError } from '@ossl/crypto/internal';
 
 /** The peer's ephemeral key of a key exchange (`Connection.getPeerTmpKey`). */
@@ -338,14 +337,12 @@ export class Connection {
 
   /** Adds `OP_*` options to this connection alone (it starts with its context's); returns the options now in force. */
   setOptions(options: number | bigint): number {
-    const value = optionBits(options);
-    return Number(sslGuard(() => this.#handle.setOptions(value)));
+    return changeOptions(this.#handle, options, false);
   }
 
   /** Removes `OP_*` options from this connection; returns the options now in force. */
   clearOptions(options: number | bigint): number {
-    const value = optionBits(options);
-    return Number(sslGuard(() => this.#handle.clearOptions(value)));
+    return changeOptions(this.#handle, options, true);
   }
 
   /** This connection's `OP_*` options. */
@@ -355,12 +352,12 @@ export class Connection {
 
   /** Adds `MODE_*` flags to this connection alone; returns the mode now in force. */
   setMode(mode: number): number {
-    return sslGuard(() => this.#handle.setMode(modeBits(mode)));
+    return changeMode(this.#handle, mode, false);
   }
 
   /** Removes `MODE_*` flags from this connection; returns the mode now in force. */
   clearMode(mode: number): number {
-    return sslGuard(() => this.#handle.clearMode(modeBits(mode)));
+    return changeMode(this.#handle, mode, true);
   }
 
   /** This connection's `MODE_*` flags. */

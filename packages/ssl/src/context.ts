@@ -89,6 +89,26 @@ export function sslGuard<T>(fn: () => T): T {
   }
 }
 
+/** What a Context's and a Connection's native handles share for options and mode. */
+export interface FlagsHandle {
+  setOptions(options: bigint): bigint;
+  clearOptions(options: bigint): bigint;
+  setMode(mode: number): number;
+  clearMode(mode: number): number;
+}
+
+/** Adds (or with `clear`, removes) `OP_*` options; the options now in force. */
+export function changeOptions(handle: FlagsHandle, options: unknown, clear: boolean): number {
+  const bits = optionBits(options);
+  return Number(sslGuard(() => (clear ? handle.clearOptions(bits) : handle.setOptions(bits))));
+}
+
+/** Adds (or with `clear`, removes) `MODE_*` flags; the mode now in force. */
+export function changeMode(handle: FlagsHandle, mode: unknown, clear: boolean): number {
+  const bits = modeBits(mode);
+  return sslGuard(() => (clear ? handle.clearMode(bits) : handle.setMode(bits)));
+}
+
 /** Adapts a user verify callback to the native one (which passes handles, not objects). */
 export function adaptVerifyCallback(callback: VerifyCallback): NativeVerifyCallback {
   return (conn, cert, errnum, depth, ok) =>
@@ -354,14 +374,12 @@ export class Context {
 
   /** Adds `OP_*` options; returns the options now in force. */
   setOptions(options: number | bigint): number {
-    const value = optionBits(options);
-    return Number(sslGuard(() => this.#handle.setOptions(value)));
+    return changeOptions(this.#handle, options, false);
   }
 
   /** Removes `OP_*` options; returns the options now in force. */
   clearOptions(options: number | bigint): number {
-    const value = optionBits(options);
-    return Number(sslGuard(() => this.#handle.clearOptions(value)));
+    return changeOptions(this.#handle, options, true);
   }
 
   /** The options in force. */
@@ -371,12 +389,12 @@ export class Context {
 
   /** Adds `MODE_*` flags; returns the mode now in force. */
   setMode(mode: number): number {
-    return sslGuard(() => this.#handle.setMode(modeBits(mode)));
+    return changeMode(this.#handle, mode, false);
   }
 
   /** Removes `MODE_*` flags (pyOpenSSL `clear_mode`); returns the mode now in force. */
   clearMode(mode: number): number {
-    return sslGuard(() => this.#handle.clearMode(modeBits(mode)));
+    return changeMode(this.#handle, mode, true);
   }
 
   /** The `MODE_*` flags in force. */
