@@ -70,6 +70,17 @@ export function checkResult(n: number): number {
   }
 }
 
+/**
+ * Makes the socket-mode object `new Connection(context, socket)` returns (set by socket-connection.ts,
+ * which imports this module, so this one cannot import it).
+ */
+let socketMode: ((context: Context, socket: object, options: unknown) => object) | null = null;
+
+/** @internal */
+export function setSocketMode(make: (context: Context, socket: object, options: unknown) => object): void {
+  socketMode = make;
+}
+
 /** The side a Connection was set to (read by `connectionFields`; set in Connection's static block). */
 let sideOf: (conn: Connection) => 'client' | 'server' | undefined;
 
@@ -81,8 +92,8 @@ let sideOf: (conn: Connection) => 'client' | 'server' | undefined;
  * For a socket, use `SocketConnection`, which drives a Connection over any Duplex.
  */
 export class Connection {
-  #handle: ConnectionHandle;
-  #context: Context;
+  #handle!: ConnectionHandle;
+  #context!: Context;
   #appData: unknown = null;
   #client = false;
   /** Which side `setConnectState`/`setAcceptState` made this (for printing). */
@@ -96,13 +107,19 @@ export class Connection {
 
   /**
    * @param context the settings to use (the Connection keeps it alive).
-   * @param socket must be absent: socket mode is `SocketConnection`.
+   * @param socket absent or null for this sans-IO Connection. Given a net.Socket, a Duplex or a
+   *   listening net.Server, the result is pyOpenSSL's socket mode: a `SocketConnection` over it
+   *   (whose calls are Promises), made with `options`.
+   * @param options `SocketConnection`'s options, in socket mode only.
    */
-  constructor(context: Context, socket?: null) {
+  constructor(context: Context, socket?: object | null, options?: unknown) {
     if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
     if (socket !== undefined && socket !== null) {
-      throw new TypeError('Connection is sans-IO here: pass no socket, or use SocketConnection(context, socket)');
+      if (socketMode === null) throw new TypeError('socket mode needs SocketConnection: import it from @ossl/ssl');
+      // A constructor may return another object: pyOpenSSL's Connection(context, socket) is socket mode.
+      return socketMode(context, socket, options) as Connection;
     }
+    if (options !== undefined) throw new TypeError('options are for socket mode: pass a socket, or no options');
     const ctx = handleOf(context, native.Context, 'context', 'a Context');
     this.#context = context;
     this.#handle = sslGuard(() => new native.Connection(ctx, this));

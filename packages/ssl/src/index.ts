@@ -52,6 +52,7 @@ export {
 export { Session } from './session.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';
 export { getDefaultVerifyPaths, type DefaultVerifyPaths } from './trust.js';
-export { Connection, MSG_PEEK, type TmpKeyInfo, type ClientHelloInfo } from './connection.js';
+export { MSG_PEEK, type TmpKeyInfo, type ClientHelloInfo } from './connection.js';
+export { Connection, type ConnectionConstructor } from './connection-constructor.js';
 export { SocketConnection, SocketFile, type SocketConnectionOptions, type Address } from './socket-connection.js';
 export { Transport, isTransportStream, epipeError, type TransportEvents, type TransportOptions } from './transport.js';

@@ -4,7 +4,7 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 import type { Server, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-import { Connection, connectionFields } from './connection.js';
+import { Connection, connectionFields, setSocketMode } from './connection.js';
 import { Context } from './context.js';
 import { SysCallError, WantReadError, WantWriteError, ZeroReturnError } from './errors.js';
 import { SHUT_RD, SHUT_RDWR, SHUT_WR } from './constants.js';
@@ -102,6 +102,7 @@ export class SocketConnection {
 
   static {
     brandClass(this, '@ossl/ssl:SocketConnection');
+    setSocketMode((context, socket, options) => new SocketConnection(context, socket as Duplex, options as SocketConnectionOptions | undefined));
   }
 
   /**
@@ -118,7 +119,10 @@ export class SocketConnection {
       throw typeError('socket', 'a net.Socket, Duplex or net.Server', socket);
     }
     const timeout = options.timeout ?? null;
-    if (timeout !== null) expectInteger(timeout, 'timeout');
+    // Node's timers take 0 to 2^31-1 ms (anything else would fire at once).
+    if (timeout !== null && (expectInteger(timeout, 'timeout') < 0 || timeout > 0x7fffffff)) {
+      throw new RangeError(`"timeout" must be 0 to 2147483647 ms or null, got ${timeout}`);
+    }
     this.#timeout = timeout;
     this.connection = new Connection(context);
     this.socket = socket;
@@ -434,7 +438,10 @@ export class SocketConnection {
 
   /** Sets the per-wait timeout in milliseconds (null: wait forever), as Python's `settimeout`. */
   settimeout(timeout: number | null): void {
-    if (timeout !== null) expectInteger(timeout, 'timeout');
+    // Node's timers take 0 to 2^31-1 ms (anything else would fire at once).
+    if (timeout !== null && (expectInteger(timeout, 'timeout') < 0 || timeout > 0x7fffffff)) {
+      throw new RangeError(`"timeout" must be 0 to 2147483647 ms or null, got ${timeout}`);
+    }
     this.#timeout = timeout;
   }
 

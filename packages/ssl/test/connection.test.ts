@@ -383,7 +383,7 @@ describe('Connection arguments', () => {
     expect(() => conn.setTlsextHostName('bad\0name')).toThrow(RangeError);
     expect(() => conn.setVerify(VERIFY_PEER, 3 as never)).toThrow(TypeError);
     expect(() => conn.useCertificate({} as never)).toThrow(TypeError);
-    expect(() => new Connection(ctx, {} as never)).toThrow(/SocketConnection/);
+    expect(() => new Connection(ctx, {} as never)).toThrow(/"socket" must be a net.Socket/);
   });
 
   it('keeps state strings and application data', () => {
