@@ -40,6 +40,7 @@ export {
   type Passphrase,
   type TextDumpOptions,
 } from './functions.js';
+export { generateDhParameters, generateDhParametersAsync } from './dh.js';
 export { kHandle, handleOf, type HasHandle, type NativeClass } from './internal/handle.js';
 export {
   opensslVersion,

@@ -1,8 +1,8 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { native, type X509Handle, type X509StoreHandle } from '@ossl/native';
+import { native, type VerifyFailure, type X509Handle, type X509StoreHandle } from '@ossl/native';
 
 import { CRL } from './crl.js';
-import { guard } from './errors.js';
+import { guard, translateError } from './errors.js';
 import { expectInteger, typeError } from './internal/args.js';
 import { brandClass } from './internal/brand.js';
 import { Adoption, handleOf, kHandle } from './internal/handle.js';
@@ -327,13 +327,32 @@ export class X509StoreContext {
     this.#store = store;
   }
 
-  #run(): X509[] {
+  #handles(): [X509StoreHandle, X509Handle, X509Handle[] | null] {
     const store = handleOf(this.#store, native.X509Store, 'store', 'an X509Store');
     const certificate = handleOf(this.#certificate, native.X509, 'certificate', 'an X509');
     const chain = this.#chain?.map((c, i) => handleOf(c, native.X509, `chain[${i}]`, 'an X509')) ?? null;
-    const result = guard(() => store.verify(certificate, chain));
+    return [store, certificate, chain];
+  }
+
+  static #outcome(result: X509Handle[] | VerifyFailure): X509[] {
     if (Array.isArray(result)) return result.map((h: X509Handle) => X509._fromHandle(h));
     throw new X509StoreContextError(result.message, [result.code, result.depth, result.message], result.cert ? X509._fromHandle(result.cert) : null);
+  }
+
+  #run(): X509[] {
+    const [store, certificate, chain] = this.#handles();
+    return X509StoreContext.#outcome(guard(() => store.verify(certificate, chain)));
+  }
+
+  async #runAsync(): Promise<X509[]> {
+    const [store, certificate, chain] = this.#handles();
+    let result: X509Handle[] | VerifyFailure;
+    try {
+      result = await store.verifyAsync(certificate, chain);
+    } catch (e) {
+      throw translateError(e);
+    }
+    return X509StoreContext.#outcome(result);
   }
 
   /**
@@ -350,6 +369,25 @@ export class X509StoreContext {
    */
   getVerifiedChain(): X509[] {
     return this.#run();
+  }
+
+  /**
+   * `verifyCertificate` on the libuv thread pool, from copies of the certificate and the chain (the
+   * store's settings are read when it is called). While it runs, the store refuses to load
+   * locations (`loadLocations`, `setDefaultPaths`, and a Context's over its store), whose lookup list
+   * OpenSSL does not lock.
+   * @throws (rejects with) X509StoreContextError when it does not verify.
+   */
+  async verifyCertificateAsync(): Promise<void> {
+    await this.#runAsync();
+  }
+
+  /**
+   * `getVerifiedChain` on the libuv thread pool (see `verifyCertificateAsync`).
+   * @throws (rejects with) X509StoreContextError when it does not verify.
+   */
+  async getVerifiedChainAsync(): Promise<X509[]> {
+    return this.#runAsync();
   }
 
   /**

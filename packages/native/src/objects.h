@@ -228,6 +228,7 @@ class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
   Napi::Value LoadLocations(const Napi::CallbackInfo& info);
   Napi::Value SetDefaultPaths(const Napi::CallbackInfo& info);
   Napi::Value Verify(const Napi::CallbackInfo& info);
+  Napi::Value VerifyAsync(const Napi::CallbackInfo& info);
   // An X509Store around an existing store (a Context's); takes its own reference.
  public:
   static Napi::Value NewFromRef(Napi::Env env, X509_STORE* store);
@@ -235,6 +236,12 @@ class X509StoreWrap : public Napi::ObjectWrap<X509StoreWrap> {
  private:
   Owned<X509_STORE, X509_STORE_free> store_;
 };
+
+// Whether an asynchronous verification is running against `store` (on this thread's behalf): its
+// lookup methods must not change until it ends.
+bool StoreVerifying(const X509_STORE* store);
+// Throws the error for a store that is busy verifying asynchronously.
+Napi::Value ThrowBusy(Napi::Env env);
 
 class CRLWrap : public Napi::ObjectWrap<CRLWrap> {
  public:
@@ -309,6 +316,7 @@ ASN1TimePointer ParseTime(Napi::Env env, Napi::Value v, const char* param);
 // Wraps every certificate of a stack (new references) in a JS array.
 Napi::Value CertStackToArray(Napi::Env env, const STACK_OF(X509)* stack);
 // Builds a stack of new references from a JS array of X509 handles; null on a bad element (throws).
+inline void FreeCertStack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
 using X509StackPointer = std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)>;
 X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok);
 // The same, where null or undefined means no stack (a null pointer, *ok true).

@@ -10,7 +10,6 @@ namespace ossl {
 
 namespace {
 using PKCS12Pointer = Owned<PKCS12, PKCS12_free>;
-void FreeCertStack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
 
 // loadPkcs12(buffer, passphrase?) -> {key, cert, ca, friendlyName}
 Napi::Value LoadPkcs12(const Napi::CallbackInfo& info) {

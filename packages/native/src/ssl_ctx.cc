@@ -257,6 +257,7 @@ Napi::Value SSLCtxWrap::LoadVerifyLocations(const Napi::CallbackInfo& info) {
   if (!OptionalPath(info[0], "cafile", &cafile, &has_file)) return env.Undefined();
   if (!OptionalPath(info[1], "capath", &capath, &has_path)) return env.Undefined();
   if (!has_file && !has_path) return ThrowValue(env, "cafile and capath cannot both be null");
+  if (StoreVerifying(SSL_CTX_get_cert_store(ctx_.get()))) return ThrowBusy(env);
   if (SSL_CTX_load_verify_locations(ctx_.get(), has_file ? cafile.c_str() : nullptr,
                                     has_path ? capath.c_str() : nullptr) != 1) {
     return ThrowOpenSSL(env, "could not load the verify locations");
@@ -266,6 +267,7 @@ Napi::Value SSLCtxWrap::LoadVerifyLocations(const Napi::CallbackInfo& info) {
 
 Napi::Value SSLCtxWrap::SetDefaultVerifyPaths(const Napi::CallbackInfo& info) {
   ErrGuard guard;
+  if (StoreVerifying(SSL_CTX_get_cert_store(ctx_.get()))) return ThrowBusy(info.Env());
   if (SSL_CTX_set_default_verify_paths(ctx_.get()) != 1) return ThrowOpenSSL(info.Env(), "could not set the default verify paths");
   return info.Env().Undefined();
 }

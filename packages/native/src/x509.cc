@@ -70,9 +70,6 @@ Napi::Value CertStackToArray(Napi::Env env, const STACK_OF(X509)* stack) {
   return out;
 }
 
-namespace {
-void FreeCertStack(STACK_OF(X509)* s) { sk_X509_pop_free(s, X509_free); }
-}  // namespace
 
 X509StackPointer ArrayToCertStack(Napi::Env env, Napi::Value v, const char* param, bool* ok) {
   *ok = false;

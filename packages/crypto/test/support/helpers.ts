@@ -113,6 +113,14 @@ let matchingCli: string | null = null;
  * Text that OpenSSL printed through ossl is compared with what that same OpenSSL prints.
  */
 export function opensslOfNode(args: string[], input?: string | Buffer): string {
+  const cli = opensslOfNodePath();
+  const r = spawnSync(cli, args, { input, encoding: 'latin1' });
+  if (r.status !== 0) throw new Error(`${cli} ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The path of the openssl CLI of Node's OpenSSL series (see `opensslOfNode`). */
+export function opensslOfNodePath(): string {
   if (matchingCli === null) {
     const candidate = systemOpenSSLMatchesNode() ? 'openssl' : process.env.OSSL_TEST_OPENSSL;
     if (!candidate) {
@@ -125,9 +133,7 @@ export function opensslOfNode(args: string[], input?: string | Buffer): string {
     if (got !== nodeOpenSSLSeries) throw new Error(`${candidate} is OpenSSL ${got}, not ${nodeOpenSSLSeries}`);
     matchingCli = candidate;
   }
-  const r = spawnSync(matchingCli, args, { input, encoding: 'latin1' });
-  if (r.status !== 0) throw new Error(`${matchingCli} ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
+  return matchingCli;
 }
 
 /**

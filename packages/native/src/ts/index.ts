@@ -160,6 +160,8 @@ export interface X509StoreHandle {
   loadLocations(cafile: string | null, capath?: string | null): void;
   setDefaultPaths(): void;
   verify(cert: X509Handle, chain?: X509Handle[] | null): X509Handle[] | VerifyFailure;
+  /** `verify` on the libuv thread pool, from copies of the certificates. */
+  verifyAsync(cert: X509Handle, chain?: X509Handle[] | null): Promise<X509Handle[] | VerifyFailure>;
 }
 
 /**
@@ -477,6 +479,10 @@ export interface NativeBinding {
   dumpPublicKey(type: number, pkey: PKeyHandle): Buffer;
 
   generateKeyAsync(type: number, bitsOrCurve?: number | string): Promise<PKeyHandle>;
+  /** New finite-field DH parameters (a safe prime of `bits` bits and `generator`) as PKCS#3 PEM. */
+  generateDhParameters(bits: number, generator: number): Buffer;
+  /** `generateDhParameters` on the libuv thread pool. */
+  generateDhParametersAsync(bits: number, generator: number): Promise<Buffer>;
 
   X509Req: new () => X509ReqHandle;
   loadCertificateRequest(type: number, buffer: Buffer | string): X509ReqHandle;
