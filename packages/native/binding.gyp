@@ -18,6 +18,7 @@
         "src/x509_store.cc",
         "src/crl.cc",
         "src/pkcs12.cc",
+        "src/ocsp.cc",
         "src/pkcs7.cc",
         "src/spki.cc",
         "src/evp.cc",

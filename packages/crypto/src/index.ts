@@ -40,6 +40,23 @@ export {
   type Passphrase,
   type TextDumpOptions,
 } from './functions.js';
+export {
+  OCSPCertId,
+  OCSPRequest,
+  OCSPResponse,
+  OCSPFlags,
+  OCSP_RESPONSE_STATUS,
+  type OCSPCertStatus,
+  type OCSPRevocationReason,
+  type OCSPResponseStatusName,
+  type OCSPTarget,
+  type OCSPRequestOptions,
+  type OCSPSingleResponse,
+  type OCSPVerifyOptions,
+  type OCSPStatusOptions,
+  type OCSPStatusSpec,
+  type OCSPBuildOptions,
+} from './ocsp.js';
 export { generateDhParameters, generateDhParametersAsync } from './dh.js';
 export { kHandle, handleOf, type HasHandle, type NativeClass } from './internal/handle.js';
 export {

@@ -292,6 +292,7 @@ class RevokedWrap : public Napi::ObjectWrap<RevokedWrap> {
 // Module-level functions of each family.
 void InitVersion(Napi::Env env, Napi::Object exports);
 void InitPKeyFunctions(Napi::Env env, Napi::Object exports);
+void InitOCSP(Napi::Env env, Napi::Object exports);
 void InitX509Functions(Napi::Env env, Napi::Object exports);
 void InitExtFunctions(Napi::Env env, Napi::Object exports);
 void InitReqFunctions(Napi::Env env, Napi::Object exports);

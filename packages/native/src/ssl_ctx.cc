@@ -91,6 +91,7 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLCtxWrap::SetNumTickets>("setNumTickets"),
           InstanceMethod<&SSLCtxWrap::GetTicketKeys>("getTicketKeys"),
           Mutator<&SSLCtxWrap::SetDhAuto>("setDhAuto"),
+          Mutator<&SSLCtxWrap::RequestOcsp>("requestOcsp"),
           Mutator<&SSLCtxWrap::SetTicketKeys>("setTicketKeys"),
       });
   Data(env)->ssl_ctx = Napi::Persistent(ctor);
@@ -503,6 +504,13 @@ Napi::Value SSLCtxWrap::LoadTmpDh(const Napi::CallbackInfo& info) {
   if (SSL_CTX_set0_tmp_dh_pkey(ctx_.get(), params.get()) != 1) return ThrowOpenSSL(env, "could not use the DH parameters");
   params.release();  // SSL_CTX_set0_tmp_dh_pkey took ownership
   return Napi::Number::New(env, bits);
+}
+
+// requestOcsp(): every client Connection made from now on asks for a stapled OCSP response.
+Napi::Value SSLCtxWrap::RequestOcsp(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  if (SSL_CTX_set_tlsext_status_type(ctx_.get(), TLSEXT_STATUSTYPE_ocsp) != 1) return ThrowOpenSSL(info.Env(), "could not request OCSP stapling");
+  return info.Env().Undefined();
 }
 
 // setDhAuto(): DH parameters for DHE chosen by OpenSSL to match the certificate's strength.

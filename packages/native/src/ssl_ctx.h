@@ -104,6 +104,7 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value SetNumTickets(const Napi::CallbackInfo& info);
   Napi::Value GetTicketKeys(const Napi::CallbackInfo& info);
   Napi::Value SetDhAuto(const Napi::CallbackInfo& info);
+  Napi::Value RequestOcsp(const Napi::CallbackInfo& info);
   Napi::Value SetTicketKeys(const Napi::CallbackInfo& info);
   // Encrypts (enc 1) or decrypts session tickets with ticket_keys_ (see SetTicketKeys).
   static int TicketKeyCallback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP_CIPHER_CTX* cctx, EVP_MAC_CTX* hctx, int enc);

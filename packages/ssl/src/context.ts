@@ -1,13 +1,14 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { EllipticCurve, PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { EllipticCurve, OCSPResponse, PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
 import { native, type ContextHandle, type SessionHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { modeBits, optionBits } from './internal/flags.js';
 import { METHOD_NAMES, verifyModeName } from './internal/names.js';
 import { SSLError, toSSLError } from './errors.js';
-import { brandClass, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, typeError } from '@ossl/crypto/internal';
+import { brandClass, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
+import { checkStaple, type OcspStapleOptions } from './ocsp-staple.js';
 import { Session } from './session.js';
 import { cachedFileAnchors, cachedNodeRoots, defaultCaLocations, systemStoreExists } from './trust.js';
 
@@ -22,10 +23,13 @@ export type KeylogCallback = (conn: Connection, line: Buffer) => void;
 export type ServernameCallback = (conn: Connection) => void;
 /** `(conn, offered)`: return the protocol to use, or `NO_OVERLAP` (or null) to go on without ALPN. */
 export type AlpnSelectCallback = (conn: Connection, offered: Buffer[]) => Buffer | string | typeof NO_OVERLAP | null;
-/** Server side: `(conn, data)` returns the DER OCSP response to staple, or an empty Buffer / null for none. */
-export type OcspServerCallback = (conn: Connection, data: unknown) => Buffer | null;
-/** Client side: `(conn, ocspData, data)` gets the stapled response (empty when none) and returns whether to go on. */
-export type OcspClientCallback = (conn: Connection, ocspData: Buffer, data: unknown) => boolean;
+/** Server side: `(conn, data)` returns the OCSP response to staple (DER, or an `OCSPResponse`), or an empty Buffer / null for none. */
+export type OcspServerCallback = (conn: Connection, data: unknown) => Buffer | OCSPResponse | null;
+/**
+ * Client side: `(conn, ocspData, data, response)` gets the stapled response as DER (empty when none)
+ * and parsed (null when none or not an OCSP response), and returns whether to go on.
+ */
+export type OcspClientCallback = (conn: Connection, ocspData: Buffer, data: unknown, response: OCSPResponse | null) => boolean;
 /** `(maxLength, verify, userdata)`: the passphrase for `usePrivatekeyFile`. */
 export type PasswdCallback = (maxLength: number, verify: boolean, userdata: unknown) => Buffer | string;
 /** Server: `(conn, identity)` returns the pre-shared key for that identity, or null for none. */
@@ -58,6 +62,16 @@ interface OcspServerEntry {
 interface OcspClientEntry {
   cb: OcspClientCallback;
   data: unknown;
+}
+
+/** A stapled response parsed for the client callback, or null when there is none or it is not one. */
+function parseStaple(der: Buffer): OCSPResponse | null {
+  if (der.length === 0) return null;
+  try {
+    return OCSPResponse.fromDER(der);
+  } catch {
+    return null;
+  }
 }
 
 /** Returned by an ALPN select callback: no protocol in common, go on without ALPN (pyOpenSSL's `NO_OVERLAP`). */
@@ -552,10 +566,12 @@ export class Context {
       if (args.length === 1) {
         if (!server) return null;
         const r = server.cb(conn, server.data);
+        if (r instanceof OCSPResponse) return r.toDER();
         return r === null || r === undefined || (Buffer.isBuffer(r) && r.length === 0) ? null : r;
       }
       if (!client) return true;
-      return client.cb(conn, (args[1] as Buffer | null) ?? Buffer.alloc(0), client.data);
+      const der = (args[1] as Buffer | null) ?? Buffer.alloc(0);
+      return client.cb(conn, der, client.data, parseStaple(der));
     });
   }
 
@@ -573,6 +589,28 @@ export class Context {
     const client = { cb: callback, data };
     this.#installOcsp(this.#ocspServer, client);
     this.#ocspClient = client;
+  }
+
+  /**
+   * Clients: asks every server for a stapled OCSP response and checks it during the handshake, as
+   * OpenSSL's OCSP verification does: signed by the issuing CA or a delegated responder, whose chain
+   * verifies against this Context's trust store; current (thisUpdate/nextUpdate, with `clockSkew`);
+   * and saying `good` for the server's certificate. A revoked certificate fails the handshake with
+   * CertificateVerifyError `CERT_REVOKED`; any other problem with SSLError `ERR_OCSP_STAPLE_MISSING`,
+   * `ERR_OCSP_STAPLE_INVALID` or `ERR_OCSP_STATUS_UNKNOWN`. It replaces `setOcspClientCallback`'s callback.
+   * @param stapleOptions `required` (default true): whether a missing staple fails; `clockSkew` (300 s); `maxAge` (-1).
+   */
+  requireOcspStaple(stapleOptions: OcspStapleOptions = {}): void {
+    const o = ownOptions(stapleOptions);
+    if (o.required !== undefined && typeof o.required !== 'boolean') throw typeError('required', 'a boolean', o.required);
+    const clockSkew = o.clockSkew === undefined ? 300 : expectInteger(o.clockSkew, 'clockSkew');
+    const maxAge = o.maxAge === undefined ? -1 : expectInteger(o.maxAge, 'maxAge');
+    if (clockSkew < 0) throw new RangeError(`"clockSkew" must not be negative, got ${clockSkew}`);
+    if (maxAge < -1) throw new RangeError(`"maxAge" must be -1 or more, got ${maxAge}`);
+    const options = { required: o.required ?? true, clockSkew, maxAge };
+    sslGuard(() => this.#handle.requestOcsp());
+    const store = this.getCertStore();
+    this.setOcspClientCallback((conn, der, _data, response) => checkStaple(conn, der, response, store, options));
   }
 
   /** The trusted-certificate store this Context verifies peers against (shared, not a copy). */

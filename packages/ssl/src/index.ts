@@ -50,6 +50,7 @@ export {
   type ClientHelloCallback,
 } from './context.js';
 export { Session } from './session.js';
+export type { OcspStapleOptions } from './ocsp-staple.js';
 export { createDefaultContext, Purpose, type DefaultContextOptions, type PurposeName } from './default-context.js';
 export { getDefaultVerifyPaths, type DefaultVerifyPaths } from './trust.js';
 export { MSG_PEEK, type TmpKeyInfo, type ClientHelloInfo } from './connection.js';

@@ -139,6 +139,35 @@ export interface X509ReqHandle {
  * The addon's a failed verification, as X509Store's verify reports it. The packages above wrap it; it is not part of their API.
  * @internal
  */
+/** An OCSP CertID's fields, as the addon reads them. */
+export interface OcspCertIdFields {
+  hashAlgorithm: string;
+  issuerNameHash: Buffer;
+  issuerKeyHash: Buffer;
+  serialHex: string;
+  der: Buffer;
+}
+
+/** One certificate's status in an OCSP response (times as `YYYYMMDDhhmmssZ`). */
+export interface OcspStatusFields {
+  status: 'good' | 'revoked' | 'unknown';
+  revocationTime: string | null;
+  revocationReason: string | null;
+  thisUpdate: string;
+  nextUpdate: string | null;
+}
+
+/** The content of a successful (basic) OCSP response. */
+export interface OcspBasicFields {
+  producedAt: string;
+  responderName: X509NameHandle | null;
+  responderKeyHash: Buffer | null;
+  responses: Array<OcspStatusFields & { certId: OcspCertIdFields }>;
+  certificates: X509Handle[];
+  nonce: Buffer | null;
+  signatureAlgorithm: string;
+}
+
 export interface VerifyFailure {
   code: number;
   depth: number;
@@ -345,6 +374,8 @@ export interface ContextHandle {
   setNumTickets(n: number): void;
   getTicketKeys(): Buffer;
   setDhAuto(): void;
+  /** Every client Connection made from now on asks for a stapled OCSP response. */
+  requestOcsp(): void;
   setTicketKeys(keys: Buffer | Uint8Array): void;
 }
 
@@ -512,6 +543,31 @@ export interface NativeBinding {
     iter: number,
     maciter: number,
   ): Promise<Buffer>;
+  OCSPFlags: Record<string, number>;
+  ocspCertId(cert: X509Handle, issuer: X509Handle, digest: string): OcspCertIdFields;
+  ocspCertIdInfo(der: Buffer): OcspCertIdFields;
+  ocspRequestCreate(
+    certIds: Buffer[],
+    nonce: Buffer | boolean | null,
+    signer: { cert: X509Handle; key: PKeyHandle; digest: string | null; certs: X509Handle[] | null } | null,
+  ): Buffer;
+  ocspRequestInfo(der: Buffer): { certIds: OcspCertIdFields[]; nonce: Buffer | null; signed: boolean };
+  ocspResponseInfo(der: Buffer): { status: number; basic: OcspBasicFields | null };
+  ocspResponseVerify(der: Buffer, store: X509StoreHandle, certs: X509Handle[] | null, flags: number): boolean;
+  ocspResponseStatus(der: Buffer, certId: Buffer, clockSkew: number, maxAge: number): OcspStatusFields | null;
+  ocspCheckNonce(request: Buffer, response: Buffer): number;
+  ocspResponseCreate(
+    status: number,
+    spec: {
+      responses: Array<{ certId: Buffer; status: number; reason: number; revocationTime: string | null; thisUpdate: string; nextUpdate: string | null }>;
+      signer: X509Handle;
+      key: PKeyHandle;
+      digest: string | null;
+      certs: X509Handle[] | null;
+      request: Buffer | null;
+      flags: number;
+    } | null,
+  ): Buffer;
   PKCS7Flags: Record<string, number>;
   loadPkcs7Data(type: number, buffer: Buffer | string): PKCS7Handle;
   smimeSign(cert: X509Handle, pkey: PKeyHandle, data: Buffer | string, certs: X509Handle[] | null, flags: number): PKCS7Handle;
