@@ -136,7 +136,7 @@ describe('new Connection(context, socket): pyOpenSSL socket mode', () => {
     expect(() => new Connection(ctx, new PassThrough(), { timeout: 'soon' as never })).toThrow(TypeError);
     expect(() => new Connection(ctx, new PassThrough(), { timeout: -1 })).toThrow(RangeError);
     expect(() => new Connection(ctx, new PassThrough(), { timeout: 2 ** 31 })).toThrow(RangeError);
-    expect(() => new Connection(ctx, null, { timeout: 5 } as never)).toThrow(/options are for socket mode/);
+    expect(() => new Connection(ctx, null as never, { timeout: 5 })).toThrow(/options are for socket mode/);
     // Options are read from own properties only.
     const inherited = Object.create({ timeout: 'x' }) as { timeout?: number };
     expect(new Connection(ctx, new PassThrough(), inherited)).toBeInstanceOf(SocketConnection);

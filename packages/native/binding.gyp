@@ -19,6 +19,7 @@
         "src/crl.cc",
         "src/pkcs12.cc",
         "src/ocsp.cc",
+        "src/ct.cc",
         "src/pkcs7.cc",
         "src/spki.cc",
         "src/evp.cc",

@@ -57,6 +57,18 @@ export {
   type OCSPStatusSpec,
   type OCSPBuildOptions,
 } from './ocsp.js';
+export {
+  SCT,
+  CTLogStore,
+  parseSctList,
+  encodeSctList,
+  getCertificateScts,
+  validateScts,
+  type SctSource,
+  type SctValidationStatus,
+  type CTLogEntry,
+  type ValidateSctsOptions,
+} from './ct.js';
 export { generateDhParameters, generateDhParametersAsync } from './dh.js';
 export { kHandle, handleOf, type HasHandle, type NativeClass } from './internal/handle.js';
 export {

@@ -25,9 +25,9 @@ export const OCSPFlags = Object.freeze({ ...native.OCSPFlags }) as Readonly<{
   NOVERIFY: number;
   /** verify: do not accept a signer trusted directly by the store. */
   NOEXPLICIT: number;
-  /** verify: do not accept the issuing CA as the signer. */
+  /** OpenSSL 3 ignores it (it once refused the issuing CA as the signer); listed because OpenSSL defines it. */
   NOCASIGN: number;
-  /** verify: do not accept a delegated responder (an OCSPSigning certificate of the CA). */
+  /** OpenSSL 3 ignores it (it once refused delegated responders); listed because OpenSSL defines it. */
   NODELEGATED: number;
   /** verify: do not check that the signer may sign for the certificates (unsafe). */
   NOCHECKS: number;
@@ -210,6 +210,8 @@ export interface OCSPRequestOptions {
     digest?: string | null;
     /** Certificates to include besides the signer's. */
     certificates?: X509[];
+    /** Include the signer's certificate (default true, as the openssl CLI). */
+    includeSigner?: boolean;
   };
 }
 
@@ -259,11 +261,13 @@ export class OCSPRequest {
       const s = ownOptions(options.signer);
       if (!(s.key instanceof PKey)) throw typeError('signer.key', 'a PKey', s.key);
       const digestName = s.digest === undefined || s.digest === null ? null : expectString(s.digest, 'signer.digest');
+      if (s.includeSigner !== undefined && typeof s.includeSigner !== 'boolean') throw typeError('signer.includeSigner', 'a boolean', s.includeSigner);
       signer = {
         cert: handleOf(expectX509(s.cert, 'signer.cert'), native.X509, 'signer.cert', 'an X509'),
         key: handleOf(s.key, native.PKey, 'signer.key', 'a PKey'),
         digest: digestName,
         certs: optionalCerts(s.certificates, 'signer.certificates')?.map((c, i) => handleOf(c, native.X509, `signer.certificates[${i}]`, 'an X509')) ?? null,
+        includeSigner: s.includeSigner ?? true,
       };
     }
     return new OCSPRequest(guard(() => native.ocspRequestCreate(ids, nonce, signer)));
@@ -342,7 +346,7 @@ export interface OCSPVerifyOptions {
 export interface OCSPStatusOptions {
   /** Seconds of clock difference tolerated on thisUpdate and nextUpdate (default 300). */
   clockSkew?: number;
-  /** The oldest thisUpdate accepted, in seconds, when the response has no nextUpdate; -1 (the default) for any. */
+  /** The oldest thisUpdate accepted, in seconds before now (`OCSP_check_validity`'s maxsec); -1 (the default) for any. */
   maxAge?: number;
 }
 
@@ -370,9 +374,9 @@ export interface OCSPBuildOptions {
   key: PKey;
   /** The signature's digest (default: the key's default, SHA-256 for RSA and EC). */
   digest?: string | null;
-  /** Certificates to include besides the signer's (a delegated responder's chain). */
+  /** Certificates to include besides the signer's (a delegated responder's chain); included with or without `includeSigner`. */
   certificates?: X509[];
-  /** The request answered: its nonce is copied. */
+  /** The request answered: its nonce is copied (a request without one is answered without one). */
   request?: OCSPRequest;
   /** Name the responder by its key hash (`'key'`) or by its name (`'name'`, the default). */
   responderId?: 'name' | 'key';
@@ -514,6 +518,13 @@ export class OCSPResponse {
     return new OCSPResponse(guard(() => native.ocspResponseCreate(0, { responses, signer, key, digest, certs, request, flags })));
   }
 
+  /** Throws for an unsuccessful response, which has nothing to verify or read. */
+  #requireContent(): void {
+    if (this.status !== 0) {
+      throw new CryptoError(`the OCSP response has no content: its status is ${this.statusName ?? this.status}`, [], 'ERR_OSSL_OCSP_NO_CONTENT');
+    }
+  }
+
   /** The DER encoding (what a responder sends, and a server staples). */
   toDER(): Buffer {
     return Buffer.from(this.#der);
@@ -523,11 +534,12 @@ export class OCSPResponse {
    * Verifies the response with OpenSSL's `OCSP_basic_verify`: the signature, the signer's chain
    * against `store`, and that the signer may answer for these certificates (the issuing CA itself,
    * or a delegated responder it issued with the OCSPSigning extended key usage).
-   * @throws crypto.Error with OpenSSL's reason when it does not verify (or is not successful).
+   * @throws crypto.Error with OpenSSL's reason when it does not verify; `ERR_OSSL_OCSP_NO_CONTENT` when it is not successful.
    */
   verify(store: X509Store, verifyOptions: OCSPVerifyOptions = {}): void {
     const options = ownOptions(verifyOptions);
     if (!(store instanceof X509Store)) throw typeError('store', 'an X509Store', store);
+    this.#requireContent();
     const s = handleOf(store, native.X509Store, 'store', 'an X509Store');
     const certs = optionalCerts(options.certificates, 'certificates')?.map((c, i) => handleOf(c, native.X509, `certificates[${i}]`, 'an X509')) ?? null;
     const flags = options.flags === undefined ? 0 : expectInteger(options.flags, 'flags');
@@ -549,12 +561,17 @@ export class OCSPResponse {
     const maxAge = options.maxAge === undefined ? -1 : expectInteger(options.maxAge, 'maxAge');
     if (skew < 0) throw new RangeError(`"clockSkew" must not be negative, got ${skew}`);
     if (maxAge < -1) throw new RangeError(`"maxAge" must be -1 or more, got ${maxAge}`);
-    if (this.status !== 0) {
-      throw new CryptoError(`the OCSP response has no content: its status is ${this.statusName ?? this.status}`, [], 'ERR_OSSL_OCSP_NO_CONTENT');
-    }
-    // Ask with each hash the response uses, so a SHA-256 response is found as well as a SHA-1 one.
+    this.#requireContent();
+    // Ask with each hash the response uses, so a SHA-256 response is found as well as a SHA-1 one
+    // (a hash OpenSSL does not know cannot name this certificate).
     for (const algorithm of new Set(this.responses.map((r) => r.certId.hashAlgorithm))) {
-      const id = OCSPCertId.create(cert, issuer, algorithm);
+      let id: OCSPCertId;
+      try {
+        id = OCSPCertId.create(cert, issuer, algorithm);
+      } catch (e) {
+        if (e instanceof RangeError) continue;
+        throw e;
+      }
       const found = guard(() => native.ocspResponseStatus(this.#der, id.toDER(), skew, maxAge));
       if (found !== null) return singleOf(found, id);
     }
@@ -567,6 +584,7 @@ export class OCSPResponse {
    */
   checkNonce(request: OCSPRequest): number {
     if (!(request instanceof OCSPRequest)) throw typeError('request', 'an OCSPRequest', request);
+    this.#requireContent();
     return guard(() => native.ocspCheckNonce(request.toDER(), this.#der));
   }
 

@@ -23,6 +23,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   X509StoreWrap::Init(env, exports);
   InitPKCS12(env, exports);
   InitOCSP(env, exports);
+  InitCT(env, exports);
   InitPKCS7(env, exports);
   InitSPKI(env, exports);
   InitEVP(env, exports);

@@ -243,6 +243,26 @@ bool StoreVerifying(const X509_STORE* store);
 // Throws the error for a store that is busy verifying asynchronously.
 Napi::Value ThrowBusy(Napi::Env env);
 
+// A Certificate Transparency log store (CTLOG_STORE), loaded from an OpenSSL CT log list file (ct.cc).
+class CTLogStoreWrap : public Napi::ObjectWrap<CTLogStoreWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(CTLogStoreWrap)
+
+  static constexpr napi_type_tag kTypeTag = type_tags::kCTLogStore;
+  static constexpr const char* kExpected = "a CTLogStore";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit CTLogStoreWrap(const Napi::CallbackInfo& info);
+  CTLOG_STORE* get() const { return store_.get(); }
+
+ private:
+  Napi::Value GetLog(const Napi::CallbackInfo& info);
+  Owned<CTLOG_STORE, CTLOG_STORE_free> store_;
+};
+
+// SCTs as JavaScript objects ({version, logId, timestamp, ..., validationStatus, tls}) (ct.cc).
+Napi::Value SctToObject(Napi::Env env, const SCT* sct);
+Napi::Value SctListToArray(Napi::Env env, const STACK_OF(SCT)* scts);
+
 class CRLWrap : public Napi::ObjectWrap<CRLWrap> {
  public:
   OSSL_TAGGED_UNWRAP(CRLWrap)
@@ -293,6 +313,7 @@ class RevokedWrap : public Napi::ObjectWrap<RevokedWrap> {
 void InitVersion(Napi::Env env, Napi::Object exports);
 void InitPKeyFunctions(Napi::Env env, Napi::Object exports);
 void InitOCSP(Napi::Env env, Napi::Object exports);
+void InitCT(Napi::Env env, Napi::Object exports);
 void InitX509Functions(Napi::Env env, Napi::Object exports);
 void InitExtFunctions(Napi::Env env, Napi::Object exports);
 void InitReqFunctions(Napi::Env env, Napi::Object exports);

@@ -197,8 +197,13 @@ Napi::Value OcspRequestCreate(const Napi::CallbackInfo& info) {
     bool ok = false;
     X509StackPointer certs = OptionalCertStack(env, signer.Get("certs"), "certs", &ok);
     if (!ok) return env.Undefined();
-    if (OCSP_request_sign(req.get(), cert->get(), key->get(), md, certs.get(), certs ? 0 : OCSP_NOCERTS) != 1) {
+    // The signer's certificate goes in unless asked otherwise (as the openssl CLI's -no_certs).
+    unsigned long sign_flags = signer.Get("includeSigner").ToBoolean().Value() ? 0 : OCSP_NOCERTS;
+    if (OCSP_request_sign(req.get(), cert->get(), key->get(), md, nullptr, sign_flags) != 1) {
       return ThrowOpenSSL(env, "could not sign the OCSP request");
+    }
+    for (int i = 0; certs && i < sk_X509_num(certs.get()); i++) {
+      if (OCSP_request_add1_cert(req.get(), sk_X509_value(certs.get(), i)) != 1) return ThrowOpenSSL(env, "could not add a certificate");
     }
   }
   return EncodeDer(env, req.get(), i2d_OCSP_REQUEST, "OCSP request");
@@ -391,7 +396,9 @@ Napi::Value OcspResponseCreate(const Napi::CallbackInfo& info) {
     if (!der.ok) return env.Undefined();
     OCSPRequestPointer req(DecodeAll(der, d2i_OCSP_REQUEST));
     if (!req) return ThrowOpenSSL(env, "not a DER OCSP request");
-    if (OCSP_copy_nonce(bs.get(), req.get()) != 1) return ThrowOpenSSL(env, "could not copy the request's nonce");
+    // 1: copied; 2: the request has none (nothing to copy).
+    int copied = OCSP_copy_nonce(bs.get(), req.get());
+    if (copied != 1 && copied != 2) return ThrowOpenSSL(env, "could not copy the request's nonce");
   }
   X509Wrap* signer = UnwrapAs<X509Wrap>(spec.Get("signer"), "signer");
   if (signer == nullptr) return env.Undefined();
@@ -410,8 +417,13 @@ Napi::Value OcspResponseCreate(const Napi::CallbackInfo& info) {
   if (!ok) return env.Undefined();
   int64_t flags = 0;
   if (!GetInt(spec.Get("flags"), "flags", &flags)) return env.Undefined();
-  if (OCSP_basic_sign(bs.get(), signer->get(), key->get(), md, certs.get(), static_cast<unsigned long>(flags)) != 1) {
+  // OCSP_NOCERTS leaves out the extra certificates too; they are added after signing (the signature
+  // covers the response data only), so they are there with or without the signer's.
+  if (OCSP_basic_sign(bs.get(), signer->get(), key->get(), md, nullptr, static_cast<unsigned long>(flags)) != 1) {
     return ThrowOpenSSL(env, "could not sign the OCSP response");
+  }
+  for (int i = 0; certs && i < sk_X509_num(certs.get()); i++) {
+    if (OCSP_basic_add1_cert(bs.get(), sk_X509_value(certs.get(), i)) != 1) return ThrowOpenSSL(env, "could not add a certificate");
   }
   OCSPResponsePointer resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs.get()));
   if (!resp) return ThrowOpenSSL(env, "could not make the OCSP response");

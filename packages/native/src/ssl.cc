@@ -51,6 +51,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::Pending>("pending"),
           InstanceMethod<&SSLWrap::GetPeerCertificate>("getPeerCertificate"),
           InstanceMethod<&SSLWrap::GetPeerCertChain>("getPeerCertChain"),
+          InstanceMethod<&SSLWrap::GetPeerScts>("getPeerScts"),
           InstanceMethod<&SSLWrap::GetCertificate>("getCertificate"),
           InstanceMethod<&SSLWrap::GetCipherName>("getCipherName"),
           InstanceMethod<&SSLWrap::GetCipherBits>("getCipherBits"),
@@ -138,6 +139,11 @@ SSLWrap::SSLWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLWrap>(inf
   session_ctx_ = ctx;
   if (info.Length() > 1 && info[1].IsObject()) owner_ = Napi::Weak(info[1].As<Napi::Object>());
   if (!ctx->verify_callback().IsEmpty()) verify_cb_ = Napi::Persistent(ctx->verify_callback().Value());
+  // The CT callback is told the SCTs but not the connection: each Connection passes its own SSL.
+  if (!ctx->callback(SSLCtxWrap::kCt).IsEmpty() && SSL_set_ct_validation_callback(ssl_.get(), CtTrampoline, ssl_.get()) != 1) {
+    ThrowOpenSSL(env, "could not set the CT validation callback");
+    return;
+  }
   info.This().As<Napi::Object>().TypeTag(&kTypeTag);
 }
 
@@ -491,6 +497,15 @@ Napi::Value SSLWrap::GetPeerCertificate(const Napi::CallbackInfo& info) {
   X509Pointer cert(SSL_get1_peer_certificate(ssl_.get()));  // a new reference
   if (!cert) return info.Env().Null();
   return X509Wrap::NewOwned(info.Env(), std::move(cert));
+}
+
+// getPeerScts(): the SCTs the server gave (TLS extension, stapled OCSP response, certificate), with
+// their validation status when CT validation ran.
+Napi::Value SSLWrap::GetPeerScts(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  const STACK_OF(SCT)* scts = SSL_get0_peer_scts(ssl_.get());
+  if (scts == nullptr) ERR_clear_error();
+  return SctListToArray(info.Env(), scts);
 }
 
 // getPeerCertChain(): the chain the peer sent (on a server, without the leaf), or null.

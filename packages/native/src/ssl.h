@@ -48,6 +48,8 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   static int CookieGenerateTrampoline(SSL* ssl, unsigned char* cookie, unsigned int* cookie_len);
   static int CookieVerifyTrampoline(SSL* ssl, const unsigned char* cookie, unsigned int cookie_len);
   static int NewSessionTrampoline(SSL* ssl, SSL_SESSION* session);
+  // `arg` is the SSL (set per Connection when its Context has a CT callback).
+  static int CtTrampoline(const CT_POLICY_EVAL_CTX* policy, const STACK_OF(SCT)* scts, void* arg);
 
  private:
   // Arms the Connection's callbacks for one OpenSSL call and marks every Context the SSL uses as in
@@ -125,6 +127,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value Pending(const Napi::CallbackInfo& info);
   Napi::Value GetPeerCertificate(const Napi::CallbackInfo& info);
   Napi::Value GetPeerCertChain(const Napi::CallbackInfo& info);
+  Napi::Value GetPeerScts(const Napi::CallbackInfo& info);
   Napi::Value GetCertificate(const Napi::CallbackInfo& info);
   Napi::Value GetCipherName(const Napi::CallbackInfo& info);
   Napi::Value GetCipherBits(const Napi::CallbackInfo& info);

@@ -285,6 +285,34 @@ int SSLWrap::OcspTrampoline(SSL* ssl, void*) {
   return r.As<Napi::Boolean>().Value() ? 1 : 0;
 }
 
+// ---- Certificate Transparency: the callback gets the SCTs (with OpenSSL's validation status of
+// each) and returns whether to go on -----------------------------------------------------------
+
+int SSLWrap::CtTrampoline(const CT_POLICY_EVAL_CTX*, const STACK_OF(SCT)* scts, void* arg) {
+  // The errors SCT validation queued are verdicts the callback reads from each SCT, not failures.
+  ERR_clear_error();
+  const SSL* ssl = static_cast<const SSL*>(arg);
+  if (ssl == nullptr) return 0;  // a Connection made without our per-connection argument: fail closed
+  Dispatch d = Find(ssl, SSLCtxWrap::kCt);
+  if (d.fail || d.fn == nullptr) return 0;
+  SSLWrap* self = d.conn;
+  Napi::Env env = self->Env();
+  Napi::HandleScope scope(env);
+  Napi::Value list = SctListToArray(env, scts);
+  if (env.IsExceptionPending()) {
+    env.GetAndClearPendingException();
+    self->callbacks_.Reject(env, "could not read the SCTs for the CT callback");
+    return 0;
+  }
+  Napi::Value r = self->Run(*d.fn, {self->Owner(env), list});
+  if (r.IsEmpty()) return 0;
+  if (!r.IsBoolean()) {
+    self->callbacks_.Reject(env, "the CT validation callback must return a boolean, got " + DescribeValue(r));
+    return 0;
+  }
+  return r.As<Napi::Boolean>().Value() ? 1 : 0;
+}
+
 // ---- pre-shared keys (TLS 1.2): returning 0 fails the handshake ------------------------------
 
 unsigned int SSLWrap::PskServerTrampoline(SSL* ssl, const char* identity, unsigned char* psk, unsigned int max_psk_len) {

@@ -92,6 +92,9 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLCtxWrap::GetTicketKeys>("getTicketKeys"),
           Mutator<&SSLCtxWrap::SetDhAuto>("setDhAuto"),
           Mutator<&SSLCtxWrap::RequestOcsp>("requestOcsp"),
+          Mutator<&SSLCtxWrap::EnableCt>("enableCt"),
+          Mutator<&SSLCtxWrap::LoadCtLogList>("loadCtLogList"),
+          Mutator<&SSLCtxWrap::UseServerinfo>("useServerinfo"),
           Mutator<&SSLCtxWrap::SetTicketKeys>("setTicketKeys"),
       });
   Data(env)->ssl_ctx = Napi::Persistent(ctor);
@@ -513,6 +516,64 @@ Napi::Value SSLCtxWrap::RequestOcsp(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+namespace {
+int kStrictCt = 1;  // its address marks the strict policy
+
+// SSL_CT_VALIDATION_PERMISSIVE and _STRICT as OpenSSL defines them (strict: at least one valid SCT).
+int CtPolicyCallback(const CT_POLICY_EVAL_CTX*, const STACK_OF(SCT)* scts, void* arg) {
+  ERR_clear_error();
+  if (arg == nullptr) return 1;
+  for (int i = 0; i < sk_SCT_num(scts); i++) {
+    if (SCT_get_validation_status(sk_SCT_value(scts, i)) == SCT_VALIDATION_STATUS_VALID) return 1;
+  }
+  ERR_raise(ERR_LIB_SSL, SSL_R_NO_VALID_SCTS);
+  return 0;
+}
+}  // namespace
+
+// enableCt(mode): OpenSSL's own SCT check on clients (SSL_CTX_enable_ct), 0 permissive, 1 strict;
+// it replaces a JavaScript CT callback.
+Napi::Value SSLCtxWrap::EnableCt(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t mode = 0;
+  if (!GetInt(info[0], "mode", &mode)) return info.Env().Undefined();
+  if (mode != SSL_CT_VALIDATION_PERMISSIVE && mode != SSL_CT_VALIDATION_STRICT) return ThrowValue(info.Env(), "unknown CT validation mode");
+  // OpenSSL's own policies, but clearing the errors SCT validation queues (a future timestamp, a bad
+  // signature): left on the queue, they turn the next want-read of a non-blocking handshake into a
+  // failure, which is why SSL_CTX_enable_ct's callbacks are not used as they are.
+  void* arg = mode == SSL_CT_VALIDATION_STRICT ? &kStrictCt : nullptr;
+  if (SSL_CTX_set_ct_validation_callback(ctx_.get(), CtPolicyCallback, arg) != 1) return ThrowOpenSSL(info.Env(), "could not enable CT");
+  callbacks_[kCt].Reset();
+  return info.Env().Undefined();
+}
+
+// loadCtLogList(path): adds the logs of an OpenSSL CT log list file (SSL_CTX_set_ctlog_list_file).
+Napi::Value SSLCtxWrap::LoadCtLogList(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::string path;
+  if (!GetString(info[0], "path", &path)) return env.Undefined();
+  if (path.find('\0') != std::string::npos) return ThrowValue(env, "path contains a NUL byte");
+  if (SSL_CTX_set_ctlog_list_file(ctx_.get(), path.c_str()) != 1) return ThrowOpenSSL(env, "could not load the CT log list");
+  return env.Undefined();
+}
+
+// useServerinfo(data, version): TLS extensions a server sends with its certificate
+// (SSL_CTX_use_serverinfo_ex; version 1: type, length, data; version 2: a 4-byte context first).
+Napi::Value SSLCtxWrap::UseServerinfo(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Bytes data = GetBytes(info[0], "serverinfo");
+  if (!data.ok) return env.Undefined();
+  int64_t version = 0;
+  if (!GetInt(info[1], "version", &version)) return env.Undefined();
+  if (version != SSL_SERVERINFOV1 && version != SSL_SERVERINFOV2) return ThrowValue(env, "\"version\" must be 1 or 2");
+  if (SSL_CTX_use_serverinfo_ex(ctx_.get(), static_cast<unsigned int>(version), data.data, data.size) != 1) {
+    return ThrowOpenSSL(env, "could not use the serverinfo");
+  }
+  return env.Undefined();
+}
+
 // setDhAuto(): DH parameters for DHE chosen by OpenSSL to match the certificate's strength.
 Napi::Value SSLCtxWrap::SetDhAuto(const Napi::CallbackInfo& info) {
   ErrGuard guard;
@@ -549,7 +610,7 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
   if (!on && !info[1].IsNull() && !info[1].IsUndefined()) return ThrowType(env, "callback", "a function", info[1]);
   static const char* const kNames[kKindCount] = {"info",      "keylog",         "servername",   "alpnSelect", "ocsp",
                                                  "pskServer", "pskClient",      "cookieGenerate", "cookieVerify", "newSession",
-                                                 "cert",      "clientHello"};
+                                                 "cert",      "clientHello",    "ct"};
   int kind = 0;
   while (kind < kKindCount && name != kNames[kind]) ++kind;
   if (kind == kKindCount) return ThrowValue(env, "unknown callback kind: " + name);
@@ -579,6 +640,14 @@ Napi::Value SSLCtxWrap::SetCallback(const Napi::CallbackInfo& info) {
       // A session the client-hello callback found (Connection.setPendingSession) is OpenSSL's answer
       // to the session id lookup.
       SSL_CTX_sess_set_get_cb(ctx, on ? SSLWrap::PendingSessionTrampoline : nullptr);
+      break;
+    case kCt:
+      // Each Connection gets its own pointer as the callback's argument (SSLWrap's constructor): the
+      // CT callback is not told which connection it runs for.
+      if (SSL_CTX_set_ct_validation_callback(ctx, on ? SSLWrap::CtTrampoline : nullptr, nullptr) != 1) {
+        slot.Reset();
+        return ThrowOpenSSL(env, "could not set the CT validation callback");
+      }
       break;
     case kKindCount: break;
   }

@@ -25,7 +25,7 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
 
   // The callbacks of each kind; an empty reference means none.
   enum Kind {
-    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kNewSession, kCert, kClientHello,
+    kInfo, kKeylog, kServername, kAlpnSelect, kOcsp, kPskServer, kPskClient, kCookieGenerate, kCookieVerify, kNewSession, kCert, kClientHello, kCt,
     kKindCount
   };
   const Napi::FunctionReference& callback(Kind kind) const { return callbacks_[kind]; }
@@ -105,6 +105,9 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value GetTicketKeys(const Napi::CallbackInfo& info);
   Napi::Value SetDhAuto(const Napi::CallbackInfo& info);
   Napi::Value RequestOcsp(const Napi::CallbackInfo& info);
+  Napi::Value EnableCt(const Napi::CallbackInfo& info);
+  Napi::Value LoadCtLogList(const Napi::CallbackInfo& info);
+  Napi::Value UseServerinfo(const Napi::CallbackInfo& info);
   Napi::Value SetTicketKeys(const Napi::CallbackInfo& info);
   // Encrypts (enc 1) or decrypts session tickets with ticket_keys_ (see SetTicketKeys).
   static int TicketKeyCallback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP_CIPHER_CTX* cctx, EVP_MAC_CTX* hctx, int enc);

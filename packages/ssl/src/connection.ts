@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { PKey, X509, X509Name, kHandle } from '@ossl/crypto';
+import { PKey, SCT, X509, X509Name, kHandle } from '@ossl/crypto';
 import { native, type ConnectionHandle } from '@ossl/native';
 
 import {
@@ -435,6 +435,15 @@ export class Connection {
   getPeerCertChain(): X509[] | null {
     const list = sslGuard(() => this.#handle.getPeerCertChain());
     return list === null ? null : list.map((h) => X509._fromHandle(h));
+  }
+
+  /**
+   * Clients: the signed certificate timestamps the server gave (TLS extension, stapled OCSP
+   * response, embedded in its certificate), each with OpenSSL's `validationStatus` when CT was on
+   * (`Context.enableCt` or `setCtValidationCallback`); empty when there are none.
+   */
+  getPeerScts(): SCT[] {
+    return sslGuard(() => this.#handle.getPeerScts()).map((f) => SCT._fromFields(f));
   }
 
   /** This side's certificate, or null. */

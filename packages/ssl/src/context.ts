@@ -1,6 +1,6 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { EllipticCurve, OCSPResponse, PKey, X509, X509Name, X509Store, kHandle, FILETYPE_PEM } from '@ossl/crypto';
-import { native, type ContextHandle, type SessionHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
+import { CTLogStore, EllipticCurve, OCSPResponse, PKey, SCT, X509, X509Name, X509Store, encodeSctList, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { native, type ContextHandle, type SctFields, type SessionHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { modeBits, optionBits } from './internal/flags.js';
@@ -73,6 +73,22 @@ function parseStaple(der: Buffer): OCSPResponse | null {
     return null;
   }
 }
+
+/** `Context.enableCt`'s mode: accept whatever the SCTs say (they are still validated and readable). */
+export const CT_VALIDATION_PERMISSIVE = 0;
+/** `Context.enableCt`'s mode: require at least one valid SCT from a known log. */
+export const CT_VALIDATION_STRICT = 1;
+
+/**
+ * Clients: `(conn, scts)` decides whether the server's SCTs are enough; each SCT carries OpenSSL's
+ * `validationStatus`. Return true to go on.
+ */
+export type CtValidationCallback = (conn: Connection, scts: SCT[]) => boolean;
+
+/** The TLS extension that carries SCTs (signed_certificate_timestamp). */
+const TLSEXT_SCT = 18;
+/** serverinfo v2 contexts for it: offered in the ClientHello, answered in a TLS 1.2 ServerHello or a TLS 1.3 certificate entry. */
+const SCT_SERVERINFO_CONTEXT = 0x0080 | 0x0100 | 0x1000;
 
 /** Returned by an ALPN select callback: no protocol in common, go on without ALPN (pyOpenSSL's `NO_OVERLAP`). */
 export const NO_OVERLAP: unique symbol = Symbol.for('@ossl/ssl:NO_OVERLAP') as never;
@@ -565,9 +581,11 @@ export class Context {
       const conn = args[0] as Connection;
       if (args.length === 1) {
         if (!server) return null;
-        const r = server.cb(conn, server.data);
+        const r: unknown = server.cb(conn, server.data);
         if (r instanceof OCSPResponse) return r.toDER();
-        return r === null || r === undefined || (Buffer.isBuffer(r) && r.length === 0) ? null : r;
+        if (r === null || r === undefined) return null;
+        if (!(r instanceof Uint8Array)) throw typeError('the OCSP server callback result', 'a Buffer, an OCSPResponse or null', r);
+        return r.length === 0 ? null : r;
       }
       if (!client) return true;
       const der = (args[1] as Buffer | null) ?? Buffer.alloc(0);
@@ -583,7 +601,10 @@ export class Context {
     this.#ocspServer = server;
   }
 
-  /** Sets the client's OCSP callback `(conn, ocspData, data) => boolean` (use with `Connection.requestOcsp`). */
+  /**
+   * Sets the client's OCSP callback `(conn, ocspData, data, response) => boolean` (use with
+   * `Connection.requestOcsp` or `requireOcspStaple`); `response` is the staple parsed, or null.
+   */
   setOcspClientCallback(callback: OcspClientCallback, data: unknown = null): void {
     if (typeof callback !== 'function') throw typeError('callback', 'a function', callback);
     const client = { cb: callback, data };
@@ -597,7 +618,9 @@ export class Context {
    * verifies against this Context's trust store; current (thisUpdate/nextUpdate, with `clockSkew`);
    * and saying `good` for the server's certificate. A revoked certificate fails the handshake with
    * CertificateVerifyError `CERT_REVOKED`; any other problem with SSLError `ERR_OCSP_STAPLE_MISSING`,
-   * `ERR_OCSP_STAPLE_INVALID` or `ERR_OCSP_STATUS_UNKNOWN`. It replaces `setOcspClientCallback`'s callback.
+   * `ERR_OCSP_STAPLE_INVALID` or `ERR_OCSP_STATUS_UNKNOWN`. A resumed session is not checked again
+   * (it was when it was made). Like every Context setting, it applies to Connections made afterwards;
+   * it replaces `setOcspClientCallback`'s callback, and a later `setOcspClientCallback` replaces it.
    * @param stapleOptions `required` (default true): whether a missing staple fails; `clockSkew` (300 s); `maxAge` (-1).
    */
   requireOcspStaple(stapleOptions: OcspStapleOptions = {}): void {
@@ -611,6 +634,78 @@ export class Context {
     sslGuard(() => this.#handle.requestOcsp());
     const store = this.getCertStore();
     this.setOcspClientCallback((conn, der, _data, response) => checkStaple(conn, der, response, store, options));
+  }
+
+  /**
+   * Clients: turns on Certificate Transparency with OpenSSL's own policy (`SSL_CTX_enable_ct`): the
+   * client asks for SCTs, validates every SCT it gets (TLS extension, stapled OCSP response,
+   * certificate) against the logs of `setCtLogStore`, and with `'strict'` fails the handshake unless
+   * at least one is valid. Replaces `setCtValidationCallback`'s callback.
+   * @param mode `'permissive'` / `CT_VALIDATION_PERMISSIVE` or `'strict'` / `CT_VALIDATION_STRICT`.
+   */
+  enableCt(mode: 'permissive' | 'strict' | number): void {
+    const code = mode === 'permissive' ? CT_VALIDATION_PERMISSIVE : mode === 'strict' ? CT_VALIDATION_STRICT : mode;
+    if (code !== CT_VALIDATION_PERMISSIVE && code !== CT_VALIDATION_STRICT) {
+      throw typeError('mode', "'permissive', 'strict', CT_VALIDATION_PERMISSIVE or CT_VALIDATION_STRICT", mode);
+    }
+    sslGuard(() => this.#handle.enableCt(code));
+  }
+
+  /**
+   * Clients: turns on Certificate Transparency with a policy of your own: `callback(conn, scts)`
+   * gets the server's SCTs, each with OpenSSL's `validationStatus`, and returns whether to go on
+   * (false or a throw fails the handshake). Null turns CT off. Applies to Connections made afterwards.
+   */
+  setCtValidationCallback(callback: CtValidationCallback | null): void {
+    if (callback !== null && typeof callback !== 'function') throw typeError('callback', 'a function or null', callback);
+    this.#setCallback(
+      'ct',
+      callback === null
+        ? null
+        : (...args: unknown[]) => callback(args[0] as Connection, (args[1] as SctFields[]).map((f) => SCT._fromFields(f))),
+    );
+  }
+
+  /** Adds the logs of `store` to those this Context validates SCTs against (`SSL_CTX_set_ctlog_list_file`). */
+  setCtLogStore(store: CTLogStore): void {
+    if (!(store instanceof CTLogStore)) throw typeError('store', 'a CTLogStore', store);
+    store._withFile((path) => sslGuard(() => this.#handle.loadCtLogList(path)));
+  }
+
+  /** Adds the logs of an OpenSSL CT log list file (`ct_log_list.cnf` format). */
+  loadCtLogListFile(path: string): void {
+    const p = expectOptionalPath(path, 'path');
+    if (p === null) throw typeError('path', 'a string', path);
+    sslGuard(() => this.#handle.loadCtLogList(p));
+  }
+
+  /**
+   * Servers: TLS extensions to send with the certificate (OpenSSL's serverinfo,
+   * `SSL_CTX_use_serverinfo_ex`): version 2 (the default) is, per extension, a 4-byte context, the
+   * 2-byte type, the 2-byte length and the data; version 1 has no context (TLS 1.2 only). Call it
+   * after the certificate is set.
+   */
+  useServerinfo(serverinfo: Buffer | Uint8Array, version: 1 | 2 = 2): void {
+    if (!(serverinfo instanceof Uint8Array)) throw typeError('serverinfo', 'a Buffer', serverinfo);
+    if (version !== 1 && version !== 2) throw typeError('version', '1 or 2', version);
+    const data = Buffer.from(serverinfo.buffer, serverinfo.byteOffset, serverinfo.byteLength);
+    sslGuard(() => this.#handle.useServerinfo(data, version));
+  }
+
+  /**
+   * Servers: sends these SCTs in the signed_certificate_timestamp TLS extension to clients that ask
+   * (TLS 1.2 and 1.3), through `useServerinfo`. Call it after the certificate is set.
+   * @param scts SCTs, their TLS encodings, or a whole TLS-encoded SCT list.
+   */
+  setServerScts(scts: Array<SCT | Buffer | Uint8Array> | Buffer | Uint8Array): void {
+    const list = Array.isArray(scts) ? encodeSctList(scts) : scts;
+    if (!(list instanceof Uint8Array)) throw typeError('scts', 'an array of SCT or a TLS-encoded SCT list', scts);
+    if (list.length > 0xffff) throw new RangeError('the SCT list is too long for a TLS extension');
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(SCT_SERVERINFO_CONTEXT, 0);
+    head.writeUInt16BE(TLSEXT_SCT, 4);
+    head.writeUInt16BE(list.length, 6);
+    this.useServerinfo(Buffer.concat([head, list]), 2);
   }
 
   /** The trusted-certificate store this Context verifies peers against (shared, not a copy). */

@@ -14,7 +14,7 @@ export interface OcspStapleOptions {
   required?: boolean;
   /** Seconds of clock difference tolerated on thisUpdate and nextUpdate (default 300). */
   clockSkew?: number;
-  /** The oldest thisUpdate accepted, in seconds, when the response has no nextUpdate; -1 (the default) for any. */
+  /** The oldest thisUpdate accepted, in seconds before now; -1 (the default) for any. */
   maxAge?: number;
 }
 
@@ -46,6 +46,8 @@ export function checkStaple(
   store: X509Store,
   options: Required<OcspStapleOptions>,
 ): boolean {
+  // A resumed session was checked when it was made; TLS 1.3 resumption sends no certificate to staple for.
+  if (der.length === 0 && conn.sessionReused()) return true;
   if (der.length === 0) {
     if (!options.required) return true;
     throw new SSLError('the server stapled no OCSP response', [], 'ERR_OCSP_STAPLE_MISSING');

@@ -168,3 +168,4 @@ export async function failureOf(fn: () => unknown): Promise<Error & { code?: str
   }
   throw new Error('expected a failure, got none');
 }
+export * from './ct-log.js';

@@ -365,7 +365,7 @@ export interface ContextHandle {
   loadTmpDh(pathOrPem: string | Buffer): number;
   setGroups(groups: string): void;
   setSigalgs(sigalgs: string): void;
-  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify' | 'newSession' | 'cert' | 'clientHello', callback: ((...args: never[]) => unknown) | null): void;
+  setCallback(kind: 'info' | 'keylog' | 'servername' | 'alpnSelect' | 'ocsp' | 'pskServer' | 'pskClient' | 'cookieGenerate' | 'cookieVerify' | 'newSession' | 'cert' | 'clientHello' | 'ct', callback: ((...args: never[]) => unknown) | null): void;
   setAlpnProtos(wire: Buffer): void;
   getCertStore(): X509StoreHandle;
   usePskIdentityHint(hint: Buffer | string): void;
@@ -376,6 +376,12 @@ export interface ContextHandle {
   setDhAuto(): void;
   /** Every client Connection made from now on asks for a stapled OCSP response. */
   requestOcsp(): void;
+  /** OpenSSL's SCT check on clients: 0 permissive, 1 strict (replaces a CT callback). */
+  enableCt(mode: number): void;
+  /** Adds the logs of an OpenSSL CT log list file. */
+  loadCtLogList(path: string): void;
+  /** TLS extensions sent with the certificate (`SSL_CTX_use_serverinfo_ex`). */
+  useServerinfo(data: Buffer, version: number): void;
   setTicketKeys(keys: Buffer | Uint8Array): void;
 }
 
@@ -383,6 +389,25 @@ export interface ContextHandle {
  * The addon's an SSL_SESSION (wrapped by Session). The packages above wrap it; it is not part of their API.
  * @internal
  */
+/** A signed certificate timestamp's fields, as the addon reads them. */
+export interface SctFields {
+  version: number;
+  logId: Buffer;
+  timestamp: number;
+  extensions: Buffer;
+  signature: Buffer;
+  signatureAlgorithm: string | null;
+  entryType: 'x509' | 'precert' | 'unknown';
+  source: 'tls' | 'certificate' | 'ocsp' | 'unknown';
+  validationStatus: 'valid' | 'invalid' | 'unverified' | 'unknownLog' | 'unknownVersion' | 'notSet';
+  tls: Buffer;
+}
+
+/** A Certificate Transparency log store loaded from an OpenSSL CT log list file. */
+export interface CTLogStoreHandle {
+  getLog(logId: Buffer): { name: string; key: PKeyHandle } | null;
+}
+
 export interface SessionHandle {
   toDER(): Buffer;
   getId(): Buffer;
@@ -428,6 +453,8 @@ export interface ConnectionHandle {
   pending(): number;
   getPeerCertificate(): X509Handle | null;
   getPeerCertChain(): X509Handle[] | null;
+  /** The SCTs the server gave, with their validation status. */
+  getPeerScts(): SctFields[];
   getCertificate(): X509Handle | null;
   getCipherName(): string | null;
   getCipherBits(): number | null;
@@ -543,13 +570,24 @@ export interface NativeBinding {
     iter: number,
     maciter: number,
   ): Promise<Buffer>;
+  CTLogStore: new (path: string) => CTLogStoreHandle;
+  parseSctList(list: Buffer, source: 'tls' | 'certificate' | 'ocsp'): SctFields[];
+  certificateScts(cert: X509Handle): SctFields[];
+  validateScts(
+    list: Buffer,
+    source: 'tls' | 'certificate' | 'ocsp',
+    cert: X509Handle,
+    issuer: X509Handle | null,
+    store: CTLogStoreHandle,
+    timeMs: number,
+  ): SctFields[];
   OCSPFlags: Record<string, number>;
   ocspCertId(cert: X509Handle, issuer: X509Handle, digest: string): OcspCertIdFields;
   ocspCertIdInfo(der: Buffer): OcspCertIdFields;
   ocspRequestCreate(
     certIds: Buffer[],
     nonce: Buffer | boolean | null,
-    signer: { cert: X509Handle; key: PKeyHandle; digest: string | null; certs: X509Handle[] | null } | null,
+    signer: { cert: X509Handle; key: PKeyHandle; digest: string | null; certs: X509Handle[] | null; includeSigner: boolean } | null,
   ): Buffer;
   ocspRequestInfo(der: Buffer): { certIds: OcspCertIdFields[]; nonce: Buffer | null; signed: boolean };
   ocspResponseInfo(der: Buffer): { status: number; basic: OcspBasicFields | null };
