@@ -146,6 +146,14 @@ export interface CTLogEntry {
   key: PKey | Buffer;
 }
 
+/** A log found in a `CTLogStore`. */
+export interface CTLogInfo {
+  /** Its description. */
+  name: string;
+  /** Its public key. */
+  key: PKey;
+}
+
 /** Writes `config` to a private temporary file for OpenSSL's loaders, runs `fn` with its path, and removes it. */
 function withConfigFile<T>(config: string, fn: (path: string) => T): T {
   const dir = mkdtempSync(join(tmpdir(), 'ossl-ct-'));
@@ -265,7 +273,7 @@ export class CTLogStore {
   }
 
   /** The log with this id (the SHA-256 of its key), or null. */
-  getLog(logId: Buffer | Uint8Array): { name: string; key: PKey } | null {
+  getLog(logId: Buffer | Uint8Array): CTLogInfo | null {
     const found = guard(() => this.#handle.getLog(bytesOf(logId, 'logId')));
     return found === null ? null : { name: found.name, key: PKey._fromHandle(found.key) };
   }

@@ -67,6 +67,7 @@ export {
   type SctSource,
   type SctValidationStatus,
   type CTLogEntry,
+  type CTLogInfo,
   type ValidateSctsOptions,
 } from './ct.js';
 export { generateDhParameters, generateDhParametersAsync } from './dh.js';

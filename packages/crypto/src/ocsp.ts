@@ -192,7 +192,14 @@ export class OCSPCertId {
 }
 
 /** What an OCSP request asks about: a certificate with its issuer, or a CertID. */
-export type OCSPTarget = { cert: X509; issuer: X509 } | OCSPCertId;
+export type OCSPTarget =
+  | {
+      /** The certificate. */
+      cert: X509;
+      /** Its issuer. */
+      issuer: X509;
+    }
+  | OCSPCertId;
 
 /** Options of `OCSPRequest.create`. */
 export interface OCSPRequestOptions {
@@ -351,7 +358,18 @@ export interface OCSPStatusOptions {
 }
 
 /** One certificate's status for `OCSPResponse.build`. */
-export type OCSPStatusSpec = ({ certId: OCSPCertId } | { cert: X509; issuer: X509 }) & {
+export type OCSPStatusSpec = (
+  | {
+      /** The certificate, by id. */
+      certId: OCSPCertId;
+    }
+  | {
+      /** The certificate. */
+      cert: X509;
+      /** Its issuer. */
+      issuer: X509;
+    }
+) & {
   /** good, revoked or unknown. */
   status: OCSPCertStatus;
   /** When it was revoked (required for revoked). */

@@ -76,6 +76,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::WantRead>("wantRead"),
           InstanceMethod<&SSLWrap::WantWrite>("wantWrite"),
           InstanceMethod<&SSLWrap::GetCipherList>("getCipherList"),
+          InstanceMethod<&SSLWrap::SharedCiphers>("sharedCiphers"),
           InstanceMethod<&SSLWrap::SetContext>("setContext"),
           InstanceMethod<&SSLWrap::GetSession>("getSession"),
           Mutator<&SSLWrap::SetSession>("setSession"),
@@ -110,9 +111,71 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
       });
   Data(env)->ssl = Napi::Persistent(ctor);
   exports.Set("Connection", ctor);
+  MemoryBIOWrap::Init(env, exports);
 }
 
-// new Connection(context, owner): `owner` is the JavaScript object handed to callbacks as `conn`.
+void MemoryBIOWrap::Init(Napi::Env env, Napi::Object exports) {
+  Napi::Function ctor = DefineClass(env, "MemoryBIO",
+      {
+          InstanceMethod<&MemoryBIOWrap::Write>("write"),
+          InstanceMethod<&MemoryBIOWrap::Read>("read"),
+          InstanceMethod<&MemoryBIOWrap::Pending>("pending"),
+          InstanceMethod<&MemoryBIOWrap::WriteEof>("writeEof"),
+      });
+  exports.Set("MemoryBIO", ctor);
+}
+
+MemoryBIOWrap::MemoryBIOWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<MemoryBIOWrap>(info) {
+  ErrGuard guard;
+  bio_.reset(BIO_new(BIO_s_mem()));
+  if (!bio_) {
+    ThrowOpenSSL(info.Env(), "could not create a memory BIO");
+    return;
+  }
+  // Empty means "no data yet" (the reader retries) until writeEof().
+  BIO_set_mem_eof_return(bio_.get(), -1);
+  info.This().As<Napi::Object>().TypeTag(&kTypeTag);
+}
+
+// write(bytes) -> how many were written (all of them).
+Napi::Value MemoryBIOWrap::Write(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Bytes in = GetBytes(info[0], "data");
+  if (!in.ok) return info.Env().Undefined();
+  if (in.size > INT32_MAX) return ThrowValue(info.Env(), "data is too long for one write");
+  if (in.size == 0) return Napi::Number::New(info.Env(), 0);
+  int n = BIO_write(bio_.get(), in.data, static_cast<int>(in.size));
+  if (n != static_cast<int>(in.size)) return ThrowOpenSSL(info.Env(), "could not write to the memory BIO");
+  return Napi::Number::New(info.Env(), n);
+}
+
+// read(n) -> up to n bytes (all of them for a negative n).
+Napi::Value MemoryBIOWrap::Read(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  int64_t want = 0;
+  if (!GetInt(info[0], "n", &want)) return info.Env().Undefined();
+  size_t pending = BIO_ctrl_pending(bio_.get());
+  size_t n = want < 0 ? pending : std::min(pending, static_cast<size_t>(want));
+  if (n > INT32_MAX) n = INT32_MAX;
+  Napi::Buffer<unsigned char> out = Napi::Buffer<unsigned char>::New(info.Env(), n);
+  if (n > 0 && BIO_read(bio_.get(), out.Data(), static_cast<int>(n)) != static_cast<int>(n)) {
+    return ThrowOpenSSL(info.Env(), "could not read the memory BIO");
+  }
+  return out;
+}
+
+Napi::Value MemoryBIOWrap::Pending(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(BIO_ctrl_pending(bio_.get())));
+}
+
+// writeEof(): once what is in it is read, the reader sees the end of the stream.
+Napi::Value MemoryBIOWrap::WriteEof(const Napi::CallbackInfo& info) {
+  BIO_set_mem_eof_return(bio_.get(), 0);
+  return info.Env().Undefined();
+}
+
+// new Connection(context, owner, incoming?, outgoing?): `owner` is the JavaScript object handed to
+// callbacks as `conn`; the two MemoryBIOs, when given, are the SSL's BIOs.
 SSLWrap::SSLWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLWrap>(info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
@@ -123,14 +186,32 @@ SSLWrap::SSLWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<SSLWrap>(inf
     ThrowOpenSSL(env, "could not create the connection");
     return;
   }
-  BIOPointer rbio(BIO_new(BIO_s_mem()));
-  BIOPointer wbio(BIO_new(BIO_s_mem()));
-  if (!rbio || !wbio) {
-    ThrowOpenSSL(env, "could not create the memory BIOs");
-    return;
+  BIOPointer rbio(nullptr), wbio(nullptr);
+  if (info.Length() > 3 && info[2].IsObject()) {
+    // Over two MemoryBIOs (wrapBio): the SSL takes a reference of its own on each.
+    MemoryBIOWrap* in = UnwrapAs<MemoryBIOWrap>(info[2], "incoming");
+    if (in == nullptr) return;
+    MemoryBIOWrap* out = UnwrapAs<MemoryBIOWrap>(info[3], "outgoing");
+    if (out == nullptr) return;
+    if (in == out) {
+      ThrowValue(env, "\"incoming\" and \"outgoing\" must be two MemoryBIOs");
+      return;
+    }
+    if (BIO_up_ref(in->get()) != 1 || (rbio.reset(in->get()), BIO_up_ref(out->get()) != 1)) {
+      ThrowOpenSSL(env, "could not use the MemoryBIOs");
+      return;
+    }
+    wbio.reset(out->get());
+  } else {
+    rbio.reset(BIO_new(BIO_s_mem()));
+    wbio.reset(BIO_new(BIO_s_mem()));
+    if (!rbio || !wbio) {
+      ThrowOpenSSL(env, "could not create the memory BIOs");
+      return;
+    }
+    // An empty input BIO means "no data yet" (retry), not end of stream, until bioShutdown().
+    BIO_set_mem_eof_return(rbio.get(), -1);
   }
-  // An empty input BIO means "no data yet" (retry), not end of stream, until bioShutdown().
-  BIO_set_mem_eof_return(rbio.get(), -1);
   rbio_ = rbio.release();
   wbio_ = wbio.release();
   SSL_set_bio(ssl_.get(), rbio_, wbio_);  // the SSL now owns both BIOs
@@ -679,6 +760,27 @@ Napi::Value SSLWrap::WantRead(const Napi::CallbackInfo& info) {
 
 Napi::Value SSLWrap::WantWrite(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), BIO_ctrl_pending(wbio_) > 0);
+}
+
+// sharedCiphers(): servers, the ciphers both the client offered and this side allows, as
+// [name, protocol, bits] (Python's shared_ciphers); null on a client or before a ClientHello.
+Napi::Value SSLWrap::SharedCiphers(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  STACK_OF(SSL_CIPHER)* client = SSL_get_client_ciphers(ssl_.get());  // borrowed
+  if (client == nullptr) return env.Null();
+  STACK_OF(SSL_CIPHER)* mine = SSL_get_ciphers(ssl_.get());  // borrowed
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (int i = 0; i < sk_SSL_CIPHER_num(mine); i++) {
+    const SSL_CIPHER* c = sk_SSL_CIPHER_value(mine, i);
+    if (sk_SSL_CIPHER_find(client, c) < 0) continue;
+    Napi::Array entry = Napi::Array::New(env, 3);
+    entry.Set(0u, Napi::String::New(env, SSL_CIPHER_get_name(c)));
+    entry.Set(1u, Napi::String::New(env, SSL_CIPHER_get_version(c)));
+    entry.Set(2u, Napi::Number::New(env, SSL_CIPHER_get_bits(c, nullptr)));
+    out.Set(n++, entry);
+  }
+  return out;
 }
 
 Napi::Value SSLWrap::GetCipherList(const Napi::CallbackInfo& info) {

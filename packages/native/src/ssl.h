@@ -8,6 +8,26 @@
 
 namespace ossl {
 
+// A memory BIO of its own (Python's ssl.MemoryBIO): a Connection can be made over two of them, which
+// OpenSSL then reads and writes directly, so unread bytes stay in them as in CPython.
+class MemoryBIOWrap : public Napi::ObjectWrap<MemoryBIOWrap> {
+ public:
+  OSSL_TAGGED_UNWRAP(MemoryBIOWrap)
+
+  static constexpr napi_type_tag kTypeTag = type_tags::kMemoryBIO;
+  static constexpr const char* kExpected = "a MemoryBIO";
+  static void Init(Napi::Env env, Napi::Object exports);
+  explicit MemoryBIOWrap(const Napi::CallbackInfo& info);
+  BIO* get() const { return bio_.get(); }
+
+ private:
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value Pending(const Napi::CallbackInfo& info);
+  Napi::Value WriteEof(const Napi::CallbackInfo& info);
+  BIOPointer bio_;
+};
+
 class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
  public:
   OSSL_TAGGED_UNWRAP(SSLWrap)
@@ -128,6 +148,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value GetPeerCertificate(const Napi::CallbackInfo& info);
   Napi::Value GetPeerCertChain(const Napi::CallbackInfo& info);
   Napi::Value GetPeerScts(const Napi::CallbackInfo& info);
+  Napi::Value SharedCiphers(const Napi::CallbackInfo& info);
   Napi::Value GetCertificate(const Napi::CallbackInfo& info);
   Napi::Value GetCipherName(const Napi::CallbackInfo& info);
   Napi::Value GetCipherBits(const Napi::CallbackInfo& info);

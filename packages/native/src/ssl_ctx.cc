@@ -95,6 +95,11 @@ void SSLCtxWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLCtxWrap::EnableCt>("enableCt"),
           Mutator<&SSLCtxWrap::LoadCtLogList>("loadCtLogList"),
           Mutator<&SSLCtxWrap::UseServerinfo>("useServerinfo"),
+          InstanceMethod<&SSLCtxWrap::CertStoreStats>("certStoreStats"),
+          InstanceMethod<&SSLCtxWrap::GetCaCerts>("getCaCerts"),
+          InstanceMethod<&SSLCtxWrap::SessionStats>("sessionStats"),
+          InstanceMethod<&SSLCtxWrap::GetVerifyFlags>("getVerifyFlags"),
+          Mutator<&SSLCtxWrap::SetVerifyFlags>("setVerifyFlags"),
           Mutator<&SSLCtxWrap::SetTicketKeys>("setTicketKeys"),
       });
   Data(env)->ssl_ctx = Napi::Persistent(ctor);
@@ -507,6 +512,101 @@ Napi::Value SSLCtxWrap::LoadTmpDh(const Napi::CallbackInfo& info) {
   if (SSL_CTX_set0_tmp_dh_pkey(ctx_.get(), params.get()) != 1) return ThrowOpenSSL(env, "could not use the DH parameters");
   params.release();  // SSL_CTX_set0_tmp_dh_pkey took ownership
   return Napi::Number::New(env, bits);
+}
+
+namespace {
+// The certificates and CRLs loaded into a store so far (a capath directory adds its files as they
+// are looked up), read under the store's lock. `certs` gets new references.
+void StoreContents(X509_STORE* store, std::vector<X509Pointer>* certs, int* crls) {
+  *crls = 0;
+  if (X509_STORE_lock(store) != 1) return;
+  STACK_OF(X509_OBJECT)* objects = X509_STORE_get0_objects(store);
+  for (int i = 0; i < sk_X509_OBJECT_num(objects); i++) {
+    X509_OBJECT* o = sk_X509_OBJECT_value(objects, i);
+    if (X509_OBJECT_get_type(o) == X509_LU_X509) {
+      X509* c = X509_OBJECT_get0_X509(o);
+      if (X509_up_ref(c) == 1) certs->emplace_back(c);
+    } else if (X509_OBJECT_get_type(o) == X509_LU_CRL) {
+      ++*crls;
+    }
+  }
+  X509_STORE_unlock(store);
+}
+}  // namespace
+
+// certStoreStats() -> {x509, crl, x509_ca}, as Python's cert_store_stats.
+Napi::Value SSLCtxWrap::CertStoreStats(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::vector<X509Pointer> certs;
+  int crls = 0;
+  StoreContents(SSL_CTX_get_cert_store(ctx_.get()), &certs, &crls);
+  int ca = 0;
+  for (const X509Pointer& c : certs) {
+    if (X509_check_ca(c.get()) != 0) ++ca;
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("x509", Napi::Number::New(env, static_cast<double>(certs.size())));
+  out.Set("crl", Napi::Number::New(env, crls));
+  out.Set("x509_ca", Napi::Number::New(env, ca));
+  return out;
+}
+
+// getCaCerts() -> the CA certificates in the store (X509_check_ca), as Python's get_ca_certs.
+Napi::Value SSLCtxWrap::GetCaCerts(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  std::vector<X509Pointer> certs;
+  int crls = 0;
+  StoreContents(SSL_CTX_get_cert_store(ctx_.get()), &certs, &crls);
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t n = 0;
+  for (X509Pointer& c : certs) {
+    if (X509_check_ca(c.get()) == 0) continue;
+    Napi::Value v = X509Wrap::NewOwned(env, std::move(c));
+    if (env.IsExceptionPending()) return env.Undefined();
+    out.Set(n++, v);
+  }
+  return out;
+}
+
+// sessionStats() -> OpenSSL's session counters, as Python's session_stats.
+Napi::Value SSLCtxWrap::SessionStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  SSL_CTX* ctx = ctx_.get();
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("number", Napi::Number::New(env, SSL_CTX_sess_number(ctx)));
+  out.Set("connect", Napi::Number::New(env, SSL_CTX_sess_connect(ctx)));
+  out.Set("connect_good", Napi::Number::New(env, SSL_CTX_sess_connect_good(ctx)));
+  out.Set("connect_renegotiate", Napi::Number::New(env, SSL_CTX_sess_connect_renegotiate(ctx)));
+  out.Set("accept", Napi::Number::New(env, SSL_CTX_sess_accept(ctx)));
+  out.Set("accept_good", Napi::Number::New(env, SSL_CTX_sess_accept_good(ctx)));
+  out.Set("accept_renegotiate", Napi::Number::New(env, SSL_CTX_sess_accept_renegotiate(ctx)));
+  out.Set("hits", Napi::Number::New(env, SSL_CTX_sess_hits(ctx)));
+  out.Set("misses", Napi::Number::New(env, SSL_CTX_sess_misses(ctx)));
+  out.Set("timeouts", Napi::Number::New(env, SSL_CTX_sess_timeouts(ctx)));
+  out.Set("cache_full", Napi::Number::New(env, SSL_CTX_sess_cache_full(ctx)));
+  return out;
+}
+
+// getVerifyFlags() / setVerifyFlags(flags): the X509_V_FLAG_* bits of the Context's verification.
+Napi::Value SSLCtxWrap::GetVerifyFlags(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), static_cast<double>(X509_VERIFY_PARAM_get_flags(SSL_CTX_get0_param(ctx_.get()))));
+}
+
+Napi::Value SSLCtxWrap::SetVerifyFlags(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  int64_t flags = 0;
+  if (!GetInt(info[0], "flags", &flags)) return env.Undefined();
+  if (flags < 0 || flags > 0xffffffffLL) return ThrowValue(env, "\"flags\" must be 0 to 2^32-1");
+  X509_VERIFY_PARAM* param = SSL_CTX_get0_param(ctx_.get());
+  // Python's setter replaces the flags: clear what is set, then set the new bits.
+  if (X509_VERIFY_PARAM_clear_flags(param, X509_VERIFY_PARAM_get_flags(param)) != 1 ||
+      X509_VERIFY_PARAM_set_flags(param, static_cast<unsigned long>(flags)) != 1) {
+    return ThrowOpenSSL(env, "could not set the verify flags");
+  }
+  return env.Undefined();
 }
 
 // requestOcsp(): every client Connection made from now on asks for a stapled OCSP response.

@@ -108,6 +108,11 @@ class SSLCtxWrap : public Napi::ObjectWrap<SSLCtxWrap> {
   Napi::Value EnableCt(const Napi::CallbackInfo& info);
   Napi::Value LoadCtLogList(const Napi::CallbackInfo& info);
   Napi::Value UseServerinfo(const Napi::CallbackInfo& info);
+  Napi::Value CertStoreStats(const Napi::CallbackInfo& info);
+  Napi::Value GetCaCerts(const Napi::CallbackInfo& info);
+  Napi::Value SessionStats(const Napi::CallbackInfo& info);
+  Napi::Value GetVerifyFlags(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyFlags(const Napi::CallbackInfo& info);
   Napi::Value SetTicketKeys(const Napi::CallbackInfo& info);
   // Encrypts (enc 1) or decrypts session tickets with ticket_keys_ (see SetTicketKeys).
   static int TicketKeyCallback(SSL* ssl, unsigned char key_name[16], unsigned char* iv, EVP_CIPHER_CTX* cctx, EVP_MAC_CTX* hctx, int enc);

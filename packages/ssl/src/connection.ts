@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 import { inspect, type InspectOptionsStylized } from 'node:util';
 import { PKey, SCT, X509, X509Name, kHandle } from '@ossl/crypto';
-import { native, type ConnectionHandle } from '@ossl/native';
+import { native, type ConnectionHandle, type MemoryBIOHandle } from '@ossl/native';
 
 import {
   SSL_ERROR_SYSCALL,
@@ -81,6 +81,22 @@ export function setSocketMode(make: (context: Context, socket: object, options: 
   socketMode = make;
 }
 
+/** The MemoryBIOs the next Connection is made over (`connectionOverBios`), taken by its constructor. */
+let biosForNext: [MemoryBIOHandle, MemoryBIOHandle] | null = null;
+
+/**
+ * A sans-IO Connection whose OpenSSL BIOs are `incoming` and `outgoing` (Python's wrap_bio).
+ * @internal
+ */
+export function connectionOverBios(context: Context, incoming: MemoryBIOHandle, outgoing: MemoryBIOHandle): Connection {
+  biosForNext = [incoming, outgoing];
+  try {
+    return new Connection(context);
+  } finally {
+    biosForNext = null;
+  }
+}
+
 /** The side a Connection was set to (read by `connectionFields`; set in Connection's static block). */
 let sideOf: (conn: Connection) => 'client' | 'server' | undefined;
 
@@ -122,7 +138,9 @@ export class Connection {
     if (options !== undefined) throw new TypeError('options are for socket mode: pass a socket, or no options');
     const ctx = handleOf(context, native.Context, 'context', 'a Context');
     this.#context = context;
-    this.#handle = sslGuard(() => new native.Connection(ctx, this));
+    const bios = biosForNext;
+    biosForNext = null;
+    this.#handle = sslGuard(() => (bios === null ? new native.Connection(ctx, this) : new native.Connection(ctx, this, bios[0], bios[1])));
   }
 
   /**
@@ -444,6 +462,14 @@ export class Connection {
    */
   getPeerScts(): SCT[] {
     return sslGuard(() => this.#handle.getPeerScts()).map((f) => SCT._fromFields(f));
+  }
+
+  /**
+   * Servers: the ciphers both the client offered and this side allows, as `[name, protocol, bits]`
+   * (Python's `shared_ciphers`); null on a client or before the ClientHello.
+   */
+  sharedCiphers(): Array<[string, string, number]> | null {
+    return this.#handle.sharedCiphers();
   }
 
   /** This side's certificate, or null. */

@@ -251,3 +251,19 @@ export const SHUT_RD = 0;
 export const SHUT_WR = 1;
 /** `SocketConnection.sockShutdown` (Python's `socket.SHUT_RDWR`): both. */
 export const SHUT_RDWR = 2;
+
+// Python's ssl.VerifyFlags: the X509_V_FLAG_* bits of `Context.verifyFlags`.
+/** No extra checks (Python's `VERIFY_DEFAULT`). */
+export const VERIFY_DEFAULT = 0;
+/** Check the leaf against the store's CRLs (`X509_V_FLAG_CRL_CHECK`). */
+export const VERIFY_CRL_CHECK_LEAF = 0x4;
+/** Check every certificate of the chain against the store's CRLs (`CRL_CHECK | CRL_CHECK_ALL`). */
+export const VERIFY_CRL_CHECK_CHAIN = 0x4 | 0x8;
+/** Refuse certificates that break RFC 5280 (`X509_V_FLAG_X509_STRICT`). */
+export const VERIFY_X509_STRICT = 0x20;
+/** Accept proxy certificates (`X509_V_FLAG_ALLOW_PROXY_CERTS`). */
+export const VERIFY_ALLOW_PROXY_CERTS = 0x40;
+/** Prefer trusted certificates when building the chain (`X509_V_FLAG_TRUSTED_FIRST`, OpenSSL's default). */
+export const VERIFY_X509_TRUSTED_FIRST = 0x8000;
+/** Accept a chain that ends at a trusted intermediate (`X509_V_FLAG_PARTIAL_CHAIN`). */
+export const VERIFY_X509_PARTIAL_CHAIN = 0x80000;

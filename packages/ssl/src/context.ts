@@ -1,5 +1,7 @@
 import { inspect, type InspectOptionsStylized } from 'node:util';
-import { CTLogStore, EllipticCurve, OCSPResponse, PKey, SCT, X509, X509Name, X509Store, encodeSctList, kHandle, FILETYPE_PEM } from '@ossl/crypto';
+import { CTLogStore, EllipticCurve, OCSPResponse, PKey, SCT, X509, X509Name, X509Store, certToPythonDict, dumpCertificate, encodeSctList, kHandle, FILETYPE_ASN1, FILETYPE_PEM } from '@ossl/crypto';
+import type { PythonCertDict } from '@ossl/crypto';
+import type { MemoryBIO, SSLObject } from './sslobject.js';
 import { native, type ContextHandle, type SctFields, type SessionHandle, type VerifyCallback as NativeVerifyCallback, type X509Handle } from '@ossl/native';
 
 import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
@@ -89,6 +91,34 @@ export type CtValidationCallback = (conn: Connection, scts: SCT[]) => boolean;
 const TLSEXT_SCT = 18;
 /** serverinfo v2 contexts for it: offered in the ClientHello, answered in a TLS 1.2 ServerHello or a TLS 1.3 certificate entry. */
 const SCT_SERVERINFO_CONTEXT = 0x0080 | 0x0100 | 0x1000;
+
+/** What `Context.wrapBio` makes (set by sslobject.ts, which imports this module). */
+let makeSslObject: ((context: Context, incoming: unknown, outgoing: unknown, options: WrapBioOptions) => unknown) | null = null;
+
+/** @internal */
+export function setSslObjectFactory(make: (context: Context, incoming: unknown, outgoing: unknown, options: WrapBioOptions) => unknown): void {
+  makeSslObject = make;
+}
+
+/** What `Context.certStoreStats` counts (Python's `cert_store_stats`). */
+export interface CertStoreStats {
+  /** Certificates in the store. */
+  x509: number;
+  /** CRLs in the store. */
+  crl: number;
+  /** Certificates that are CAs. */
+  x509_ca: number;
+}
+
+/** Options of `Context.wrapBio` (Python's `wrap_bio` keyword arguments). */
+export interface WrapBioOptions {
+  /** The server side (default false: a client). */
+  serverSide?: boolean;
+  /** Clients: the server's name, sent as SNI and, with `checkHostname`, checked against its certificate. */
+  serverHostname?: string | null;
+  /** Clients: a session to resume. */
+  session?: Session | null;
+}
 
 /** Returned by an ALPN select callback: no protocol in common, go on without ALPN (pyOpenSSL's `NO_OVERLAP`). */
 export const NO_OVERLAP: unique symbol = Symbol.for('@ossl/ssl:NO_OVERLAP') as never;
@@ -706,6 +736,59 @@ export class Context {
     head.writeUInt16BE(TLSEXT_SCT, 4);
     head.writeUInt16BE(list.length, 6);
     this.useServerinfo(Buffer.concat([head, list]), 2);
+  }
+
+  /**
+   * Python's `SSLContext.wrap_bio`: an `SSLObject` over two `MemoryBIO`s (OpenSSL reads `incoming`
+   * and writes `outgoing` directly), the asyncio-style sans-IO API with CPython's semantics.
+   * @param serverSideOrOptions `serverSide`, or all the options as an object.
+   * A client without `serverHostname` is not checked against a name, and a server's is only
+   * recorded, as in CPython.
+   */
+  wrapBio(
+    incoming: MemoryBIO,
+    outgoing: MemoryBIO,
+    serverSideOrOptions: boolean | WrapBioOptions = false,
+    serverHostname: string | null = null,
+    session: Session | null = null,
+  ): SSLObject {
+    const options: WrapBioOptions =
+      typeof serverSideOrOptions === 'object' && serverSideOrOptions !== null ? ownOptions(serverSideOrOptions) : { serverSide: serverSideOrOptions, serverHostname, session };
+    if (makeSslObject === null) throw new TypeError('wrapBio needs SSLObject: import it from @ossl/ssl');
+    return makeSslObject(this, incoming, outgoing, options) as SSLObject;
+  }
+
+  /** Counts of the certificates, CRLs and CA certificates loaded into the store (Python's `cert_store_stats`). */
+  certStoreStats(): CertStoreStats {
+    return sslGuard(() => this.#handle.certStoreStats());
+  }
+
+  /**
+   * The CA certificates loaded into the store (Python's `get_ca_certs`): as `getpeercert()`
+   * dictionaries, or DER with `binaryForm`. A `capath` directory's certificates appear once looked up.
+   */
+  getCaCerts(binaryForm?: false): PythonCertDict[];
+  getCaCerts(binaryForm: true): Buffer[];
+  getCaCerts(binaryForm = false): PythonCertDict[] | Buffer[] {
+    if (typeof binaryForm !== 'boolean') throw typeError('binaryForm', 'a boolean', binaryForm);
+    const certs = sslGuard(() => this.#handle.getCaCerts()).map((h) => X509._fromHandle(h));
+    return binaryForm ? certs.map((c) => dumpCertificate(FILETYPE_ASN1, c)) : certs.map((c) => certToPythonDict(c));
+  }
+
+  /** OpenSSL's session counters (Python's `session_stats`): number, connect, connect_good, accept, hits, misses, ... */
+  sessionStats(): Record<string, number> {
+    return this.#handle.sessionStats();
+  }
+
+  /** The `X509_V_FLAG_*` bits of peer verification (Python's `verify_flags`; `VERIFY_X509_STRICT`, ...). */
+  get verifyFlags(): number {
+    return this.#handle.getVerifyFlags();
+  }
+
+  /** Replaces the `X509_V_FLAG_*` bits (Python's `verify_flags` setter). */
+  set verifyFlags(flags: number) {
+    expectInteger(flags, 'flags');
+    sslGuard(() => this.#handle.setVerifyFlags(flags));
   }
 
   /** The trusted-certificate store this Context verifies peers against (shared, not a copy). */

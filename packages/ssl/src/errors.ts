@@ -82,6 +82,26 @@ export class SysCallError extends SSLError {
 }
 
 /**
+ * The transport ended without a close_notify, in violation of the protocol: Python's `SSLEOFError`
+ * ("EOF occurred in violation of protocol"), raised by `SSLObject`. The pyOpenSSL layer raises its
+ * base, SysCallError with errno -1, for the same end.
+ */
+export class SSLEOFError extends SysCallError {
+  /** `'@ossl/ssl:SSLEOFError'`. */
+  static override readonly brand: string = '@ossl/ssl:SSLEOFError';
+  static {
+    brandClass(this, this.brand);
+  }
+  /**
+   * @param message what happened.
+   * @param errors OpenSSL's error queue, if it had one.
+   */
+  constructor(message = 'Unexpected EOF', errors: OpenSSLErrorEntry[] = []) {
+    super(-1, message, errors);
+  }
+}
+
+/**
  * A handshake failed certificate or host-name verification (Python's `SSLCertVerificationError`).
  * `verifyCode` is the `X509_V_ERR_*` number, `verifyMessage` OpenSSL's text for it, and `code` the
  * constant's name as node:tls sets it (`CERT_HAS_EXPIRED`, `HOSTNAME_MISMATCH`, ...).

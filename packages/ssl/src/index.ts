@@ -28,7 +28,15 @@ export {
   ZeroReturnError,
   SysCallError,
   CertificateVerifyError,
+  SSLEOFError,
+  // Python's names for the same errors (ssl.SSLWantReadError, ...).
+  WantReadError as SSLWantReadError,
+  WantWriteError as SSLWantWriteError,
+  ZeroReturnError as SSLZeroReturnError,
+  SysCallError as SSLSyscallError,
+  CertificateVerifyError as SSLCertVerificationError,
 } from './errors.js';
+export { MemoryBIO, SSLObject, CHANNEL_BINDING_TYPES } from './sslobject.js';
 export {
   Context,
   NO_OVERLAP,
@@ -36,6 +44,8 @@ export {
   CT_VALIDATION_PERMISSIVE,
   CT_VALIDATION_STRICT,
   type CtValidationCallback,
+  type WrapBioOptions,
+  type CertStoreStats,
   type VerifyCallback,
   type InfoCallback,
   type KeylogCallback,

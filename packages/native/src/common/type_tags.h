@@ -24,5 +24,6 @@ inline constexpr napi_type_tag kHmac = {0x6f73736c686d6163ULL, 0x0eULL};
 inline constexpr napi_type_tag kCipher = {0x6f73736c63697068ULL, 0x0fULL};
 inline constexpr napi_type_tag kSession = {0x6f73736c73657373ULL, 0x10ULL};
 inline constexpr napi_type_tag kCTLogStore = {0x6f73736c63746c67ULL, 0x11ULL};
+inline constexpr napi_type_tag kMemoryBIO = {0x6f73736c6d62696fULL, 0x12ULL};
 
 }  // namespace ossl::type_tags

@@ -136,10 +136,9 @@ export interface X509ReqHandle {
 }
 
 /**
- * The addon's a failed verification, as X509Store's verify reports it. The packages above wrap it; it is not part of their API.
+ * An OCSP CertID's fields, as the addon reads them. The packages above wrap it; it is not part of their API.
  * @internal
  */
-/** An OCSP CertID's fields, as the addon reads them. */
 export interface OcspCertIdFields {
   hashAlgorithm: string;
   issuerNameHash: Buffer;
@@ -148,7 +147,10 @@ export interface OcspCertIdFields {
   der: Buffer;
 }
 
-/** One certificate's status in an OCSP response (times as `YYYYMMDDhhmmssZ`). */
+/**
+ * One certificate's status in an OCSP response (times as `YYYYMMDDhhmmssZ`), as the addon reads it.
+ * @internal
+ */
 export interface OcspStatusFields {
   status: 'good' | 'revoked' | 'unknown';
   revocationTime: string | null;
@@ -157,7 +159,10 @@ export interface OcspStatusFields {
   nextUpdate: string | null;
 }
 
-/** The content of a successful (basic) OCSP response. */
+/**
+ * The content of a successful (basic) OCSP response, as the addon reads it.
+ * @internal
+ */
 export interface OcspBasicFields {
   producedAt: string;
   responderName: X509NameHandle | null;
@@ -168,6 +173,10 @@ export interface OcspBasicFields {
   signatureAlgorithm: string;
 }
 
+/**
+ * The addon's a failed verification, as X509Store's verify reports it. The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface VerifyFailure {
   code: number;
   depth: number;
@@ -382,14 +391,21 @@ export interface ContextHandle {
   loadCtLogList(path: string): void;
   /** TLS extensions sent with the certificate (`SSL_CTX_use_serverinfo_ex`). */
   useServerinfo(data: Buffer, version: number): void;
+  /** Counts of the store's certificates, CRLs and CA certificates. */
+  certStoreStats(): { x509: number; crl: number; x509_ca: number };
+  /** The CA certificates loaded into the store. */
+  getCaCerts(): X509Handle[];
+  /** OpenSSL's session counters. */
+  sessionStats(): Record<string, number>;
+  getVerifyFlags(): number;
+  setVerifyFlags(flags: number): void;
   setTicketKeys(keys: Buffer | Uint8Array): void;
 }
 
 /**
- * The addon's an SSL_SESSION (wrapped by Session). The packages above wrap it; it is not part of their API.
+ * A signed certificate timestamp's fields, as the addon reads them. The packages above wrap it; it is not part of their API.
  * @internal
  */
-/** A signed certificate timestamp's fields, as the addon reads them. */
 export interface SctFields {
   version: number;
   logId: Buffer;
@@ -403,11 +419,29 @@ export interface SctFields {
   tls: Buffer;
 }
 
-/** A Certificate Transparency log store loaded from an OpenSSL CT log list file. */
+/**
+ * The addon's CTLOG_STORE, loaded from an OpenSSL CT log list file (wrapped by CTLogStore).
+ * @internal
+ */
 export interface CTLogStoreHandle {
   getLog(logId: Buffer): { name: string; key: PKeyHandle } | null;
 }
 
+/**
+ * The addon's memory BIO a Connection can be made over (wrapped by MemoryBIO).
+ * @internal
+ */
+export interface MemoryBIOHandle {
+  write(data: Buffer | string): number;
+  read(n: number): Buffer;
+  pending(): number;
+  writeEof(): void;
+}
+
+/**
+ * The addon's an SSL_SESSION (wrapped by Session). The packages above wrap it; it is not part of their API.
+ * @internal
+ */
 export interface SessionHandle {
   toDER(): Buffer;
   getId(): Buffer;
@@ -455,6 +489,8 @@ export interface ConnectionHandle {
   getPeerCertChain(): X509Handle[] | null;
   /** The SCTs the server gave, with their validation status. */
   getPeerScts(): SctFields[];
+  /** Servers: the ciphers both sides allow, as [name, protocol, bits]; null on a client. */
+  sharedCiphers(): Array<[string, string, number]> | null;
   getCertificate(): X509Handle | null;
   getCipherName(): string | null;
   getCipherBits(): number | null;
@@ -653,7 +689,8 @@ export interface NativeBinding {
   ): X509ExtensionHandle;
 
   Context: new (method: number) => ContextHandle;
-  Connection: new (context: ContextHandle, owner?: object) => ConnectionHandle;
+  Connection: new (context: ContextHandle, owner?: object, incoming?: MemoryBIOHandle, outgoing?: MemoryBIOHandle) => ConnectionHandle;
+  MemoryBIO: new () => MemoryBIOHandle;
   Session: new (der: Buffer) => SessionHandle;
 }
 
