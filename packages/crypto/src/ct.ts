@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -210,7 +211,7 @@ export class CTLogStore {
     expectString(path, 'path');
     let text: string;
     try {
-      text = readFileSync(path, 'latin1');
+      text = readFileSync(path, 'utf8');
     } catch {
       // OpenSSL's loader reports the missing file with its own reason.
       text = '';
@@ -224,6 +225,7 @@ export class CTLogStore {
    */
   static fromLogs(logs: CTLogEntry[]): CTLogStore {
     if (!Array.isArray(logs)) throw typeError('logs', 'an array of {name, key}', logs);
+    if (logs.length === 0) throw new RangeError('"logs" must name at least one log');
     const sections: string[] = [];
     const names: string[] = [];
     logs.forEach((entry, i) => {
@@ -247,7 +249,7 @@ export class CTLogStore {
    */
   static fromLogList(json: string | object): CTLogStore {
     const list = (typeof json === 'string' ? JSON.parse(json) : json) as unknown;
-    if (list === null || typeof list !== 'object') throw typeError('json', 'a log list (JSON text or object)', json);
+    if (list === null || typeof list !== 'object') throw typeError('json', 'a log list (JSON text or object)', list);
     const found: unknown[] = [];
     const take = (logs: unknown): void => {
       if (Array.isArray(logs)) found.push(...logs);
@@ -265,16 +267,24 @@ export class CTLogStore {
     if (found.length === 0) throw new RangeError('the log list names no logs');
     return CTLogStore.fromLogs(
       found.map((log, i) => {
-        const entry = (log ?? {}) as { description?: unknown; key?: unknown };
+        const entry = (log ?? {}) as { description?: unknown; key?: unknown; log_id?: unknown };
         if (typeof entry.key !== 'string') throw typeError(`logs[${i}].key`, 'base64 text', entry.key);
-        return { name: typeof entry.description === 'string' ? entry.description : `log ${i}`, key: Buffer.from(entry.key, 'base64') };
+        const key = Buffer.from(entry.key, 'base64');
+        // A list's log_id is the SHA-256 of the key: a list where they differ is corrupt.
+        if (typeof entry.log_id === 'string' && !createHash('sha256').update(key).digest().equals(Buffer.from(entry.log_id, 'base64'))) {
+          throw new RangeError(`"logs[${i}].log_id" is not the SHA-256 of its key`);
+        }
+        return { name: typeof entry.description === 'string' ? entry.description : `log ${i}`, key };
       }),
     );
   }
 
-  /** The log with this id (the SHA-256 of its key), or null. */
+  /** The log with this id (the SHA-256 of its key: 32 bytes), or null. */
   getLog(logId: Buffer | Uint8Array): CTLogInfo | null {
-    const found = guard(() => this.#handle.getLog(bytesOf(logId, 'logId')));
+    const id = bytesOf(logId, 'logId');
+    // OpenSSL compares as many bytes as it is given: only a whole id can name a log.
+    if (id.length !== 32) return null;
+    const found = guard(() => this.#handle.getLog(id));
     return found === null ? null : { name: found.name, key: PKey._fromHandle(found.key) };
   }
 

@@ -379,17 +379,21 @@ describe('CTLogStore', () => {
     expect(thrown(() => store.getLog('id' as never))).toBeInstanceOf(TypeError);
   });
 
-  // BUG: getLog passes the caller's length straight to CTLOG_STORE_get0_log_by_id, which memcmp()s
-  // only that many bytes of each 32-byte log id: an empty or shortened id "finds" the first log
-  // whose id starts with it (and an id longer than 32 bytes is compared past the end of the log's
-  // id). Repro: `CTLogStore.fromLogs([{name: 'a', key}]).getLog(Buffer.alloc(0))` returns
-  // `{name: 'a', ...}` instead of null. An id that is not 32 bytes should be null (or a RangeError).
-  it.fails('getLog does not match an empty or truncated id (BUG: prefix match)', () => {
+  // CTLOG_STORE_get0_log_by_id compares only as many bytes as it is given: getLog answers null for
+  // an id that is not a whole 32-byte SHA-256, rather than matching a prefix.
+  it('getLog does not match an empty or truncated id', () => {
     const a = kit.makeLog('a');
     const store = CTLogStore.fromLogs([{ name: 'a', key: keyOf(a) }]);
     expect(store.getLog(Buffer.alloc(0))).toBeNull();
     expect(store.getLog(a.logId.subarray(0, 1))).toBeNull();
     expect(store.getLog(a.logId.subarray(0, 31))).toBeNull();
+  });
+
+  it("fromLogList checks each log_id against its key's SHA-256", () => {
+    const [a, b] = [kit.makeLog('a'), kit.makeLog('b')];
+    const entry = (log: kit.TestLog, id: Buffer) => ({ description: log.name, key: log.spki.toString('base64'), log_id: id.toString('base64') });
+    expect(CTLogStore.fromLogList({ logs: [entry(a, a.logId)] }).getLog(a.logId)!.name).toBe('a');
+    expect(thrown(() => CTLogStore.fromLogList({ logs: [entry(a, a.logId), entry(b, a.logId)] }))).toBeInstanceOf(RangeError);
   });
 
   it('fromLogList reads the v3 browser form (several operators, logs and tiled_logs) and a top-level logs[]', () => {
@@ -548,19 +552,13 @@ describe('CTLogStore', () => {
     }
   });
 
-  // BUG (documentation vs behaviour): fromLogs documents "RangeError for a name with control
-  // characters or no logs", but `CTLogStore.fromLogs([])` returns an empty store (its config is
-  // `enabled_logs = ` and OpenSSL accepts it). fromLogList does reject an empty list.
-  it.fails('fromLogs([]) is a RangeError, as documented (BUG: an empty store is made)', () => {
+  // As documented: a store of no logs is refused, as fromLogList refuses an empty list.
+  it('fromLogs([]) is a RangeError', () => {
     expect(thrown(() => CTLogStore.fromLogs([]))).toBeInstanceOf(RangeError);
   });
 
-  // BUG: fromFile reads the file as latin1 for toConfig() while OpenSSL (and getLog, which decodes
-  // the name as UTF-8) reads bytes, so a UTF-8 description comes back from toConfig() as mojibake:
-  // writing toConfig() out again (or Context.setCtLogStore, which writes it as UTF-8) gives a store
-  // whose log is named 'Log Ã©' instead of 'Log é'. Repro: a ct_log_list.cnf with
-  // `description = "Log é"`; `CTLogStore.fromFile(p).toConfig()` contains "Ã©".
-  it.fails('fromFile keeps a UTF-8 description through toConfig() (BUG: read as latin1)', () => {
+  // A UTF-8 description survives fromFile, toConfig() and a store made again from that text.
+  it('fromFile keeps a UTF-8 description through toConfig()', () => {
     const log = kit.makeLog();
     const f = files({ 'utf8.cnf': `enabled_logs = a\n[a]\ndescription = "Log é ☃"\nkey = ${log.spki.toString('base64')}\n` });
     const store = CTLogStore.fromFile(f.path('utf8.cnf'));

@@ -1,6 +1,7 @@
 // Certificate Transparency (RFC 6962) with OpenSSL's CT functions: signed certificate timestamps
 // (SCTs) from a certificate's extension or a TLS-encoded list, log stores, and SCT validation.
 #include <openssl/ct.h>
+#include <openssl/sha.h>
 
 #include "objects.h"
 
@@ -151,6 +152,8 @@ Napi::Value CTLogStoreWrap::GetLog(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Bytes id = GetBytes(info[0], "logId");
   if (!id.ok) return env.Undefined();
+  // OpenSSL compares only the bytes it is given: a log id is a whole SHA-256.
+  if (id.size != SHA256_DIGEST_LENGTH) return env.Null();
   const CTLOG* log = CTLOG_STORE_get0_log_by_id(store_.get(), id.data, id.size);
   if (log == nullptr) return env.Null();
   Napi::Object out = Napi::Object::New(env);
