@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const scratch = mkdtempSync(join(tmpdir(), 'ossl-bench-smoke-'));
-const benches = ['crypto', 'tls', 'compat-net', 'https-client', 'connections', 'cluster'];
+const benches = ['crypto', 'tls', 'dtls', 'compat-net', 'https-client', 'connections', 'cluster'];
 let failed = 0;
 for (const bench of benches) {
   const json = join(scratch, `${bench}.jsonl`);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Every benchmark, one after another, in one run: certificate work (crypto.mjs), in-memory and
-// loopback TLS (tls.mjs), compat-net sockets (compat-net.mjs), HTTP clients (https-client.mjs),
+// loopback TLS (tls.mjs), DTLS in memory and over UDP (dtls.mjs), compat-net sockets (compat-net.mjs), HTTP clients (https-client.mjs),
 // memory per idle connection (connections.mjs) and a server under node:cluster (cluster.mjs). Each
 // prints its table with its anchors measured in the same run; every figure also goes to one JSON
 // Lines file. `pnpm bench` runs this. Asserts nothing.
@@ -22,7 +22,7 @@ const json = argv.json ?? join(root, '.cache', 'bench', 'results.jsonl');
 mkdirSync(dirname(json), { recursive: true });
 rmSync(json, { force: true });
 
-const benches = ['crypto.mjs', 'tls.mjs', 'compat-net.mjs', 'https-client.mjs', 'connections.mjs', 'cluster.mjs'];
+const benches = ['crypto.mjs', 'tls.mjs', 'dtls.mjs', 'compat-net.mjs', 'https-client.mjs', 'connections.mjs', 'cluster.mjs'];
 console.log(`ossl benchmarks, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, Node ${process.version},`);
 console.log(`${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB; JSON lines in ${json}\n`);
 let failed = 0;

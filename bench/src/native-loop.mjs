@@ -31,3 +31,5 @@ function run(args) {
 export const nativeCert = (file, seconds) => run(['cert', file, String(seconds)]);
 /** TLS 1.3 full and resumed handshakes per second and bulk MB/s, both ends in memory. */
 export const nativeTls = (certFile, keyFile, seconds) => run(['tls', certFile, keyFile, String(seconds)]);
+/** DTLS 1.2 handshakes per second and bulk MB/s in `record`-byte records, both ends in memory. */
+export const nativeDtls = (certFile, keyFile, seconds, record) => run(['dtls', certFile, keyFile, String(seconds), String(record)]);
