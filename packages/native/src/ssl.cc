@@ -103,6 +103,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           Mutator<&SSLWrap::SetMaxSendFragment>("setMaxSendFragment"),
           InstanceMethod<&SSLWrap::GetPeerTmpKey>("getPeerTmpKey"),
           InstanceMethod<&SSLWrap::GetSharedSigalgs>("getSharedSigalgs"),
+          InstanceMethod<&SSLWrap::GetSigalgs>("getSigalgs"),
           Mutator<&SSLWrap::SetCiphertextMtu>("setCiphertextMtu"),
           InstanceMethod<&SSLWrap::GetCleartextMtu>("getCleartextMtu"),
           InstanceMethod<&SSLWrap::DtlsGetTimeout>("dtlsGetTimeout"),
@@ -1105,6 +1106,29 @@ Napi::Value SSLWrap::GetPeerTmpKey(const Napi::CallbackInfo& info) {
 
 // getSharedSigalgs(): the signature algorithms both sides support, as node:tls names them: the
 // signature type and the digest, 'ECDSA+SHA256', 'RSA-PSS+SHA384', 'Ed25519+UNDEF'.
+namespace {
+// A signature algorithm as node:tls names it: the key type, '+', the digest (UNDEF for EdDSA).
+std::string SigalgName(int sign, int hash) {
+  std::string name;
+  switch (sign) {
+    case EVP_PKEY_RSA: name = "RSA"; break;
+    case EVP_PKEY_RSA_PSS: name = "RSA-PSS"; break;
+    case EVP_PKEY_DSA: name = "DSA"; break;
+    case EVP_PKEY_EC: name = "ECDSA"; break;
+    case NID_ED25519: name = "Ed25519"; break;
+    case NID_ED448: name = "Ed448"; break;
+    default: {
+      const char* sn = OBJ_nid2sn(sign);
+      name = sn != nullptr ? sn : "UNDEF";
+    }
+  }
+  const char* digest = hash != NID_undef ? OBJ_nid2sn(hash) : nullptr;
+  name += "+";
+  name += digest != nullptr ? digest : "UNDEF";
+  return name;
+}
+}  // namespace
+
 Napi::Value SSLWrap::GetSharedSigalgs(const Napi::CallbackInfo& info) {
   ErrGuard guard;
   Napi::Env env = info.Env();
@@ -1114,25 +1138,26 @@ Napi::Value SSLWrap::GetSharedSigalgs(const Napi::CallbackInfo& info) {
     int sign = 0, hash = 0;
     unsigned char rsig = 0, rhash = 0;
     SSL_get_shared_sigalgs(ssl_.get(), i, &sign, &hash, nullptr, &rsig, &rhash);
-    std::string name;
-    switch (sign) {
-      case EVP_PKEY_RSA: name = "RSA"; break;
-      case EVP_PKEY_RSA_PSS: name = "RSA-PSS"; break;
-      case EVP_PKEY_DSA: name = "DSA"; break;
-      case EVP_PKEY_EC: name = "ECDSA"; break;
-      case NID_ED25519: name = "Ed25519"; break;
-      case NID_ED448: name = "Ed448"; break;
-      default: {
-        const char* sn = OBJ_nid2sn(sign);
-        name = sn != nullptr ? sn : "UNDEF";
-      }
-    }
-    // As node:tls: the digest after a '+', UNDEF where the algorithm has none (EdDSA).
-    const char* digest = hash != NID_undef ? OBJ_nid2sn(hash) : nullptr;
-    name += "+";
-    name += digest != nullptr ? digest : "UNDEF";
-    out.Set(out.Length(), name);
+    out.Set(out.Length(), SigalgName(sign, hash));
   }
+  return out;
+}
+
+// getSigalgs() -> {own, peer}: the signature algorithm each side signed the handshake with (its
+// CertificateVerify, or a TLS 1.2 ServerKeyExchange), null where that side did not sign.
+Napi::Value SSLWrap::GetSigalgs(const Napi::CallbackInfo& info) {
+  ErrGuard guard;
+  Napi::Env env = info.Env();
+  Napi::Object out = Napi::Object::New(env);
+  int sign = NID_undef, hash = NID_undef;
+  bool own = SSL_get_signature_type_nid(ssl_.get(), &sign) == 1;
+  if (own && SSL_get_signature_nid(ssl_.get(), &hash) != 1) hash = NID_undef;
+  out.Set("own", own ? Napi::Value(Napi::String::New(env, SigalgName(sign, hash))) : env.Null());
+  sign = hash = NID_undef;
+  bool peer = SSL_get_peer_signature_type_nid(ssl_.get(), &sign) == 1;
+  if (peer && SSL_get_peer_signature_nid(ssl_.get(), &hash) != 1) hash = NID_undef;
+  out.Set("peer", peer ? Napi::Value(Napi::String::New(env, SigalgName(sign, hash))) : env.Null());
+  ERR_clear_error();
   return out;
 }
 

@@ -149,6 +149,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value GetPeerCertChain(const Napi::CallbackInfo& info);
   Napi::Value GetPeerScts(const Napi::CallbackInfo& info);
   Napi::Value SharedCiphers(const Napi::CallbackInfo& info);
+  Napi::Value GetSigalgs(const Napi::CallbackInfo& info);
   Napi::Value GetCertificate(const Napi::CallbackInfo& info);
   Napi::Value GetCipherName(const Napi::CallbackInfo& info);
   Napi::Value GetCipherBits(const Napi::CallbackInfo& info);

@@ -472,6 +472,20 @@ export class Connection {
     return this.#handle.sharedCiphers();
   }
 
+  /**
+   * The signature algorithm this side signed the handshake with, as node:tls names them
+   * (`'ECDSA+SHA256'`, `'RSA-PSS+SHA256'`, `'Ed25519+UNDEF'`); null when it did not sign (a client
+   * without a certificate, a resumed session).
+   */
+  getSignatureAlgorithm(): string | null {
+    return this.#handle.getSigalgs().own;
+  }
+
+  /** The signature algorithm the peer signed the handshake with (see `getSignatureAlgorithm`), or null. */
+  getPeerSignatureAlgorithm(): string | null {
+    return this.#handle.getSigalgs().peer;
+  }
+
   /** This side's certificate, or null. */
   getCertificate(): X509 | null {
     const h = this.#handle.getCertificate();

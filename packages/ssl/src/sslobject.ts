@@ -265,6 +265,16 @@ export class SSLObject {
     return this.#conn.isInitFinished() ? this.#conn.getGroupName() : null;
   }
 
+  /** The signature algorithm the client signed the handshake with (`'ECDSA+SHA256'`), or null (Python 3.14's `client_sigalg`). */
+  clientSigalg(): string | null {
+    return this.serverSide ? this.#conn.getPeerSignatureAlgorithm() : this.#conn.getSignatureAlgorithm();
+  }
+
+  /** The signature algorithm the server signed the handshake with, or null (Python 3.14's `server_sigalg`). */
+  serverSigalg(): string | null {
+    return this.serverSide ? this.#conn.getSignatureAlgorithm() : this.#conn.getPeerSignatureAlgorithm();
+  }
+
   /**
    * Channel binding data: `'tls-unique'` (RFC 5929, the first Finished message, as CPython; null
    * until it exists) or `'tls-exporter'` (RFC 9266: 32 bytes exported with the label

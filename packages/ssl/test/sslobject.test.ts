@@ -256,6 +256,11 @@ describe('SSLObject beyond the CPython sequence', () => {
     expect(c.equals(p.server.getChannelBinding('tls-exporter')!)).toBe(true);
     expect(c.equals(p.client.getChannelBinding('tls-unique')!)).toBe(false);
     expect(p.client.group()).toMatch(/x25519|p-256|prime256v1|mlkem/i);
+    // The server signed with its P-256 key; the client sent no certificate and signed nothing.
+    expect(p.client.serverSigalg()).toBe('ECDSA+SHA256');
+    expect(p.server.serverSigalg()).toBe('ECDSA+SHA256');
+    expect(p.client.clientSigalg()).toBeNull();
+    expect(p.server.clientSigalg()).toBeNull();
   });
 
   it('shares ciphers only on the server: the ones the client offered and the server allows', () => {

@@ -491,6 +491,8 @@ export interface ConnectionHandle {
   getPeerScts(): SctFields[];
   /** Servers: the ciphers both sides allow, as [name, protocol, bits]; null on a client. */
   sharedCiphers(): Array<[string, string, number]> | null;
+  /** The signature algorithm each side signed the handshake with (node:tls names), or null. */
+  getSigalgs(): { own: string | null; peer: string | null };
   getCertificate(): X509Handle | null;
   getCipherName(): string | null;
   getCipherBits(): number | null;
