@@ -333,6 +333,16 @@ export class DTLSSocket extends EventEmitter {
   }
 }
 
+/** Where a `DTLSServer` listens. */
+export interface DTLSAddress {
+  /** The bound address. */
+  address: string;
+  /** The bound port. */
+  port: number;
+  /** `'IPv4'` or `'IPv6'`. */
+  family: string;
+}
+
 /** Options of `DTLSServer`. */
 export interface DTLSServerOptions extends DTLSOptions {
   /**
@@ -399,7 +409,7 @@ export class DTLSServer extends EventEmitter {
    * @param port the port (0 for any).
    * @param host the address to bind (default `127.0.0.1`; `::1` or `::` for IPv6).
    */
-  async listen(port: number, host = '127.0.0.1'): Promise<{ address: string; port: number; family: string }> {
+  async listen(port: number, host = '127.0.0.1'): Promise<DTLSAddress> {
     expectInteger(port, 'port');
     if (typeof host !== 'string') throw typeError('host', 'a string', host);
     if (this.#socket) throw new SSLError('the DTLS server is already listening', [], 'ERR_DTLS_LISTENING');
@@ -413,7 +423,7 @@ export class DTLSServer extends EventEmitter {
   }
 
   /** The bound address. */
-  address(): { address: string; port: number; family: string } {
+  address(): DTLSAddress {
     if (!this.#socket) throw new SSLError('the DTLS server is not listening', [], 'ERR_DTLS_NOT_LISTENING');
     return this.#socket.address();
   }

@@ -70,4 +70,4 @@ export { MSG_PEEK, type TmpKeyInfo, type ClientHelloInfo } from './connection.js
 export { Connection, type ConnectionConstructor } from './connection-constructor.js';
 export { SocketConnection, SocketFile, type SocketConnectionOptions, type Address } from './socket-connection.js';
 export { Transport, isTransportStream, epipeError, type TransportEvents, type TransportOptions } from './transport.js';
-export { DTLSSocket, DTLSServer, splitRecords, type DTLSOptions, type DTLSConnectOptions, type DTLSServerOptions } from './dtls-socket.js';
+export { DTLSSocket, DTLSServer, splitRecords, type DTLSOptions, type DTLSConnectOptions, type DTLSServerOptions, type DTLSAddress } from './dtls-socket.js';
