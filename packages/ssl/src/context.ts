@@ -92,6 +92,14 @@ const TLSEXT_SCT = 18;
 /** serverinfo v2 contexts for it: offered in the ClientHello, answered in a TLS 1.2 ServerHello or a TLS 1.3 certificate entry. */
 const SCT_SERVERINFO_CONTEXT = 0x0080 | 0x0100 | 0x1000;
 
+/** The `*_METHOD` a Context was made with (set in Context's static block). @internal */
+let methodOfContext: (ctx: Context) => number;
+
+/** @internal */
+export function contextMethod(ctx: Context): number {
+  return methodOfContext(ctx);
+}
+
 /** What `Context.wrapBio` makes (set by sslobject.ts, which imports this module). */
 let makeSslObject: ((context: Context, incoming: unknown, outgoing: unknown, options: WrapBioOptions) => unknown) | null = null;
 
@@ -206,6 +214,7 @@ export class Context {
 
   static {
     brandClass(this, '@ossl/ssl:Context');
+    methodOfContext = (ctx) => ctx.#method;
   }
 
   /**

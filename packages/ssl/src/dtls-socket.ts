@@ -9,11 +9,41 @@ import { EventEmitter, once } from 'node:events';
 import { isIP } from 'node:net';
 import { lookup } from 'node:dns/promises';
 
-import { OP_NO_QUERY_MTU } from './constants.js';
+import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, OP_NO_QUERY_MTU } from './constants.js';
 import { Connection } from './connection.js';
-import { Context } from './context.js';
+import { Context, contextMethod } from './context.js';
 import { SSLError, SysCallError, WantReadError, ZeroReturnError } from './errors.js';
+import { constants as osConstants } from 'node:os';
 import { brandClass, expectInteger, ownOptions, typeError } from '@ossl/crypto/internal';
+
+/** The largest plaintext of one DTLS record. */
+const MAX_RECORD = 16384;
+
+/** A node:dgram error as the SysCallError the rest of the package reports transport failures with. */
+function transportError(err: Error & { errno?: number; code?: string }): Error {
+  if (err instanceof SSLError) return err;
+  const errno = err.code !== undefined ? (osConstants.errno as Record<string, number>)[err.code] : undefined;
+  const e = new SysCallError(errno ?? -1, err.message);
+  if (err.code) e.code = err.code;
+  return e;
+}
+
+/** Refuses a Context that cannot be this side of DTLS (a TLS one would wait for ever on datagrams). */
+function expectDtlsContext(context: unknown, side: 'client' | 'server'): Context {
+  if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
+  const method = contextMethod(context);
+  const ok = method === DTLS_METHOD || method === (side === 'client' ? DTLS_CLIENT_METHOD : DTLS_SERVER_METHOD);
+  if (!ok) throw typeError('context', `a DTLS Context (DTLS_METHOD or DTLS_${side.toUpperCase()}_METHOD)`, context);
+  return context;
+}
+
+/**
+ * The built-in cookies: an HMAC of the peer's address under a key of each Context. Kept per
+ * module, so that two servers on one Context answer for each other's peers; a Connection no
+ * DTLSServer made has no address, so its cookies never verify.
+ */
+const peerOfConnection = new WeakMap<Connection, string>();
+const cookieKeys = new WeakMap<Context, Buffer>();
 
 /** A DTLS record header: type (1), version (2), epoch (2), sequence number (6), length (2). */
 const RECORD_HEADER = 13;
@@ -113,6 +143,15 @@ export class DTLSSocket extends EventEmitter {
     this.#send = send;
     this.#mtu = mtu;
     this.#onClose = onClose;
+    // Records that arrived before anyone listened (with the end of the handshake) go to the first
+    // 'message' listener, on the next tick.
+    this.on('newListener', (event) => {
+      if (event === 'message' && this.#messages.length > 0) process.nextTick(() => this.#drainToListeners());
+    });
+  }
+
+  #drainToListeners(): void {
+    while (this.#messages.length > 0 && this.listenerCount('message') > 0) this.emit('message', this.#messages.shift()!);
   }
 
   /**
@@ -122,7 +161,7 @@ export class DTLSSocket extends EventEmitter {
    *   ETIMEDOUT when it does not finish in `handshakeTimeout`.
    */
   static async connect(context: Context, connectOptions: DTLSConnectOptions): Promise<DTLSSocket> {
-    if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
+    expectDtlsContext(context, 'client');
     const options = ownOptions(connectOptions);
     const port = expectInteger(options.port, 'port');
     if (port < 1 || port > 65535) throw new RangeError(`"port" must be 1 to 65535, got ${port}`);
@@ -138,7 +177,7 @@ export class DTLSSocket extends EventEmitter {
       await once(socket, 'connect');
     } catch (e) {
       socket.close();
-      throw e;
+      throw transportError(e as Error);
     }
     const conn = new Connection(context);
     let dtls: DTLSSocket | null = null;
@@ -150,7 +189,7 @@ export class DTLSSocket extends EventEmitter {
       dtls = new DTLSSocket(conn, { address, port }, (d) => socket.send(d), mtu, () => socket.close());
       const self = dtls;
       socket.on('message', (msg) => self._receive(msg));
-      socket.on('error', (err) => self._fail(err));
+      socket.on('error', (err) => self._fail(transportError(err)));
       await dtls._handshake(handshakeTimeout);
       return dtls;
     } catch (e) {
@@ -264,7 +303,14 @@ export class DTLSSocket extends EventEmitter {
     if (this.#closed || this.#handshake !== null) throw new SSLError('the DTLS association is not open', [], 'ERR_DTLS_NOT_OPEN');
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (!(bytes instanceof Uint8Array)) throw typeError('data', 'a Buffer or string', data);
-    this.connection.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    if (bytes.byteLength > MAX_RECORD) throw new RangeError(`"data" must be at most ${MAX_RECORD} bytes (one DTLS record), got ${bytes.byteLength}`);
+    try {
+      this.connection.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    } catch (e) {
+      // The engine cannot go on after a failed write: the association fails with it.
+      this._fail(e as Error);
+      throw e;
+    }
     this.#flush();
   }
 
@@ -372,7 +418,7 @@ export class DTLSServer extends EventEmitter {
   readonly #peers = new Map<string, DTLSSocket>();
   readonly #accepted: DTLSSocket[] = [];
   readonly #acceptors: Array<(s: DTLSSocket) => void> = [];
-  readonly #peerOf = new WeakMap<Connection, string>();
+  readonly #pendingSends = new Set<Promise<void>>();
   #socket: dgram.Socket | null = null;
 
   static {
@@ -385,7 +431,7 @@ export class DTLSServer extends EventEmitter {
    */
   constructor(context: Context, serverOptions: DTLSServerOptions = {}) {
     super();
-    if (!(context instanceof Context)) throw typeError('context', 'a Context', context);
+    expectDtlsContext(context, 'server');
     const options = ownOptions(serverOptions);
     const { mtu, handshakeTimeout } = readDtlsOptions(options);
     const cookies = options.cookies ?? 'builtin';
@@ -394,12 +440,21 @@ export class DTLSServer extends EventEmitter {
     this.#mtu = mtu;
     this.#handshakeTimeout = handshakeTimeout;
     if (cookies === 'builtin') {
-      const key = randomBytes(32);
-      const cookieFor = (conn: Connection): Buffer => createHmac('sha256', key).update(this.#peerOf.get(conn) ?? '').digest();
-      context.setCookieGenerateCallback(cookieFor);
+      let key = cookieKeys.get(context);
+      if (key === undefined) {
+        key = randomBytes(32);
+        cookieKeys.set(context, key);
+      }
+      const secret = key;
+      const cookieFor = (conn: Connection): Buffer | null => {
+        const peer = peerOfConnection.get(conn);
+        return peer === undefined ? null : createHmac('sha256', secret).update(peer).digest();
+      };
+      // A Connection no DTLSServer made gets a cookie that cannot verify.
+      context.setCookieGenerateCallback((conn) => cookieFor(conn) ?? randomBytes(32));
       context.setCookieVerifyCallback((conn, cookie) => {
         const expected = cookieFor(conn);
-        return cookie.length === expected.length && cookie.equals(expected);
+        return expected !== null && cookie.length === expected.length && cookie.equals(expected);
       });
     }
   }
@@ -416,9 +471,16 @@ export class DTLSServer extends EventEmitter {
     const socket = dgram.createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     this.#socket = socket;
     socket.on('message', (msg, rinfo) => this.#receive(msg, rinfo));
-    socket.on('error', (err) => this.emit('error', err));
     socket.bind(port, host);
-    await once(socket, 'listening');
+    try {
+      await once(socket, 'listening');
+    } catch (e) {
+      // A failed bind leaves the server as it was: not listening, free to listen again.
+      this.#socket = null;
+      socket.close();
+      throw transportError(e as Error);
+    }
+    socket.on('error', (err) => this.emit('error', err));
     return socket.address();
   }
 
@@ -437,14 +499,19 @@ export class DTLSServer extends EventEmitter {
     }
     // A new peer: a fresh engine answers its ClientHello statelessly until one carries a good cookie.
     const socket = this.#socket!;
-    const send: SendFn = (d) => socket.send(d, rinfo.port, rinfo.address);
+    // An unconnected socket sends after an address lookup, later: close() waits for what is queued.
+    const send: SendFn = (d) => {
+      const sent = new Promise<void>((resolve) => socket.send(d, rinfo.port, rinfo.address, () => resolve()));
+      this.#pendingSends.add(sent);
+      void sent.then(() => this.#pendingSends.delete(sent));
+    };
     let conn: Connection;
     try {
       conn = new Connection(this.#context);
       conn.setOptions(OP_NO_QUERY_MTU);
       conn.setCiphertextMtu(this.#mtu);
       conn.setAcceptState();
-      this.#peerOf.set(conn, key);
+      peerOfConnection.set(conn, key);
       conn.bioWrite(msg);
       conn.DTLSv1Listen();
     } catch (e) {
@@ -484,6 +551,8 @@ export class DTLSServer extends EventEmitter {
   /** Closes every association (each with a close_notify) and the UDP socket. */
   async close(): Promise<void> {
     for (const peer of [...this.#peers.values()]) await peer.close();
+    // The close_notify alerts go out before the socket closes.
+    await Promise.all([...this.#pendingSends]);
     const socket = this.#socket;
     this.#socket = null;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));
