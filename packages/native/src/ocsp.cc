@@ -129,6 +129,35 @@ OCSP_BASICRESP* BasicFrom(Napi::Value v, const char* param) {
   return basic;
 }
 
+// The signer of a request or response: {cert (key `cert_key`), key, digest, certs}. False with an
+// exception pending on a bad value.
+struct Signer {
+  X509Wrap* cert = nullptr;
+  PKeyWrap* key = nullptr;
+  const EVP_MD* md = nullptr;  // null: the key's default
+  X509StackPointer certs{nullptr, FreeCertStack};
+};
+
+bool ReadSigner(Napi::Env env, Napi::Object from, const char* cert_key, const char* certs_param, Signer* out) {
+  out->cert = UnwrapAs<X509Wrap>(from.Get(cert_key), "signer");
+  if (out->cert == nullptr) return false;
+  out->key = UnwrapAs<PKeyWrap>(from.Get("key"), "key");
+  if (out->key == nullptr) return false;
+  Napi::Value digest = from.Get("digest");
+  if (!digest.IsNull() && !digest.IsUndefined()) {
+    std::string name;
+    if (!GetString(digest, "digest", &name)) return false;
+    out->md = DigestNamed(name);
+    if (out->md == nullptr) {
+      ThrowValue(env, "unknown digest \"" + name + "\"");
+      return false;
+    }
+  }
+  bool ok = false;
+  out->certs = OptionalCertStack(env, from.Get("certs"), certs_param, &ok);
+  return ok;
+}
+
 // ocspCertId(cert, issuer, digest) -> cert id object, as OCSP_cert_to_id makes it.
 Napi::Value OcspCertId(const Napi::CallbackInfo& info) {
   ErrGuard guard;
@@ -181,29 +210,16 @@ Napi::Value OcspRequestCreate(const Napi::CallbackInfo& info) {
     }
   }
   if (info[2].IsObject()) {
-    Napi::Object signer = info[2].As<Napi::Object>();
-    X509Wrap* cert = UnwrapAs<X509Wrap>(signer.Get("cert"), "signer");
-    if (cert == nullptr) return env.Undefined();
-    PKeyWrap* key = UnwrapAs<PKeyWrap>(signer.Get("key"), "key");
-    if (key == nullptr) return env.Undefined();
-    const EVP_MD* md = nullptr;
-    Napi::Value digest = signer.Get("digest");
-    if (!digest.IsNull() && !digest.IsUndefined()) {
-      std::string name;
-      if (!GetString(digest, "digest", &name)) return env.Undefined();
-      md = DigestNamed(name);
-      if (md == nullptr) return ThrowValue(env, "unknown digest \"" + name + "\"");
-    }
-    bool ok = false;
-    X509StackPointer certs = OptionalCertStack(env, signer.Get("certs"), "certs", &ok);
-    if (!ok) return env.Undefined();
+    Napi::Object from = info[2].As<Napi::Object>();
+    Signer signer;
+    if (!ReadSigner(env, from, "cert", "certs", &signer)) return env.Undefined();
     // The signer's certificate goes in unless asked otherwise (as the openssl CLI's -no_certs).
-    unsigned long sign_flags = signer.Get("includeSigner").ToBoolean().Value() ? 0 : OCSP_NOCERTS;
-    if (OCSP_request_sign(req.get(), cert->get(), key->get(), md, nullptr, sign_flags) != 1) {
+    unsigned long sign_flags = from.Get("includeSigner").ToBoolean().Value() ? 0 : OCSP_NOCERTS;
+    if (OCSP_request_sign(req.get(), signer.cert->get(), signer.key->get(), signer.md, nullptr, sign_flags) != 1) {
       return ThrowOpenSSL(env, "could not sign the OCSP request");
     }
-    for (int i = 0; certs && i < sk_X509_num(certs.get()); i++) {
-      if (OCSP_request_add1_cert(req.get(), sk_X509_value(certs.get(), i)) != 1) return ThrowOpenSSL(env, "could not add a certificate");
+    for (int i = 0; signer.certs && i < sk_X509_num(signer.certs.get()); i++) {
+      if (OCSP_request_add1_cert(req.get(), sk_X509_value(signer.certs.get(), i)) != 1) return ThrowOpenSSL(env, "could not add a certificate");
     }
   }
   return EncodeDer(env, req.get(), i2d_OCSP_REQUEST, "OCSP request");
@@ -400,30 +416,17 @@ Napi::Value OcspResponseCreate(const Napi::CallbackInfo& info) {
     int copied = OCSP_copy_nonce(bs.get(), req.get());
     if (copied != 1 && copied != 2) return ThrowOpenSSL(env, "could not copy the request's nonce");
   }
-  X509Wrap* signer = UnwrapAs<X509Wrap>(spec.Get("signer"), "signer");
-  if (signer == nullptr) return env.Undefined();
-  PKeyWrap* key = UnwrapAs<PKeyWrap>(spec.Get("key"), "key");
-  if (key == nullptr) return env.Undefined();
-  const EVP_MD* md = nullptr;
-  Napi::Value digest = spec.Get("digest");
-  if (!digest.IsNull() && !digest.IsUndefined()) {
-    std::string name;
-    if (!GetString(digest, "digest", &name)) return env.Undefined();
-    md = DigestNamed(name);
-    if (md == nullptr) return ThrowValue(env, "unknown digest \"" + name + "\"");
-  }
-  bool ok = false;
-  X509StackPointer certs = OptionalCertStack(env, spec.Get("certs"), "certificates", &ok);
-  if (!ok) return env.Undefined();
+  Signer signer;
+  if (!ReadSigner(env, spec, "signer", "certificates", &signer)) return env.Undefined();
   int64_t flags = 0;
   if (!GetInt(spec.Get("flags"), "flags", &flags)) return env.Undefined();
   // OCSP_NOCERTS leaves out the extra certificates too; they are added after signing (the signature
   // covers the response data only), so they are there with or without the signer's.
-  if (OCSP_basic_sign(bs.get(), signer->get(), key->get(), md, nullptr, static_cast<unsigned long>(flags)) != 1) {
+  if (OCSP_basic_sign(bs.get(), signer.cert->get(), signer.key->get(), signer.md, nullptr, static_cast<unsigned long>(flags)) != 1) {
     return ThrowOpenSSL(env, "could not sign the OCSP response");
   }
-  for (int i = 0; certs && i < sk_X509_num(certs.get()); i++) {
-    if (OCSP_basic_add1_cert(bs.get(), sk_X509_value(certs.get(), i)) != 1) return ThrowOpenSSL(env, "could not add a certificate");
+  for (int i = 0; signer.certs && i < sk_X509_num(signer.certs.get()); i++) {
+    if (OCSP_basic_add1_cert(bs.get(), sk_X509_value(signer.certs.get(), i)) != 1) return ThrowOpenSSL(env, "could not add a certificate");
   }
   OCSPResponsePointer resp(OCSP_response_create(OCSP_RESPONSE_STATUS_SUCCESSFUL, bs.get()));
   if (!resp) return ThrowOpenSSL(env, "could not make the OCSP response");
