@@ -66,6 +66,7 @@ void SSLWrap::Init(Napi::Env env, Napi::Object exports) {
           InstanceMethod<&SSLWrap::GetServername>("getServername"),
           Mutator<&SSLWrap::SetHost>("setHost"),
           InstanceMethod<&SSLWrap::GetVerifyResult>("getVerifyResult"),
+          InstanceMethod<&SSLWrap::SetVerifyResult>("setVerifyResult"),
           Mutator<&SSLWrap::SetVerify>("setVerify"),
           Mutator<&SSLWrap::SetVerifyDeferred>("setVerifyDeferred"),
           InstanceMethod<&SSLWrap::GetVerifyMode>("getVerifyMode"),
@@ -685,6 +686,16 @@ Napi::Value SSLWrap::SetHost(const Napi::CallbackInfo& info) {
 
 Napi::Value SSLWrap::GetVerifyResult(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(SSL_get_verify_result(ssl_.get())));
+}
+
+// setVerifyResult(code): records a verdict of the application's own (SSL_set_verify_result), kept
+// with the session as OpenSSL's is.
+Napi::Value SSLWrap::SetVerifyResult(const Napi::CallbackInfo& info) {
+  int64_t code = 0;
+  if (!GetInt(info[0], "result", &code)) return info.Env().Undefined();
+  if (code < 0 || code > INT32_MAX) return ThrowValue(info.Env(), "\"result\" must be an X509_V_ERR_* number (0 or more)");
+  SSL_set_verify_result(ssl_.get(), static_cast<long>(code));
+  return info.Env().Undefined();
 }
 
 Napi::Value SSLWrap::SetVerify(const Napi::CallbackInfo& info) {

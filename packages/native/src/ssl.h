@@ -160,6 +160,7 @@ class SSLWrap : public Napi::ObjectWrap<SSLWrap> {
   Napi::Value GetServername(const Napi::CallbackInfo& info);
   Napi::Value SetHost(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyResult(const Napi::CallbackInfo& info);
+  Napi::Value SetVerifyResult(const Napi::CallbackInfo& info);
   Napi::Value SetVerify(const Napi::CallbackInfo& info);
   Napi::Value SetVerifyDeferred(const Napi::CallbackInfo& info);
   Napi::Value GetVerifyMode(const Napi::CallbackInfo& info);

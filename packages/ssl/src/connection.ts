@@ -569,6 +569,17 @@ export class Connection {
     return this.#handle.getVerifyResult();
   }
 
+  /**
+   * Records a verification verdict of the application's own (M2Crypto's `set_verify_result`; OpenSSL's
+   * `SSL_set_verify_result`): `getVerifyResult`/`getVerifyError` report it, and a session made
+   * afterwards keeps it. `requireOcspStaple` records `X509_V_ERR_CERT_REVOKED` (23) this way.
+   * @throws RangeError for a negative number.
+   */
+  setVerifyResult(result: number): void {
+    expectInteger(result, 'result');
+    sslGuard(() => this.#handle.setVerifyResult(result));
+  }
+
   /** Overrides the Context's verification mode and callback for this Connection. */
   setVerify(mode: number, callback?: VerifyCallback | null): void {
     expectInteger(mode, 'mode');

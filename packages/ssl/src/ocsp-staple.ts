@@ -80,6 +80,8 @@ export function checkStaple(
   }
   if (status === null) throw new SSLError('the stapled OCSP response does not cover the server certificate', [], 'ERR_OCSP_STAPLE_INVALID');
   if (status.status === 'revoked') {
+    // The verdict is the Connection's too (getVerifyResult, getVerifyError), as for a revoked CRL entry.
+    conn.setVerifyResult(X509_V_ERR_CERT_REVOKED);
     const e = new CertificateVerifyError(X509_V_ERR_CERT_REVOKED, 'certificate revoked');
     e.message = `certificate verify failed: certificate revoked${status.revocationReason ? ` (${status.revocationReason})` : ''} at ${status.revocationTime?.toISOString() ?? 'an unknown time'}, says the stapled OCSP response`;
     throw e;

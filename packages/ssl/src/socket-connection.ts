@@ -60,7 +60,7 @@ const DELEGATED = [
   'getClientCaList', 'setAlpnProtos', 'getAlpnProtoNegotiated', 'requestOcsp', 'getVerifiedChain', 'setPostHandshakeAuth',
   'verifyClientPostHandshake', 'keyUpdate', 'getPeerTmpKey', 'getSharedSigalgs', 'getCipherStandardName', 'setMaxSendFragment',
   'ocspRequested', 'clientHelloInfo', 'setPendingSession', 'setOptions', 'clearOptions', 'getOptions', 'setMode', 'clearMode',
-  'getMode', 'getGroupName', 'getSelectedSrtpProfile', 'setInfoCallback', 'getPeerScts', 'sharedCiphers', 'getSignatureAlgorithm', 'getPeerSignatureAlgorithm',
+  'getMode', 'getGroupName', 'getSelectedSrtpProfile', 'setInfoCallback', 'getPeerScts', 'sharedCiphers', 'getSignatureAlgorithm', 'getPeerSignatureAlgorithm', 'setVerifyResult',
 ] as const;
 /** The names of the Connection methods SocketConnection offers unchanged. */
 type Delegated = (typeof DELEGATED)[number];

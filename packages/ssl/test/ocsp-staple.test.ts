@@ -175,6 +175,9 @@ describe.each(VERSIONS.map((v) => [v.label, v] as const))('requireOcspStaple ove
     expect(e.message).toContain('keyCompromise');
     expect(e.message).toContain(revokedAt.toISOString());
     expect(r.client.isInitFinished()).toBe(false);
+    // The verdict is the Connection's as well, as a revoked CRL entry's would be.
+    expect(r.client.getVerifyResult()).toBe(23);
+    expect(r.client.getVerifyError()!.code).toBe('CERT_REVOKED');
     serverSeesAlert(r.client, r.server);
   });
 

@@ -40,3 +40,19 @@ describe('signature algorithms of the handshake', () => {
     expect(client.getPeerSignatureAlgorithm()).toBe('RSA-PSS+SHA256');
   });
 });
+
+describe('Connection.setVerifyResult (M2Crypto set_verify_result)', () => {
+  it('records a verdict that getVerifyResult and getVerifyError report, and refuses bad values', () => {
+    const pki = makePki('ec');
+    const { client, server } = pair(new Context(TLS_METHOD), serverContext(pki.server));
+    handshake(client, server);
+    expect(client.getVerifyResult()).toBe(20); // the CA is not trusted: VERIFY_NONE went on and kept the verdict
+    client.setVerifyResult(0);
+    expect(client.getVerifyError()).toBeNull();
+    client.setVerifyResult(23);
+    expect(client.getVerifyResult()).toBe(23);
+    expect(client.getVerifyError()!.code).toBe('CERT_REVOKED');
+    expect(() => client.setVerifyResult(-1)).toThrow(RangeError);
+    expect(() => client.setVerifyResult('23' as never)).toThrow(TypeError);
+  });
+});

@@ -503,6 +503,8 @@ export interface ConnectionHandle {
   getServername(): string | null;
   setHost(name: Buffer | string): void;
   getVerifyResult(): number;
+  /** Records a verdict of the application's own (`SSL_set_verify_result`). */
+  setVerifyResult(result: number): void;
   setVerify(mode: number, callback?: VerifyCallback | null): void;
   setVerifyDeferred(mode: number): void;
   getVerifyMode(): number;
