@@ -79,9 +79,9 @@ ours['DTLS 1.2 handshake (P-256)'] = timed(() => (pair(), 1));
   const sink = Buffer.allocUnsafe(16384);
   ours[`bulk ${RECORD}-byte records (MB/s)`] =
     timed(() => {
+      // As DTLSSocket does: encrypt() takes the record and gives the datagram in one call.
       for (let i = 0; i < 256; i++) {
-        client.send(chunk);
-        pump(client, server);
+        server.bioWrite(client.encrypt(chunk));
         if (server.recvInto(sink) !== RECORD) throw new Error('short record');
       }
       return 256 * RECORD;

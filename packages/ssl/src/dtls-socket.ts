@@ -304,14 +304,16 @@ export class DTLSSocket extends EventEmitter {
     const bytes = typeof data === 'string' ? Buffer.from(data) : data;
     if (!(bytes instanceof Uint8Array)) throw typeError('data', 'a Buffer or string', data);
     if (bytes.byteLength > MAX_RECORD) throw new RangeError(`"data" must be at most ${MAX_RECORD} bytes (one DTLS record), got ${bytes.byteLength}`);
+    let out: Buffer;
     try {
-      this.connection.send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      // The record and whatever else the engine queued for the peer, in one call.
+      out = this.connection.encrypt(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (e) {
       // The engine cannot go on after a failed write: the association fails with it.
       this._fail(e as Error);
       throw e;
     }
-    this.#flush();
+    for (const d of splitRecords(out, this.#mtu)) this.#send(d);
   }
 
   /**
