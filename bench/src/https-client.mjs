@@ -56,6 +56,7 @@ if (!process.env.OSSL_BENCH_HTTPS_PORT) {
   writeFileSync(
     join(dir, 'nginx.conf'),
     `daemon off;
+master_process off;
 worker_processes 1;
 error_log ${dir}/error.log warn;
 pid ${dir}/nginx.pid;
@@ -78,6 +79,7 @@ http {
 `,
   );
   const nginx = spawn(nginxBin, ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // One process (master_process off): a master killed with SIGKILL would leave its worker behind.
   const stop = () => {
     nginx.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
