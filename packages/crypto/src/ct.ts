@@ -8,7 +8,7 @@ import { native, type CTLogStoreHandle, type SctFields } from '@ossl/native';
 import { FILETYPE_ASN1 } from './constants.js';
 import { dumpPublickey } from './functions.js';
 import { guard } from './errors.js';
-import { expectString, ownOptions, typeError } from './internal/args.js';
+import { expectByteArray, expectString, ownOptions, typeError } from './internal/args.js';
 import { brandClass } from './internal/brand.js';
 import { handleOf, kHandle } from './internal/handle.js';
 import { inspectFields } from './internal/inspect.js';
@@ -88,10 +88,7 @@ export class SCT {
   }
 }
 
-function bytesOf(value: unknown, param: string): Buffer {
-  if (!(value instanceof Uint8Array)) throw typeError(param, 'a Buffer', value);
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}
+const bytesOf = (value: unknown, param: string): Buffer => expectByteArray(value, param);
 
 function expectSource(value: unknown): SctSource {
   if (value !== 'tls' && value !== 'certificate' && value !== 'ocsp') throw typeError('source', "'tls', 'certificate' or 'ocsp'", value);

@@ -2,7 +2,7 @@ import { inspect, type InspectOptionsStylized } from 'node:util';
 import { native, type OcspBasicFields, type OcspCertIdFields, type OcspStatusFields } from '@ossl/native';
 
 import { CryptoError, guard } from './errors.js';
-import { expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
+import { expectByteArray, expectInstance, expectInteger, expectString, ownOptions, typeError } from './internal/args.js';
 import { brandClass } from './internal/brand.js';
 import { handleOf } from './internal/handle.js';
 import { inspectFields } from './internal/inspect.js';
@@ -93,15 +93,8 @@ function serialOf(hex: string): bigint {
   return hex.startsWith('-') ? -BigInt(`0x${hex.slice(1)}`) : BigInt(`0x${hex}`);
 }
 
-function bytesOf(value: unknown, param: string): Buffer {
-  if (!(value instanceof Uint8Array)) throw typeError(param, 'a Buffer', value);
-  return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-}
-
-function expectX509(value: unknown, param: string): X509 {
-  if (!(value instanceof X509)) throw typeError(param, 'an X509', value);
-  return value;
-}
+const bytesOf = (value: unknown, param: string): Buffer => expectByteArray(value, param);
+const expectX509 = (value: unknown, param: string): X509 => expectInstance(value, X509, param, 'an X509');
 
 function expectDate(value: unknown, param: string): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw typeError(param, 'a valid Date', value);

@@ -8,7 +8,7 @@ import { SSLv2_METHOD, SSLv3_METHOD } from './constants.js';
 import { modeBits, optionBits } from './internal/flags.js';
 import { METHOD_NAMES, verifyModeName } from './internal/names.js';
 import { SSLError, toSSLError } from './errors.js';
-import { brandClass, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
+import { brandClass, expectByteArray, expectBytes, expectInteger, expectOptionalPath, handleOf, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
 import type { Connection } from './connection.js';
 import { checkStaple, type OcspStapleOptions } from './ocsp-staple.js';
 import { Session } from './session.js';
@@ -725,9 +725,8 @@ export class Context {
    * after the certificate is set.
    */
   useServerinfo(serverinfo: Buffer | Uint8Array, version: 1 | 2 = 2): void {
-    if (!(serverinfo instanceof Uint8Array)) throw typeError('serverinfo', 'a Buffer', serverinfo);
+    const data = expectByteArray(serverinfo, 'serverinfo');
     if (version !== 1 && version !== 2) throw typeError('version', '1 or 2', version);
-    const data = Buffer.from(serverinfo.buffer, serverinfo.byteOffset, serverinfo.byteLength);
     sslGuard(() => this.#handle.useServerinfo(data, version));
   }
 

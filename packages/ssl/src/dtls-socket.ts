@@ -12,21 +12,11 @@ import { lookup } from 'node:dns/promises';
 import { DTLS_CLIENT_METHOD, DTLS_METHOD, DTLS_SERVER_METHOD, OP_NO_QUERY_MTU } from './constants.js';
 import { Connection } from './connection.js';
 import { Context, contextMethod } from './context.js';
-import { SSLError, SysCallError, WantReadError, ZeroReturnError } from './errors.js';
-import { constants as osConstants } from 'node:os';
+import { SSLError, SysCallError, WantReadError, ZeroReturnError, transportError } from './errors.js';
 import { brandClass, expectInteger, ownOptions, typeError } from '@ossl/crypto/internal';
 
 /** The largest plaintext of one DTLS record. */
 const MAX_RECORD = 16384;
-
-/** A node:dgram error as the SysCallError the rest of the package reports transport failures with. */
-function transportError(err: Error & { errno?: number; code?: string }): Error {
-  if (err instanceof SSLError) return err;
-  const errno = err.code !== undefined ? (osConstants.errno as Record<string, number>)[err.code] : undefined;
-  const e = new SysCallError(errno ?? -1, err.message);
-  if (err.code) e.code = err.code;
-  return e;
-}
 
 /** Refuses a Context that cannot be this side of DTLS (a TLS one would wait for ever on datagrams). */
 function expectDtlsContext(context: unknown, side: 'client' | 'server'): Context {

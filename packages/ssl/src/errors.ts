@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import { OpenSSLError, translateError, VERIFY_ERROR_NAMES, type OpenSSLErrorEntry } from '@ossl/crypto';
 import { brandClass } from '@ossl/crypto/internal';
 
@@ -126,6 +127,21 @@ export class CertificateVerifyError extends SSLError {
     this.verifyCode = verifyCode;
     this.verifyMessage = verifyMessage;
   }
+}
+
+/**
+ * A transport's error (node:net, node:dgram) as the SysCallError ssl reports transport failures
+ * with: the system error number and code kept.
+ * @internal
+ */
+export function transportError(err: Error & { errno?: number; code?: string }): SysCallError {
+  if (err instanceof SysCallError) return err;
+  // A connect to a name with several addresses fails with an AggregateError that has a code, no errno.
+  const systemErrno = err.code !== undefined ? (osConstants.errno as Record<string, number>)[err.code] : undefined;
+  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : systemErrno ?? -1;
+  const e = new SysCallError(errno, err.message || err.code || 'connection failed');
+  if (err.code) e.code = err.code;
+  return e;
 }
 
 /** OpenSSL's reason code for "unexpected eof while reading" (SSL_R_UNEXPECTED_EOF_WHILE_READING). */

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 
 import { Connection, connectionFields, setSocketMode } from './connection.js';
 import { Context } from './context.js';
-import { SysCallError, WantReadError, WantWriteError, ZeroReturnError } from './errors.js';
+import { SysCallError, WantReadError, WantWriteError, ZeroReturnError, transportError } from './errors.js';
 import { SHUT_RD, SHUT_RDWR, SHUT_WR } from './constants.js';
 import { Transport } from './transport.js';
 import { brandClass, expectBytes, expectInteger, inspectFields, ownOptions, typeError } from '@ossl/crypto/internal';
@@ -37,16 +37,6 @@ function parseAddress(address: Address): { host: string; port: number } {
   if (Array.isArray(address)) return { host: address[0], port: address[1] };
   if (address && typeof address === 'object' && typeof address.port === 'number') return { host: address.host ?? 'localhost', port: address.port };
   throw typeError('address', 'a [host, port] pair, {host, port} or a port number', address);
-}
-
-function transportError(err: Error & { errno?: number; code?: string }): SysCallError {
-  if (err instanceof SysCallError) return err;
-  // A connect to a name with several addresses fails with an AggregateError that has a code, no errno.
-  const systemErrno = err.code !== undefined ? (osConstants.errno as Record<string, number>)[err.code] : undefined;
-  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : systemErrno ?? -1;
-  const e = new SysCallError(errno, err.message || err.code || 'connection failed');
-  if (err.code) e.code = err.code;
-  return e;
 }
 
 /** Methods of Connection that SocketConnection offers unchanged (state, not I/O). */

@@ -10,7 +10,7 @@ import { connectionOverBios, type Connection } from './connection.js';
 import { Context, setSslObjectFactory, type WrapBioOptions } from './context.js';
 import { SSLEOFError, SSLError, SysCallError, ZeroReturnError } from './errors.js';
 import { Session } from './session.js';
-import { brandClass, expectInteger, inspectFields, typeError } from '@ossl/crypto/internal';
+import { brandClass, expectByteArray, expectInteger, inspectFields, typeError } from '@ossl/crypto/internal';
 
 /**
  * Python's `ssl.MemoryBIO`: a buffer of bytes between an `SSLObject` and the network. The
@@ -54,9 +54,9 @@ export class MemoryBIO {
    * @throws SSLError after `writeEof` (as CPython); TypeError for anything but bytes.
    */
   write(data: Buffer | Uint8Array): number {
-    if (!(data instanceof Uint8Array)) throw typeError('data', 'a Buffer or Uint8Array', data);
+    const bytes = expectByteArray(data, 'data', 'a Buffer or Uint8Array');
     if (this.#eofWritten) throw new SSLError('cannot write() after write_eof()', [], 'ERR_SSL_MEMORY_BIO_EOF');
-    return this.#handle.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    return this.#handle.write(bytes);
   }
 
   /** Marks the end of the stream: once its bytes are read, the reader sees EOF (Python's `write_eof`). */
@@ -190,8 +190,7 @@ export class SSLObject {
    * @throws SSLWantReadError while the handshake waits for the peer; SSLError.
    */
   write(data: Buffer | Uint8Array): number {
-    if (!(data instanceof Uint8Array)) throw typeError('data', 'a Buffer or Uint8Array', data);
-    const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    const buf = expectByteArray(data, 'data', 'a Buffer or Uint8Array');
     return run(() => this.#conn.sendall(buf));
   }
 

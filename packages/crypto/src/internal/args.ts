@@ -49,6 +49,15 @@ export function expectInteger(value: unknown, param: string): number {
   return value;
 }
 
+/**
+ * `value`, a Buffer or any Uint8Array, as a Buffer over the same bytes (no copy).
+ * @throws TypeError naming `param` otherwise (`expected` says what was wanted).
+ */
+export function expectByteArray(value: unknown, param: string, expected = 'a Buffer'): Buffer {
+  if (!(value instanceof Uint8Array)) throw typeError(param, expected, value);
+  return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+}
+
 /** `value`, which must pass `instanceof Class` (branded: any copy of the class). @throws TypeError naming `param` otherwise. */
 export function expectInstance<T>(value: unknown, Class: abstract new (...args: never[]) => T, param: string, expected: string): T {
   if (!(value instanceof Class)) throw typeError(param, expected, value);
